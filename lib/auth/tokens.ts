@@ -1,0 +1,119 @@
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import { SignJWT, jwtVerify, calculateJwkThumbprint, exportJWK, importJWK, type JWK, type CryptoKey } from "jose";
+import { config } from "../config";
+
+/** One entry of the Docker token spec's `access` claim. */
+export type AccessEntry = { type: string; name: string; actions: string[] };
+
+export type AccessClaims = {
+  sub: string;
+  aud: string;
+  access: AccessEntry[];
+  exp: number;
+  iat: number;
+};
+
+type KeySet = { privateKey: CryptoKey; publicKey: CryptoKey; kid: string };
+
+const ISSUER = "wharf";
+const ALG = "ES256";
+const KEY = Symbol.for("wharf.tokenKeys");
+type G = typeof globalThis & { [KEY]?: { dir: string; keys: Promise<KeySet> } };
+
+/** The ES256 signing key lives in the data dir, made on first use, readable only by us. */
+async function loadOrCreateKeys(dir: string): Promise<KeySet> {
+  const file = path.join(dir, "keys", "token-signing-key.json");
+  let jwk: JWK;
+  if (fs.existsSync(file)) {
+    jwk = JSON.parse(fs.readFileSync(file, "utf8"));
+  } else {
+    const { privateKey } = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+    jwk = await exportJWK(privateKey);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Write then rename, so two processes starting together never read half a key.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(jwk), { mode: 0o600 });
+    try {
+      fs.linkSync(tmp, file);
+    } catch {
+      /* another process won the race: use its key */
+    }
+    fs.rmSync(tmp, { force: true });
+    jwk = JSON.parse(fs.readFileSync(file, "utf8"));
+  }
+  const { d: _d, ...pub } = jwk;
+  const kid = await calculateJwkThumbprint(pub);
+  return {
+    privateKey: (await importJWK(jwk, ALG)) as CryptoKey,
+    publicKey: (await importJWK(pub, ALG)) as CryptoKey,
+    kid,
+  };
+}
+
+function keys(): Promise<KeySet> {
+  const g = globalThis as G;
+  const dir = config().dataDir;
+  if (!g[KEY] || g[KEY].dir !== dir) g[KEY] = { dir, keys: loadOrCreateKeys(dir) };
+  return g[KEY].keys;
+}
+
+export async function issueAccessToken(input: { subject: string; audience: string; access: AccessEntry[]; ttlSeconds?: number }) {
+  const { privateKey, kid } = await keys();
+  const ttl = input.ttlSeconds ?? config().WHARF_TOKEN_TTL_SECONDS;
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ access: input.access })
+    .setProtectedHeader({ alg: ALG, kid, typ: "JWT" })
+    .setIssuer(ISSUER)
+    .setSubject(input.subject)
+    .setAudience(input.audience)
+    .setIssuedAt(now)
+    .setNotBefore(now - 5)
+    .setExpirationTime(now + ttl)
+    .setJti(crypto.randomUUID())
+    .sign(privateKey);
+  return { token, expiresIn: ttl, issuedAt: new Date(now * 1000).toISOString() };
+}
+
+/**
+ * ECDSA verification costs ~100 µs; clients reuse one token for many requests, so
+ * remember verified tokens until they expire. The cache key is the whole token
+ * string, so a tampered token is never a hit.
+ */
+const verified = new Map<string, AccessClaims>();
+
+export async function verifyAccessToken(token: string, audience: string): Promise<AccessClaims | null> {
+  const now = Math.floor(Date.now() / 1000);
+  const hit = verified.get(token);
+  if (hit) {
+    if (hit.exp > now && hit.aud === audience) return hit;
+    if (hit.exp <= now) verified.delete(token);
+    return null;
+  }
+  try {
+    const { publicKey } = await keys();
+    const { payload } = await jwtVerify(token, publicKey, { issuer: ISSUER, audience, algorithms: [ALG] });
+    const claims: AccessClaims = {
+      sub: String(payload.sub ?? ""),
+      aud: audience,
+      access: Array.isArray(payload.access) ? (payload.access as AccessEntry[]) : [],
+      exp: Number(payload.exp),
+      iat: Number(payload.iat),
+    };
+    if (verified.size > 50_000) verified.clear();
+    verified.set(token, claims);
+    return claims;
+  } catch {
+    return null;
+  }
+}
+
+/** Actions the claims grant on one resource. */
+export function grantedActions(claims: AccessClaims, type: string, name: string): Set<string> {
+  const out = new Set<string>();
+  for (const a of claims.access) {
+    if (a.type === type && a.name === name) for (const act of a.actions) out.add(act);
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Configuration is read and validated once, at start-up. A bad value stops the
+ * process with a message naming the variable. Defaults make a bare `npm start` work.
+ */
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  WHARF_DATA_DIR: z.string().min(1).default("data"),
+  WHARF_DATABASE_URL: z.string().regex(/^file:/, "must be a file: URL (SQLite)").optional(),
+  WHARF_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  WHARF_REGISTRY_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d+)?$/, "must be a DNS domain like registry.example.com")
+    .optional(),
+  WHARF_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  WHARF_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  WHARF_TRUST_PROXY: bool.default(false),
+  WHARF_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  WHARF_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  WHARF_LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).default(300),
+});
+
+export type Config = z.infer<typeof schema> & {
+  dataDir: string;
+  databaseUrl: string;
+  blobsDir: string;
+};
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== "") picked[key] = v;
+  }
+  const result = schema.safeParse(picked);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = result.data;
+  const dataDir = path.resolve(c.WHARF_DATA_DIR);
+  return {
+    ...c,
+    dataDir,
+    databaseUrl: c.WHARF_DATABASE_URL ?? `file:${path.join(dataDir, "wharf.db")}`,
+    blobsDir: path.join(dataDir, "blobs"),
+  };
+}
+
+const KEY = Symbol.for("wharf.config");
+type G = typeof globalThis & { [KEY]?: Config };
+
+/** The process-wide configuration (parsed on first use). */
+export function config(): Config {
+  const g = globalThis as G;
+  if (!g[KEY]) {
+    g[KEY] = parseConfig();
+    fs.mkdirSync(g[KEY].dataDir, { recursive: true });
+  }
+  return g[KEY];
+}
+
+/** Tests start several servers in one process; let them swap configuration. */
+export function setConfig(c: Config): void {
+  (globalThis as G)[KEY] = c;
+}

@@ -1,0 +1,61 @@
+import { db } from "./db";
+import { Prisma } from "./generated/prisma/client";
+
+export const SKUS = ["Basic", "Standard", "Premium"] as const;
+export type Sku = (typeof SKUS)[number];
+
+export const REGISTRY_NAME_RE = /^[a-z0-9]{5,50}$/;
+
+export class RegistryError extends Error {
+  constructor(
+    public code: "NAME_INVALID" | "NAME_TAKEN" | "NOT_FOUND" | "INVALID",
+    message: string,
+    public field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Registry names are case-insensitive and stored lower case. Returns the normalised name or throws. */
+export function normaliseRegistryName(input: string): string {
+  const name = input.trim().toLowerCase();
+  if (!REGISTRY_NAME_RE.test(name)) {
+    throw new RegistryError(
+      "NAME_INVALID",
+      "Registry name must be 5–50 characters, letters and digits only (no dashes or dots).",
+      "name",
+    );
+  }
+  return name;
+}
+
+export type RegistryInput = { name: string; sku?: string; location?: string };
+
+export async function createRegistry(input: RegistryInput) {
+  const name = normaliseRegistryName(input.name);
+  const sku = input.sku ?? "Standard";
+  if (!(SKUS as readonly string[]).includes(sku)) {
+    throw new RegistryError("INVALID", `SKU must be one of ${SKUS.join(", ")}.`, "sku");
+  }
+  const location = (input.location ?? "local").trim() || "local";
+  try {
+    return await db().registry.create({ data: { name, sku, location } });
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      throw new RegistryError("NAME_TAKEN", `The registry name '${name}' is already in use.`, "name");
+    }
+    throw err;
+  }
+}
+
+export async function getRegistry(name: string) {
+  return db().registry.findUnique({ where: { name: name.trim().toLowerCase() } });
+}
+
+export async function listRegistries() {
+  return db().registry.findMany({ orderBy: { name: "asc" } });
+}
+
+export async function isRegistryNameAvailable(name: string): Promise<boolean> {
+  return !(await getRegistry(name));
+}

@@ -1,0 +1,68 @@
+import crypto from "node:crypto";
+import { db } from "./db";
+import { config } from "./config";
+import { hashPassword, randomSecret, verifyPassword } from "./auth/password";
+
+export type UserInfo = { id: string; username: string };
+
+export const USERNAME_RE = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+/**
+ * A short-lived memory of successful slow-hash checks, so a storm of
+ * `docker login`/token requests with the same credentials stays cheap. Keyed by
+ * a hash of user id + stored hash + password: a password change invalidates it.
+ */
+const recent = new Map<string, number>();
+const CACHE_MS = 60_000;
+
+function cacheKey(id: string, stored: string, password: string): string {
+  return crypto.createHash("sha256").update(`${id}\0${stored}\0${password}`).digest("base64");
+}
+
+export async function checkUserPassword(username: string, password: string): Promise<UserInfo | null> {
+  const user = await db().user.findUnique({ where: { username: username.toLowerCase() } });
+  if (!user || user.disabled) {
+    // Spend the same time as a real check so timing does not reveal which usernames exist.
+    await verifyPassword(password, DUMMY_HASH);
+    return null;
+  }
+  const key = cacheKey(user.id, user.passwordHash, password);
+  const hit = recent.get(key);
+  if (hit && hit > Date.now()) return { id: user.id, username: user.username };
+  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  recent.set(key, Date.now() + CACHE_MS);
+  if (recent.size > 10_000) recent.clear();
+  return { id: user.id, username: user.username };
+}
+
+const DUMMY_HASH = "scrypt$32768$8$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+export async function createUser(username: string, password: string): Promise<UserInfo> {
+  const name = username.toLowerCase();
+  if (!USERNAME_RE.test(name)) throw new Error("Username must be 2–64 characters: lower-case letters, digits, '.', '_' or '-'.");
+  if (password.length < 8) throw new Error("Password must be at least 8 characters.");
+  const u = await db().user.create({ data: { username: name, passwordHash: await hashPassword(password) } });
+  return { id: u.id, username: u.username };
+}
+
+/**
+ * First start: create `admin` with WHARF_ADMIN_PASSWORD, or a generated password
+ * printed once. Returns the generated password (null when none was generated or
+ * the user already exists).
+ */
+export async function ensureBootstrapAdmin(log: (line: string) => void = console.log): Promise<string | null> {
+  if (await db().user.findUnique({ where: { username: "admin" } })) return null;
+  const given = config().WHARF_ADMIN_PASSWORD;
+  const password = given ?? randomSecret(12);
+  await createUser("admin", password);
+  if (given) {
+    log("Created user 'admin' with the password from WHARF_ADMIN_PASSWORD.");
+    return null;
+  }
+  log("");
+  log("  Created user 'admin'. Its password is shown only this once:");
+  log(`    ${password}`);
+  log("  Sign in and keep it somewhere safe.");
+  log("");
+  return password;
+}

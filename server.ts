@@ -1,0 +1,60 @@
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { config, ConfigError } from "./lib/config";
+import { handleDataPlane, isDataPlanePath } from "./lib/http/data-plane";
+import { ensureBootstrapAdmin } from "./lib/users";
+
+/**
+ * One process, one port: /v2 and /oauth2 go straight to the data-plane handler
+ * (plain Node streams, no React on the hot path); every other path goes to Next.
+ */
+async function main(): Promise<void> {
+  let cfg;
+  try {
+    cfg = config();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const root = path.resolve(__dirname, "..");
+  // Migrations are idempotent; applying them here makes every way of starting safe.
+  const { deploy } = await import(path.join(root, "scripts", "migrate.mjs"));
+  const applied: string[] = await deploy(cfg.databaseUrl);
+  if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
+  await ensureBootstrapAdmin();
+
+  const app = next({ dev: false, dir: root, hostname: cfg.HOST, port: cfg.PORT });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((req, res) => {
+    if (isDataPlanePath(req.url)) {
+      handleDataPlane(req, res).catch((err) => {
+        console.error("data plane:", err);
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+        res.end();
+      });
+      return;
+    }
+    handle(req, res);
+  });
+  // Large layer uploads can take a while on slow links; don't cut them off.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+  server.listen(cfg.PORT, cfg.HOST, () => {
+    const shown = cfg.HOST === "0.0.0.0" || cfg.HOST === "::" ? "127.0.0.1" : cfg.HOST;
+    console.log(`Wharf is ready on http://${shown}:${cfg.PORT} (data in ${cfg.dataDir})`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((err) => {
+  console.error("Wharf failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});
