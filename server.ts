@@ -1,5 +1,7 @@
+import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import crypto from "node:crypto";
 import next from "next";
 import { config, ConfigError } from "./lib/config";
 import { handleDataPlane, isDataPlanePath } from "./lib/http/data-plane";
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
   const applied: string[] = await deploy(cfg.databaseUrl);
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
   await ensureBootstrapAdmin();
+  prepareAuthEnvironment(cfg.dataDir);
 
   const app = next({ dev: false, dir: root, hostname: cfg.HOST, port: cfg.PORT });
   const handle = app.getRequestHandler();
@@ -40,6 +43,9 @@ async function main(): Promise<void> {
       });
       return;
     }
+    // The portal sees the caller's address in one trusted header (used for sign-in
+    // throttling); never the value a client sent.
+    req.headers["x-wharf-client-ip"] = clientAddress(req, cfg.WHARF_TRUST_PROXY);
     handle(req, res);
   });
   // Large layer uploads can take a while on slow links; don't cut them off.
@@ -52,6 +58,29 @@ async function main(): Promise<void> {
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+}
+
+/** next-auth needs a secret; keep one in the data dir so sessions survive restarts. */
+function prepareAuthEnvironment(dataDir: string): void {
+  if (!process.env.AUTH_SECRET) {
+    const file = path.join(dataDir, "keys", "auth-secret");
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+    }
+    process.env.AUTH_SECRET = fs.readFileSync(file, "utf8").trim();
+  }
+  // We serve on whatever Host the user reaches us by (localhost, an IP, a DNS name).
+  process.env.AUTH_TRUST_HOST ??= "true";
+}
+
+export function clientAddress(req: http.IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const fwd = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? "unknown";
 }
 
 main().catch((err) => {
