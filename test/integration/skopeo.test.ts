@@ -7,7 +7,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { startWharf, ADMIN_PASSWORD, type Wharf } from "../helpers/wharf";
 import { createRegistryRow } from "../helpers/registry-fixtures";
-import { OciLayout } from "../helpers/oci-layout";
+import { OciLayout, type Desc } from "../helpers/oci-layout";
 
 const run = promisify(execFile);
 
@@ -16,8 +16,8 @@ describe("skopeo against Wharf", () => {
   let w: Wharf;
   let tmp: string;
   let layout: OciLayout;
-  let single: { digest: string };
-  let multi: { digest: string };
+  let single: Desc;
+  let multi: Desc;
   const creds = `admin:${ADMIN_PASSWORD}`;
 
   const skopeo = async (...args: string[]) => {
@@ -44,7 +44,7 @@ describe("skopeo against Wharf", () => {
     const amd = layout.image({ arch: "amd64", fileContent: "amd64 says hi\n" });
     const arm = layout.image({ arch: "arm64", fileContent: "arm64 says hi\n" });
     multi = layout.index([amd, arm]);
-    layout.tag({ v1: single, multi: multi as never });
+    layout.tag({ v1: single, multi });
     w = await startWharf();
     await createRegistryRow(w, "contoso");
   });
