@@ -28,7 +28,7 @@ describe("registry engine", () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-engine-"));
-    setConfig(parseConfig({ WHARF_DATA_DIR: dir } as NodeJS.ProcessEnv));
+    setConfig(parseConfig({ ...process.env, WHARF_DATA_DIR: dir, WHARF_DATABASE_URL: "" }));
     const { deploy } = await import(path.resolve(__dirname, "../../scripts/migrate.mjs"));
     await deploy(`file:${path.join(dir, "wharf.db")}`);
     await db().registry.create({ data: { name: "contoso" } });
