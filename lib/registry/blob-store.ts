@@ -5,6 +5,8 @@ import { blobDataPath } from "./paths";
 import { storage } from "./storage";
 import { PathNotFoundError } from "./storage/driver";
 import { digestLock } from "./keyed-lock";
+import { hotReads } from "./hot-reads";
+import { manifestBytes } from "./manifest-cache";
 
 export type BlobDescriptor = { digest: string; size: number };
 
@@ -17,6 +19,8 @@ export interface BlobStore {
   stat(repositoryId: string, digest: string): Promise<BlobDescriptor | null>;
   /** Streams a linked blob (or a byte range of it). Throws BlobUnknown. */
   open(repositoryId: string, digest: string, range?: { start: number; end: number }): Promise<BlobDescriptor & { stream: Readable }>;
+  /** A small linked blob whole (configs; the caller bounds the size). Throws BlobUnknown. */
+  read(repositoryId: string, digest: string): Promise<Buffer>;
   /** Links an existing blob into a repository (a cross-repository mount). False when the blob is not stored. */
   link(repositoryId: string, digest: string): Promise<boolean>;
   /** Removes a repository's link; false when there was none. The bytes stay until garbage collection. */
@@ -34,11 +38,8 @@ type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
 
 export const blobStore: BlobStore = {
   async stat(repositoryId, digest) {
-    const link = await db().blobLink.findUnique({
-      where: { repositoryId_digest: { repositoryId, digest } },
-      select: { blob: { select: { size: true } } },
-    });
-    return link ? { digest, size: Number(link.blob.size) } : null;
+    const size = await hotReads().linkedBlobSize(repositoryId, digest);
+    return size === null ? null : { digest, size };
   },
 
   async open(repositoryId, digest, range) {
@@ -49,6 +50,20 @@ export const blobStore: BlobStore = {
       return { ...desc, stream };
     } catch (err) {
       // A row without bytes means the store was damaged; say so rather than serve nothing.
+      if (err instanceof PathNotFoundError) throw blobUnknown(`The bytes of blob ${digest} are missing from storage. Push the blob again.`, { digest });
+      throw err;
+    }
+  },
+
+  async read(repositoryId, digest) {
+    if (!(await this.stat(repositoryId, digest))) throw blobUnknownIn(digest);
+    const hit = manifestBytes.get(digest);
+    if (hit) return hit;
+    try {
+      const bytes = await storage().getContent(blobDataPath(digest));
+      manifestBytes.set(digest, bytes);
+      return bytes;
+    } catch (err) {
       if (err instanceof PathNotFoundError) throw blobUnknown(`The bytes of blob ${digest} are missing from storage. Push the blob again.`, { digest });
       throw err;
     }

@@ -1,5 +1,5 @@
 /**
- * Manifest bytes by digest. Content-addressed, so an entry is never stale;
+ * Small content by digest: manifests and small blobs such as image configs. Content-addressed, so an entry is never stale;
  * bounded by total bytes, least recently used first out.
  */
 export class ByteLru {

@@ -8,6 +8,7 @@ import { blobDataPath } from "./paths";
 import type { Repo } from "./repository-resolver";
 import { storage } from "./storage";
 import { digestLock } from "./keyed-lock";
+import { hotReads } from "./hot-reads";
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -211,20 +212,14 @@ export const manifestService: ManifestService = {
 
   async resolve(repo, reference) {
     if (isDigest(reference)) {
-      const m = await db().manifest.findUnique({
-        where: { repositoryId_digest: { repositoryId: repo.id, digest: reference } },
-        select: { digest: true, mediaType: true, size: true },
-      });
+      const m = await hotReads().manifestByDigest(repo.id, reference);
       if (!m) throw manifestUnknown(`Manifest ${reference} is not in ${repo.fullName}.`, { digest: reference });
       return m;
     }
     if (!isValidTag(reference)) throw manifestInvalid(`'${reference}' is neither a tag nor a digest.`, { reference });
-    const t = await db().tag.findUnique({
-      where: { repositoryId_name: { repositoryId: repo.id, name: reference } },
-      select: { manifest: { select: { digest: true, mediaType: true, size: true } } },
-    });
-    if (!t) throw manifestUnknown(`Tag '${reference}' is not in ${repo.fullName}. List the tags with GET /v2/${repo.fullName}/tags/list.`, { tag: reference });
-    return t.manifest;
+    const m = await hotReads().manifestByTag(repo.id, reference);
+    if (!m) throw manifestUnknown(`Tag '${reference}' is not in ${repo.fullName}. List the tags with GET /v2/${repo.fullName}/tags/list.`, { tag: reference });
+    return m;
   },
 
   async bytes(m) {

@@ -1,5 +1,6 @@
 import { db } from "../db";
 import { nameUnknown } from "./errors";
+import { hotReads } from "./hot-reads";
 import type { RepositoryRef } from "./names";
 
 export type Repo = { id: string; registryId: string; registry: string; name: string; fullName: string };
@@ -18,10 +19,10 @@ export async function findRegistryId(name: string): Promise<string | null> {
   const now = Date.now();
   const hit = registries.get(name);
   if (hit && hit.until > now) return hit.id;
-  const row = await db().registry.findUnique({ where: { name }, select: { id: true } });
+  const id = await hotReads().registryId(name);
   if (registries.size > 10_000) registries.clear();
-  registries.set(name, { id: row?.id ?? null, until: now + (row ? HIT_MS : MISS_MS) });
-  return row?.id ?? null;
+  registries.set(name, { id, until: now + (id ? HIT_MS : MISS_MS) });
+  return id;
 }
 
 async function registryOrThrow(ref: RepositoryRef): Promise<string> {
@@ -41,16 +42,19 @@ export async function findRepository(ref: RepositoryRef): Promise<Repo> {
   const now = Date.now();
   const hit = repositories.get(key);
   if (hit && hit.until > now) return { id: hit.id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
-  const row = await db().repository.findUnique({ where: { registryId_name: { registryId, name: ref.repository } }, select: { id: true } });
-  if (!row) throw nameUnknown(`Repository '${ref.fullName}' does not exist. Push an image to create it.`, { name: ref.fullName });
+  const id = await hotReads().repositoryId(registryId, ref.repository);
+  if (!id) throw nameUnknown(`Repository '${ref.fullName}' does not exist. Push an image to create it.`, { name: ref.fullName });
   if (repositories.size > 50_000) repositories.clear();
-  repositories.set(key, { id: row.id, until: now + HIT_MS });
-  return { id: row.id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
+  repositories.set(key, { id, until: now + HIT_MS });
+  return { id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
 }
 
 /** Push creates repositories on first use. */
 export async function ensureRepository(ref: RepositoryRef): Promise<Repo> {
   const registryId = await registryOrThrow(ref);
+  // Most pushes go to existing repositories: a read, not a write.
+  const existing = await hotReads().repositoryId(registryId, ref.repository);
+  if (existing) return { id: existing, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
   const row = await db().repository.upsert({
     where: { registryId_name: { registryId, name: ref.repository } },
     create: { registryId, name: ref.repository },

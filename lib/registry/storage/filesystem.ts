@@ -38,7 +38,10 @@ export class FilesystemDriver implements StorageDriver {
       if (isMissing(err)) throw new PathNotFoundError(p);
       throw err;
     }
-    return handle.createReadStream({ start: range.start, end: range.end, highWaterMark: READ_CHUNK, autoClose: true });
+    // Never allocate a 1 MiB read buffer for a 2 KiB config blob.
+    const span = range.end !== undefined ? range.end - (range.start ?? 0) + 1 : READ_CHUNK;
+    const highWaterMark = Math.max(16 * 1024, Math.min(READ_CHUNK, span));
+    return handle.createReadStream({ start: range.start, end: range.end, highWaterMark, autoClose: true });
   }
 
   async getContent(p: string): Promise<Buffer> {
