@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkUserPassword } from "../users";
 import { isValidRepositoryName } from "../registry/names";
-import { allowedActions, subjectOf, type AccessRequest, type Principal } from "./authorize";
+import { allowedActions, subjectOf, type AccessRequest, type Principal } from "./data-plane-access";
 import { issueAccessToken, type AccessEntry } from "./tokens";
 
 /**

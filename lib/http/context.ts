@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AccessClaims } from "../auth/tokens";
-import type { Principal } from "../auth/authorize";
+import type { Principal } from "../auth/data-plane-access";
 import type { RepositoryRef } from "../registry/names";
 
 /** What a handler gets: the request, who is calling, and the repository it names. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "../config";
-import { principalFromSubject } from "../auth/authorize";
+import { principalFromSubject } from "../auth/data-plane-access";
 import { handleTokenRequest } from "../auth/token-endpoint";
 import { grantedActions, verifyAccessToken, type AccessClaims } from "../auth/tokens";
 import { splitName } from "../registry/names";

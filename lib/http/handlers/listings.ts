@@ -1,4 +1,4 @@
-import { canReadRegistry } from "../../auth/authorize";
+import { canReadRegistry } from "../../auth/data-plane-access";
 import { listCatalog } from "../../registry/catalog";
 import { manifestService } from "../../registry/manifest-service";
 import { OCI_INDEX } from "../../registry/media-types";

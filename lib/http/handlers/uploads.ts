@@ -1,4 +1,4 @@
-import { canReadRegistry } from "../../auth/authorize";
+import { canReadRegistry } from "../../auth/data-plane-access";
 import { grantedActions } from "../../auth/tokens";
 import { blobStore } from "../../registry/blob-store";
 import { parseDigest } from "../../registry/digest";

@@ -1,5 +1,6 @@
 /**
- * THE place that decides who may do what on the data plane. The token endpoint
+ * The data plane's one door to access decisions (kept apart from lib/auth/authorize.ts,
+ * which main grew meanwhile: wire these functions to it when merging). The token endpoint
  * asks it what to grant; /v2 trusts the grants in the signed token and asks it
  * only for decisions a token cannot carry (e.g. a mount from "any repository").
  *
