@@ -4,6 +4,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import next from "next";
 import { config, ConfigError } from "./lib/config";
+import { clientAddress } from "./lib/http/client-address";
 import { handleDataPlane, isDataPlanePath } from "./lib/http/data-plane";
 import { ensureBootstrapAdmin } from "./lib/users";
 
@@ -72,15 +73,6 @@ function prepareAuthEnvironment(dataDir: string): void {
   }
   // We serve on whatever Host the user reaches us by (localhost, an IP, a DNS name).
   process.env.AUTH_TRUST_HOST ??= "true";
-}
-
-export function clientAddress(req: http.IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const fwd = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? "unknown";
 }
 
 main().catch((err) => {

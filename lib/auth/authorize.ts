@@ -190,7 +190,7 @@ export async function grantRepositoryScope(
   const wantsAll = asked.includes("*");
   const granted = new Set<string>();
   for (const a of wantsAll ? ["pull", "push", "delete"] : asked) {
-    if ((a === "pull" || a === "push" || a === "delete") && perms.has(a)) granted.add(a);
+    if ((a === "pull" || a === "push" || a === "delete" || a === "metadata_read" || a === "metadata_write") && perms.has(a)) granted.add(a);
   }
   if (granted.has("pull") && perms.has("metadata_read")) granted.add("metadata_read");
   if (granted.has("push") && perms.has("metadata_write")) granted.add("metadata_write");

@@ -102,3 +102,43 @@ export async function principalFromSubject(sub: string): Promise<Principal | nul
       return null;
   }
 }
+
+const fp = (hash: string) => crypto.createHash("sha256").update(hash).digest("base64url").slice(0, 22);
+
+/**
+ * A fingerprint of the credential a principal logged in with, or null when it can
+ * no longer log in (disabled, deleted, password expired). Refresh tokens carry
+ * it, so rotating a password or disabling a token retires them at once.
+ */
+export async function credentialFingerprint(sub: string, credential: number): Promise<string | null> {
+  const [kind, id] = sub.split(/:(.*)/s);
+  const now = new Date();
+  switch (kind) {
+    case "user": {
+      const u = await db().user.findUnique({ where: { id } });
+      return u && !u.disabled ? fp(u.passwordHash) : null;
+    }
+    case "sp": {
+      const s = await db().servicePrincipal.findUnique({ where: { id } });
+      return s && !s.disabled ? fp(s.secretHash) : null;
+    }
+    case "admin": {
+      const r = await db().registry.findUnique({ where: { id } });
+      const hash = credential === 2 ? r?.adminPassword2Hash : r?.adminPassword1Hash;
+      return r?.adminUserEnabled && hash ? fp(hash) : null;
+    }
+    case "token": {
+      const t = await db().registryToken.findUnique({ where: { id } });
+      if (!t?.enabled) return null;
+      const [hash, expiry] = credential === 2 ? [t.password2Hash, t.password2Expiry] : [t.password1Hash, t.password1Expiry];
+      return hash && live(expiry, now) ? fp(hash) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The credential slot (password 1 or 2) a principal used; 1 for kinds with one secret. */
+export function credentialOf(p: Principal): number {
+  return p.kind === "admin" || p.kind === "token" ? p.credential : 1;
+}
