@@ -1,15 +1,15 @@
 import type { NextAuthConfig } from "next-auth";
 
 /**
- * The part of the next-auth configuration that needs no database: shared by
- * proxy.ts (which only reads the session cookie) and auth.ts (which adds the
- * credentials provider backed by lib/users).
+ * The part of the next-auth configuration that needs no database (pages, session
+ * strategy, token/session shape). auth.ts adds the providers backed by lib/users.
  */
 export const authConfig = {
   pages: { signIn: "/login" },
   // JWT sessions: signed with AUTH_SECRET (kept in the data dir by server.ts), so
-  // they survive restarts and need no session table.
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60, updateAge: 15 * 60 },
+  // they survive restarts and need no session table. A session lasts 12 hours from
+  // sign-in (proxy.ts deliberately does not slide it; see there).
+  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   providers: [],
   callbacks: {
     jwt({ token, user }) {
