@@ -23,6 +23,8 @@ test("the list shows each registry's name, login server, SKU, location and creat
   await expect(rows.filter({ hasText: "northwind" }).getByText("Standard")).toBeVisible();
   await expect(page.getByText("No registries yet")).toHaveCount(0);
   await page.screenshot({ path: "test-results/registries-list.png", fullPage: true });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "test-results/registries-list-dark.png", fullPage: true });
   });
 });
 

@@ -1,7 +1,7 @@
 import { ADMIN_PASSWORD, expect, formAlert, submitLogin, test, withWharf } from "./fixtures";
 
 // Its own server: the block would otherwise lock every other test out (all come from 127.0.0.1).
-test("more than 5 failed sign-ins in a minute block the address, even for the right password", async ({ browser }) => {
+test("more than WHARF_LOGIN_MAX_FAILURES bad sign-ins in a minute block the address, even for the right password", async ({ browser }) => {
   await withWharf(browser, async (wharf, context) => {
     const page = await context.newPage();
     await page.goto(`${wharf.url}/login`);

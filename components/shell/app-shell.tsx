@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { signOutAction } from "@/app/_actions/sign-out-action";
+import { version } from "@/package.json";
 import { LogoMark, SignOutIcon } from "../ui/icons";
 import { MobileNav } from "./mobile-nav";
 import { NavItems } from "./nav-items";
@@ -52,6 +53,7 @@ export function AppShell({ username, children }: { username: string; children: R
           className="sticky top-14 hidden h-[calc(100dvh-3.5rem)] w-60 shrink-0 flex-col border-r border-line bg-surface px-3 py-4 md:flex"
         >
           <NavItems />
+          <p className="mt-auto px-2.5 text-xs text-subtle">Wharf {version}</p>
         </nav>
         <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-10 lg:py-8">
           <div className="mx-auto max-w-6xl">{children}</div>

@@ -36,7 +36,7 @@ export default async function RegistriesPage() {
               Create your first registry with the <span className="font-medium text-fg">Create registry</span> button, or
               from the command line:
             </p>
-            <div className="mx-auto mt-4 max-w-sm text-left">
+            <div className="mx-auto mt-4 w-full max-w-sm text-left">
               <CommandLine command="wharf registry create --name contoso" />
             </div>
           </EmptyState>
