@@ -7,6 +7,7 @@ import { config, ConfigError } from "./lib/config";
 import { clientAddress } from "./lib/http/client-address";
 import { handleDataPlane, isDataPlanePath } from "./lib/http/data-plane";
 import { ensureBootstrapAdmin } from "./lib/users";
+import { flushUsageStats } from "./lib/usage-stats";
 
 /**
  * One process, one port: /v2 and /oauth2 go straight to the data-plane handler
@@ -56,7 +57,16 @@ async function main(): Promise<void> {
     const shown = cfg.HOST === "0.0.0.0" || cfg.HOST === "::" ? "127.0.0.1" : cfg.HOST;
     console.log(`Wharf is ready on http://${shown}:${cfg.PORT} (data in ${cfg.dataDir})`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => void flushUsageStats().finally(() => process.exit(0)));
+    // Browsers keep idle connections open; don't wait for them, and give requests in
+    // flight a moment to finish.
+    server.closeIdleConnections();
+    setTimeout(() => {
+      server.closeAllConnections();
+      void flushUsageStats().finally(() => process.exit(0));
+    }, 3_000).unref();
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

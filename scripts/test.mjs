@@ -113,7 +113,8 @@ async function main() {
     if (specs.length) {
       console.log(`\n━━ e2e (Playwright, Debian Chromium): ${specs.length} file(s)`);
       const r = await runCaptured(process.execPath, [path.join(root, "node_modules/@playwright/test/cli.js"), "test", "--reporter=list"]);
-      const n = (k) => Number((r.output.match(new RegExp(`(\\d+) ${k}`)) ?? [])[1] ?? 0);
+      // Only Playwright's closing summary lines ("  12 passed (40s)", "  1 failed"), not test titles.
+      const n = (k) => Number((r.output.match(new RegExp(`^\\s+(\\d+) ${k}(?: \\(.*\\))?\\s*$`, "m")) ?? [])[1] ?? 0);
       const passed = n("passed"), failed = n("failed") + n("flaky") + n("interrupted");
       if (!passed && !failed && r.code) record("e2e", 0, 1);
       else record("e2e", passed, failed || (r.code ? 1 : 0), n("skipped"));
