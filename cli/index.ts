@@ -1,6 +1,6 @@
-import path from "node:path";
 import { helpText, parse, UsageError } from "./args";
 import { ROOT } from "./commands";
+import { ensureMigrated } from "./migrations";
 import { render } from "./output";
 import { config, ConfigError } from "../lib/config";
 
@@ -14,11 +14,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpText(parsed.node, parsed.path));
     return 0;
   }
-  const cfg = config();
-  // A fresh data dir or an older database must work as well as the server's.
-  const root = path.resolve(__dirname, "..", "..");
-  const { deploy } = await import(path.join(root, "scripts", "migrate.mjs"));
-  await deploy(cfg.databaseUrl);
+  // A fresh data dir must work as well as the server's.
+  await ensureMigrated(config().databaseUrl);
   const result = await parsed.command.run({ args: parsed.args, path: parsed.path.join(" ") });
   process.stdout.write(
     render(result, String(parsed.args.output), { query: parsed.args.query as string | undefined, table: parsed.command.table }),
