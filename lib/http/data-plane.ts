@@ -1,5 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "../config";
+import { principalFromSubject } from "../auth/data-plane-access";
+import { handleTokenRequest } from "../auth/token-endpoint";
+import { grantedActions, verifyAccessToken, type AccessClaims } from "../auth/tokens";
+import { splitName } from "../registry/names";
+import type { Ctx } from "./context";
+import { sendJson } from "./context";
+import { deleteBlob, getBlob } from "./handlers/blobs";
+import { deleteManifest, getManifest, putManifest } from "./handlers/manifests";
+import { listReferrers, listRepositories, listTags } from "./handlers/listings";
+import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from "./handlers/uploads";
+import { sendError, sendOciError } from "./oci-errors";
+import { hostRegistry } from "./request";
+import { matchRoute, type RouteName } from "./routes";
 
 /** Paths the raw data-plane handler owns; everything else goes to the portal. */
 export function isDataPlanePath(url: string | undefined): boolean {
@@ -10,17 +23,94 @@ export function isDataPlanePath(url: string | undefined): boolean {
 /** Base URL clients reach us on, from configuration or the request's Host header. */
 export function publicBase(req: IncomingMessage): string {
   const configured = config().WHARF_PUBLIC_URL;
-  if (configured) return configured.replace(/\/+$/, "");
-  const proto = config().WHARF_TRUST_PROXY && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
+  if (configured && !hostRegistry(req)) return configured.replace(/\/+$/, "");
+  const proto = (configured?.startsWith("https:") ?? false) || (config().WHARF_TRUST_PROXY && req.headers["x-forwarded-proto"] === "https") ? "https" : "http";
   return `${proto}://${req.headers.host ?? `localhost:${config().PORT}`}`;
 }
 
+/** The login server clients named: token audience and challenge `service`. */
+export function loginServer(req: IncomingMessage): string {
+  if (hostRegistry(req)) return req.headers.host!.toLowerCase();
+  return new URL(publicBase(req)).host;
+}
+
+type Handler = (ctx: Ctx) => Promise<void>;
+const HANDLERS: Record<Exclude<RouteName, "base" | "catalog">, Record<string, Handler>> = {
+  tags: { GET: listTags },
+  manifest: { GET: getManifest, HEAD: getManifest, PUT: putManifest, DELETE: deleteManifest },
+  uploadStart: { POST: startUpload },
+  upload: { GET: uploadStatus, PATCH: patchUpload, PUT: finishUpload, DELETE: cancelUpload },
+  blob: { GET: getBlob, HEAD: getBlob, DELETE: deleteBlob },
+  referrers: { GET: listReferrers },
+};
+
+/**
+ * The data plane: route, then validate the name's syntax (it leaks nothing),
+ * then authenticate + authorise from the Bearer token, then run the handler.
+ * Existence checks (NAME_UNKNOWN…) happen only after authorisation.
+ */
 export async function handleDataPlane(req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.setHeader("Docker-Distribution-API-Version", "registry/2.0");
-  const base = publicBase(req);
-  const service = new URL(base).host;
-  res.statusCode = 401;
-  res.setHeader("WWW-Authenticate", `Bearer realm="${base}/oauth2/token",service="${service}"`);
-  res.setHeader("Content-Type", "application/json");
-  res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required", detail: null }] }));
+  try {
+    const url = new URL(req.url ?? "/", "http://local");
+    if (url.pathname.startsWith("/oauth2/")) return await handleTokenRequest(req, res, loginServer(req));
+
+    const match = matchRoute(url.pathname);
+    if (!match) {
+      return sendOciError(req, res, "Unsupported", `No such endpoint: ${url.pathname}. See the OCI Distribution API (/v2/<name>/manifests/<reference>, /v2/<name>/blobs/<digest>, …).`, null, 404);
+    }
+    const method = req.method ?? "GET";
+    const needed = match.route.methods[method];
+    if (!needed) {
+      res.setHeader("Allow", Object.keys(match.route.methods).join(", "));
+      return sendOciError(req, res, "Unsupported", `${method} is not supported on ${url.pathname}.`, null, 405);
+    }
+
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(match.params)) {
+      try {
+        params[k] = decodeURIComponent(v);
+      } catch {
+        return sendOciError(req, res, "NameInvalid", `The URL path segment '${v}' is not valid percent-encoding.`);
+      }
+    }
+    const hostReg = hostRegistry(req);
+    const ref = params.name !== undefined ? splitName(params.name, hostReg) : null;
+
+    const base = publicBase(req);
+    const service = loginServer(req);
+    const scope = ref ? `repository:${ref.fullName}:${needed.join(",")}` : match.route.name === "catalog" ? "registry:catalog:*" : null;
+    const claims = await authenticate(req);
+    if (!claims) return challenge(req, res, base, service, scope, null);
+    if (ref || match.route.name === "catalog") {
+      const [type, name] = ref ? ["repository", ref.fullName] : ["registry", "catalog"];
+      const granted = grantedActions(claims, type, name);
+      if (!granted.has("*") && !needed.every((a) => granted.has(a))) return challenge(req, res, base, service, scope, "insufficient_scope");
+    }
+
+    const principal = principalFromSubject(claims.sub);
+    if (match.route.name === "base") return sendJson(res, 200, {});
+    const ctxBase = { req, res, url, base, service, hostRegistry: hostReg, params, claims, principal };
+    if (match.route.name === "catalog") return await listRepositories(ctxBase);
+    await HANDLERS[match.route.name][method]({ ...ctxBase, ref: ref! });
+  } catch (err) {
+    sendError(req, res, err);
+  }
+}
+
+async function authenticate(req: IncomingMessage): Promise<AccessClaims | null> {
+  const h = req.headers.authorization;
+  if (!h || h.length < 8 || h.slice(0, 7).toLowerCase() !== "bearer ") return null;
+  return verifyAccessToken(h.slice(7).trim(), loginServer(req));
+}
+
+function challenge(req: IncomingMessage, res: ServerResponse, base: string, service: string, scope: string | null, error: string | null): void {
+  let value = `Bearer realm="${base}/oauth2/token",service="${service}"`;
+  if (scope) value += `,scope="${scope}"`;
+  if (error) value += `,error="${error}"`;
+  res.setHeader("WWW-Authenticate", value);
+  const message = error
+    ? `Your token does not allow ${scope ?? "this"}. Ask for a token with that scope, or ask an owner for access.`
+    : `Authentication required: log in first (docker login ${service}).`;
+  sendOciError(req, res, "Unauthorized", message, scope ? [{ Type: scope.split(":")[0], Name: scope.split(":").slice(1, -1).join(":"), Action: scope.split(":").pop() }] : null);
 }

@@ -1,0 +1,70 @@
+import { canReadRegistry } from "../../auth/data-plane-access";
+import { listCatalog } from "../../registry/catalog";
+import { manifestService } from "../../registry/manifest-service";
+import { OCI_INDEX } from "../../registry/media-types";
+import { findRegistryId, findRepository } from "../../registry/repository-resolver";
+import { tagService } from "../../registry/tag-service";
+import { nameUnknown } from "../../registry/errors";
+import { sendJson, type Ctx } from "../context";
+import { pageSize } from "../request";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sendOciError } from "../oci-errors";
+
+function pageArgs(req: IncomingMessage, res: ServerResponse, url: URL): { n?: number; last?: string } | null {
+  const n = pageSize(url.searchParams.get("n"));
+  if (n === "invalid") {
+    sendOciError(req, res, "Unsupported", "Query parameter n must be a non-negative integer (the page size).", { n: url.searchParams.get("n") }, 400);
+    return null;
+  }
+  return { n: n ?? undefined, last: url.searchParams.get("last") ?? undefined };
+}
+
+function linkNext(path: string, n: number | undefined, next: string | null): Record<string, string> {
+  if (!next) return {};
+  const q = new URLSearchParams();
+  if (n !== undefined) q.set("n", String(n));
+  q.set("last", next);
+  return { Link: `<${path}?${q.toString()}>; rel="next"` };
+}
+
+export async function listTags(ctx: Ctx): Promise<void> {
+  const args = pageArgs(ctx.req, ctx.res, ctx.url);
+  if (!args) return;
+  const repo = await findRepository(ctx.ref);
+  const page = await tagService.list(repo, args);
+  sendJson(ctx.res, 200, { name: ctx.ref.fullName, tags: page.items }, linkNext(`/v2/${ctx.ref.fullName}/tags/list`, args.n, page.next));
+}
+
+/** GET /v2/_catalog: path-style, every registry's repositories the caller may read; host-style, that registry's. */
+export async function listRepositories(ctx: Omit<Ctx, "ref" | "params">): Promise<void> {
+  const args = pageArgs(ctx.req, ctx.res, ctx.url);
+  if (!args) return;
+  let registryId: string | undefined;
+  if (ctx.hostRegistry) {
+    registryId = (await findRegistryId(ctx.hostRegistry)) ?? undefined;
+    if (!registryId) throw nameUnknown(`Registry '${ctx.hostRegistry}' does not exist.`);
+    if (!(await canReadRegistry(ctx.principal, ctx.hostRegistry))) return sendJson(ctx.res, 200, { repositories: [] });
+  }
+  const readable = new Map<string, boolean>();
+  for (;;) {
+    // canReadRegistry is async; resolve each registry once, then filter synchronously.
+    const page = await listCatalog({ registryId, ...args, registryFilter: (r) => readable.get(r) ?? true });
+    const unknown = page.items.map((i) => i.slice(0, i.indexOf("/"))).filter((r) => !registryId && !readable.has(r));
+    if (!unknown.length) {
+      return sendJson(ctx.res, 200, { repositories: page.items }, linkNext("/v2/_catalog", args.n, page.next));
+    }
+    for (const r of new Set(unknown)) readable.set(r, await canReadRegistry(ctx.principal, r));
+  }
+}
+
+/** GET /v2/<name>/referrers/<digest>[?artifactType=]: an OCI index of manifests whose subject is <digest>. */
+export async function listReferrers(ctx: Ctx): Promise<void> {
+  const repo = await findRepository(ctx.ref);
+  const artifactType = ctx.url.searchParams.get("artifactType") ?? undefined;
+  const manifests = await manifestService.referrers(repo, ctx.params.digest, artifactType);
+  const headers: Record<string, string> = { "Content-Type": OCI_INDEX };
+  if (artifactType) headers["OCI-Filters-Applied"] = "artifactType";
+  const body = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests });
+  ctx.res.writeHead(200, { ...headers, "Content-Length": Buffer.byteLength(body) });
+  ctx.res.end(body);
+}

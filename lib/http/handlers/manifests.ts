@@ -1,0 +1,45 @@
+import { findRepository, ensureRepository } from "../../registry/repository-resolver";
+import { manifestService, MAX_MANIFEST_BYTES } from "../../registry/manifest-service";
+import { isDigest } from "../../registry/digest";
+import { repoUrl, send, type Ctx } from "../context";
+import { readBounded } from "../request";
+
+function acceptList(header: string | string[] | undefined): string[] | null {
+  if (!header) return null;
+  const all = (Array.isArray(header) ? header.join(",") : header)
+    .split(",")
+    .map((s) => s.split(";")[0].trim().toLowerCase())
+    .filter(Boolean);
+  return all.length ? all : null;
+}
+
+/** GET/HEAD /v2/<name>/manifests/<tag|digest>: the stored bytes, exactly as pushed. */
+export async function getManifest(ctx: Ctx): Promise<void> {
+  const repo = await findRepository(ctx.ref);
+  const reference = ctx.params.reference;
+  let m = await manifestService.resolve(repo, reference);
+  if (!isDigest(reference)) m = await manifestService.negotiate(repo, m, acceptList(ctx.req.headers.accept));
+  const headers = {
+    "Content-Type": m.mediaType,
+    "Content-Length": m.size,
+    "Docker-Content-Digest": m.digest,
+    ETag: `"${m.digest}"`,
+  };
+  if (ctx.req.method === "HEAD") return send(ctx.res, 200, headers);
+  send(ctx.res, 200, headers, await manifestService.bytes(m));
+}
+
+export async function putManifest(ctx: Ctx): Promise<void> {
+  const bytes = await readBounded(ctx.req, MAX_MANIFEST_BYTES);
+  const repo = await ensureRepository(ctx.ref);
+  const out = await manifestService.put(repo, ctx.params.reference, bytes, ctx.req.headers["content-type"]);
+  const headers: Record<string, string> = { Location: repoUrl(ctx, `manifests/${out.digest}`), "Docker-Content-Digest": out.digest };
+  if (out.subject) headers["OCI-Subject"] = out.subject;
+  send(ctx.res, 201, headers);
+}
+
+export async function deleteManifest(ctx: Ctx): Promise<void> {
+  const repo = await findRepository(ctx.ref);
+  await manifestService.delete(repo, ctx.params.reference);
+  send(ctx.res, 202, {});
+}

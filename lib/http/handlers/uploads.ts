@@ -1,0 +1,116 @@
+import { canReadRegistry } from "../../auth/data-plane-access";
+import { grantedActions } from "../../auth/tokens";
+import { blobStore } from "../../registry/blob-store";
+import { parseDigest } from "../../registry/digest";
+import { rangeInvalid, isEngineError } from "../../registry/errors";
+import { splitName } from "../../registry/names";
+import { ensureRepository, findRepository, type Repo } from "../../registry/repository-resolver";
+import { uploadSessions } from "../../registry/upload-session";
+import { repoUrl, send, type Ctx } from "../context";
+import { contentLength, hasBody } from "../request";
+
+/** Range header of an upload: Distribution's "0-<last byte>" (0-0 when empty). */
+function rangeOf(size: number): string {
+  return `0-${Math.max(0, size - 1)}`;
+}
+
+function sessionHeaders(ctx: Ctx, id: string, size: number) {
+  return {
+    Location: repoUrl(ctx, `blobs/uploads/${id}`),
+    Range: rangeOf(size),
+    "Docker-Upload-UUID": id,
+  };
+}
+
+function blobCreated(ctx: Ctx, digest: string) {
+  send(ctx.res, 201, { Location: repoUrl(ctx, `blobs/${digest}`), "Docker-Content-Digest": digest });
+}
+
+/** POST /v2/<name>/blobs/uploads/: new session, monolithic upload (?digest=) or cross-repository mount (?mount=&from=). */
+export async function startUpload(ctx: Ctx): Promise<void> {
+  const q = ctx.url.searchParams;
+  const repo = await ensureRepository(ctx.ref);
+  const mount = q.get("mount");
+  if (mount) {
+    const digest = parseDigest(mount).value;
+    if (await tryMount(ctx, repo, digest, q.get("from"))) return blobCreated(ctx, digest);
+    // Not mountable: the client falls back to uploading, in this new session.
+  }
+  const digest = q.get("digest");
+  if (digest !== null && !mount) {
+    parseDigest(digest);
+    const session = await uploadSessions.start(repo);
+    const desc = await uploadSessions.finish(repo, session.id, digest, hasBody(ctx.req) ? ctx.req : undefined, { length: contentLength(ctx.req) });
+    return blobCreated(ctx, desc.digest);
+  }
+  const session = await uploadSessions.start(repo);
+  send(ctx.res, 202, sessionHeaders(ctx, session.id, 0));
+}
+
+/**
+ * A mount links a blob the registry already holds. `from` must be in the same
+ * registry, link the blob, and be pullable by the caller (a grant in the token,
+ * as clients ask for it). Without `from`, any repository of the registry will do.
+ */
+async function tryMount(ctx: Ctx, repo: Repo, digest: string, from: string | null): Promise<boolean> {
+  if (await blobStore.stat(repo.id, digest)) return true;
+  if (from) {
+    let source;
+    try {
+      const ref = splitName(from, ctx.hostRegistry);
+      if (ref.registry !== repo.registry) return false;
+      if (!grantedActions(ctx.claims, "repository", ref.fullName).has("pull") && !grantedActions(ctx.claims, "repository", ref.fullName).has("*")) return false;
+      source = await findRepository(ref);
+    } catch (err) {
+      if (isEngineError(err)) return false; // invalid or unknown source: upload instead
+      throw err;
+    }
+    if (!(await blobStore.stat(source.id, digest))) return false;
+    return blobStore.link(repo.id, digest);
+  }
+  if (!(await canReadRegistry(ctx.principal, repo.registry))) return false;
+  if (!(await blobStore.findInRegistry(repo.registryId, digest))) return false;
+  return blobStore.link(repo.id, digest);
+}
+
+/** GET /v2/<name>/blobs/uploads/<uuid>: how many bytes the session holds. */
+export async function uploadStatus(ctx: Ctx): Promise<void> {
+  const repo = await findRepository(ctx.ref);
+  const s = await uploadSessions.status(repo, ctx.params.uuid);
+  send(ctx.res, 204, sessionHeaders(ctx, s.id, s.size));
+}
+
+/** PATCH: a chunk, in order (Content-Range start = bytes held), or a stream without Content-Range. */
+export async function patchUpload(ctx: Ctx): Promise<void> {
+  const repo = await findRepository(ctx.ref);
+  const header = ctx.req.headers["content-range"];
+  let range: { start: number; end: number } | undefined;
+  if (header !== undefined) {
+    const m = /^(?:bytes[ =])?(\d+)-(\d+)(?:\/(?:\d+|\*))?$/.exec(header.trim());
+    if (!m) {
+      throw rangeInvalid(`Content-Range '${header}' is not '<first byte>-<last byte>'. Send e.g. Content-Range: 0-1023 for the first 1024 bytes.`, {
+        contentRange: header,
+      });
+    }
+    range = { start: Number(m[1]), end: Number(m[2]) };
+  }
+  const s = await uploadSessions.append(repo, ctx.params.uuid, ctx.req, { range, length: contentLength(ctx.req) });
+  send(ctx.res, 202, sessionHeaders(ctx, s.id, s.size));
+}
+
+/** PUT ?digest=: the optional last chunk, then verify and publish. */
+export async function finishUpload(ctx: Ctx): Promise<void> {
+  const repo = await findRepository(ctx.ref);
+  const digest = ctx.url.searchParams.get("digest");
+  parseDigest(digest);
+  const desc = await uploadSessions.finish(repo, ctx.params.uuid, digest!, hasBody(ctx.req) ? ctx.req : undefined, {
+    length: contentLength(ctx.req),
+  });
+  blobCreated(ctx, desc.digest);
+}
+
+export async function cancelUpload(ctx: Ctx): Promise<void> {
+  const repo = await findRepository(ctx.ref);
+  await uploadSessions.cancel(repo, ctx.params.uuid);
+  send(ctx.res, 204, {});
+}

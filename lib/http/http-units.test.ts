@@ -1,0 +1,58 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseRange } from "./handlers/blobs";
+import { matchRoute } from "./routes";
+import { parseScopes } from "../auth/token-endpoint";
+import { OCI_ERRORS } from "./oci-errors";
+
+describe("routes", () => {
+  it("matches each route with its captures; uploads win over blobs", () => {
+    assert.equal(matchRoute("/v2/")?.route.name, "base");
+    assert.equal(matchRoute("/v2/_catalog")?.route.name, "catalog");
+    assert.deepEqual(matchRoute("/v2/contoso/a/b/manifests/v1")?.params, { name: "contoso/a/b", reference: "v1" });
+    assert.equal(matchRoute("/v2/contoso/a/blobs/uploads/")?.route.name, "uploadStart");
+    assert.deepEqual(matchRoute("/v2/contoso/a/blobs/uploads/123")?.params, { name: "contoso/a", uuid: "123" });
+    assert.deepEqual(matchRoute("/v2/contoso/a/blobs/sha256:ab")?.params, { name: "contoso/a", digest: "sha256:ab" });
+    assert.equal(matchRoute("/v2/contoso/a/tags/list")?.route.name, "tags");
+    assert.equal(matchRoute("/v2/contoso/a/referrers/sha256:ab")?.route.name, "referrers");
+    assert.equal(matchRoute("/v2/contoso/a/nothing"), null);
+  });
+});
+
+describe("byte ranges", () => {
+  it("parses single ranges and flags unsatisfiable ones", () => {
+    assert.deepEqual(parseRange("bytes=0-9", 100), { start: 0, end: 9 });
+    assert.deepEqual(parseRange("bytes=90-", 100), { start: 90, end: 99 });
+    assert.deepEqual(parseRange("bytes=-5", 100), { start: 95, end: 99 });
+    assert.deepEqual(parseRange("bytes=50-500", 100), { start: 50, end: 99 });
+    assert.equal(parseRange("bytes=100-", 100), "unsatisfiable");
+    assert.equal(parseRange("bytes=0-1,5-6", 100), null);
+    assert.equal(parseRange("items=0-1", 100), null);
+  });
+});
+
+describe("token scopes", () => {
+  it("merges, skips malformed or invalid names, keeps catalog", () => {
+    assert.deepEqual(
+      parseScopes(["repository:contoso/a:pull", "repository:contoso/a:push", "repository(plugin):contoso/b:pull", "registry:catalog:*", "repository:Bad:pull", "x", "registry:other:*"]),
+      [
+        { type: "repository", name: "contoso/a", actions: ["pull", "push"] },
+        { type: "repository", name: "contoso/b", actions: ["pull"] },
+        { type: "registry", name: "catalog", actions: ["*"] },
+      ],
+    );
+  });
+});
+
+describe("OCI error table", () => {
+  it("uses the spec's codes and statuses", () => {
+    assert.deepEqual(OCI_ERRORS.BlobUnknown, { code: "BLOB_UNKNOWN", status: 404 });
+    assert.deepEqual(OCI_ERRORS.RangeInvalid, { code: "BLOB_UPLOAD_INVALID", status: 416 });
+    assert.deepEqual(OCI_ERRORS.NameInvalid, { code: "NAME_INVALID", status: 400 });
+    assert.deepEqual(OCI_ERRORS.TooManyRequests, { code: "TOOMANYREQUESTS", status: 429 });
+    const codes = new Set(Object.values(OCI_ERRORS).map((e) => e.code));
+    for (const c of ["BLOB_UNKNOWN", "BLOB_UPLOAD_INVALID", "BLOB_UPLOAD_UNKNOWN", "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_INVALID", "MANIFEST_UNKNOWN", "NAME_INVALID", "NAME_UNKNOWN", "SIZE_INVALID", "UNAUTHORIZED", "DENIED", "UNSUPPORTED", "TOOMANYREQUESTS"]) {
+      assert.ok(codes.has(c), c);
+    }
+  });
+});

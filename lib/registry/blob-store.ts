@@ -1,0 +1,123 @@
+import type { Readable } from "node:stream";
+import { db } from "../db";
+import { blobUnknown } from "./errors";
+import { blobDataPath } from "./paths";
+import { storage } from "./storage";
+import { PathNotFoundError } from "./storage/driver";
+import { digestLock } from "./keyed-lock";
+import { hotReads } from "./hot-reads";
+import { manifestBytes } from "./manifest-cache";
+
+export type BlobDescriptor = { digest: string; size: number };
+
+/**
+ * Content-addressed blobs, stored once per deployment, seen through
+ * repositories: a repository serves a blob only when it links it.
+ */
+export interface BlobStore {
+  /** The blob as seen by a repository, or null when that repository does not link it. */
+  stat(repositoryId: string, digest: string): Promise<BlobDescriptor | null>;
+  /** Streams a linked blob (or a byte range of it). Throws BlobUnknown. */
+  open(repositoryId: string, digest: string, range?: { start: number; end: number }): Promise<BlobDescriptor & { stream: Readable }>;
+  /** A small linked blob whole (configs; the caller bounds the size). Throws BlobUnknown. */
+  read(repositoryId: string, digest: string): Promise<Buffer>;
+  /** Links an existing blob into a repository (a cross-repository mount). False when the blob is not stored. */
+  link(repositoryId: string, digest: string): Promise<boolean>;
+  /** Removes a repository's link; false when there was none. The bytes stay until garbage collection. */
+  unlink(repositoryId: string, digest: string): Promise<boolean>;
+  /** Some repository of the registry that links the blob, if any. */
+  findInRegistry(registryId: string, digest: string): Promise<string | null>;
+  /**
+   * Makes verified bytes visible: moves them to their content address and
+   * records Blob + BlobLink in one transaction. `extra` runs in the same transaction.
+   */
+  commit(input: { repositoryId: string; digest: string; size: number; fromPath: string; extra?: (tx: Tx) => Promise<unknown> }): Promise<void>;
+}
+
+type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
+
+export const blobStore: BlobStore = {
+  async stat(repositoryId, digest) {
+    const size = await hotReads().linkedBlobSize(repositoryId, digest);
+    return size === null ? null : { digest, size };
+  },
+
+  async open(repositoryId, digest, range) {
+    const desc = await this.stat(repositoryId, digest);
+    if (!desc) throw blobUnknownIn(digest);
+    try {
+      const stream = await storage().reader(blobDataPath(digest), range);
+      return { ...desc, stream };
+    } catch (err) {
+      // A row without bytes means the store was damaged; say so rather than serve nothing.
+      if (err instanceof PathNotFoundError) throw blobUnknown(`The bytes of blob ${digest} are missing from storage. Push the blob again.`, { digest });
+      throw err;
+    }
+  },
+
+  async read(repositoryId, digest) {
+    if (!(await this.stat(repositoryId, digest))) throw blobUnknownIn(digest);
+    const hit = manifestBytes.get(digest);
+    if (hit) return hit;
+    try {
+      const bytes = await storage().getContent(blobDataPath(digest));
+      manifestBytes.set(digest, bytes);
+      return bytes;
+    } catch (err) {
+      if (err instanceof PathNotFoundError) throw blobUnknown(`The bytes of blob ${digest} are missing from storage. Push the blob again.`, { digest });
+      throw err;
+    }
+  },
+
+  async link(repositoryId, digest) {
+    return digestLock.run(digest, async () => {
+      const blob = await db().blob.findUnique({ where: { digest }, select: { digest: true } });
+      if (!blob) return false;
+      await db().blobLink.upsert({
+        where: { repositoryId_digest: { repositoryId, digest } },
+        create: { repositoryId, digest },
+        update: {},
+      });
+      return true;
+    });
+  },
+
+  async unlink(repositoryId, digest) {
+    const { count } = await db().blobLink.deleteMany({ where: { repositoryId, digest } });
+    return count > 0;
+  },
+
+  async findInRegistry(registryId, digest) {
+    const link = await db().blobLink.findFirst({
+      where: { digest, repository: { registryId } },
+      select: { repositoryId: true },
+    });
+    return link?.repositoryId ?? null;
+  },
+
+  async commit({ repositoryId, digest, size, fromPath, extra }) {
+    await digestLock.run(digest, async () => {
+      const target = blobDataPath(digest);
+      const existing = await storage().stat(target);
+      if (existing && existing.size === size) {
+        // Same digest, same bytes: keep the stored copy, drop the new one.
+        await storage().delete(fromPath);
+      } else {
+        await storage().move(fromPath, target);
+      }
+      await db().$transaction(async (tx) => {
+        await tx.blob.upsert({ where: { digest }, create: { digest, size: BigInt(size) }, update: {} });
+        await tx.blobLink.upsert({
+          where: { repositoryId_digest: { repositoryId, digest } },
+          create: { repositoryId, digest },
+          update: {},
+        });
+        if (extra) await extra(tx);
+      });
+    });
+  },
+};
+
+export function blobUnknownIn(digest: string) {
+  return blobUnknown(`Blob ${digest} is not in this repository. Push it here, or mount it from a repository that has it.`, { digest });
+}

@@ -1,0 +1,72 @@
+import { db } from "../db";
+import { nameUnknown } from "./errors";
+import { hotReads } from "./hot-reads";
+import type { RepositoryRef } from "./names";
+
+export type Repo = { id: string; registryId: string; registry: string; name: string; fullName: string };
+
+/**
+ * Registry and repository ids change only when one is created or deleted, so a
+ * short-lived memory saves a query on nearly every data-plane request. Misses
+ * are remembered for less time, so a new registry is usable almost at once.
+ */
+const HIT_MS = 5_000;
+const MISS_MS = 1_000;
+const registries = new Map<string, { id: string | null; until: number }>();
+const repositories = new Map<string, { id: string; until: number }>();
+
+export async function findRegistryId(name: string): Promise<string | null> {
+  const now = Date.now();
+  const hit = registries.get(name);
+  if (hit && hit.until > now) return hit.id;
+  const id = await hotReads().registryId(name);
+  if (registries.size > 10_000) registries.clear();
+  registries.set(name, { id, until: now + (id ? HIT_MS : MISS_MS) });
+  return id;
+}
+
+async function registryOrThrow(ref: RepositoryRef): Promise<string> {
+  const id = await findRegistryId(ref.registry);
+  if (!id) {
+    throw nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create ${ref.registry}).`, {
+      name: ref.fullName,
+    });
+  }
+  return id;
+}
+
+/** The repository, or NameUnknown when the registry or the repository does not exist. */
+export async function findRepository(ref: RepositoryRef): Promise<Repo> {
+  const registryId = await registryOrThrow(ref);
+  const key = `${registryId}\0${ref.repository}`;
+  const now = Date.now();
+  const hit = repositories.get(key);
+  if (hit && hit.until > now) return { id: hit.id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
+  const id = await hotReads().repositoryId(registryId, ref.repository);
+  if (!id) throw nameUnknown(`Repository '${ref.fullName}' does not exist. Push an image to create it.`, { name: ref.fullName });
+  if (repositories.size > 50_000) repositories.clear();
+  repositories.set(key, { id, until: now + HIT_MS });
+  return { id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
+}
+
+/** Push creates repositories on first use. */
+export async function ensureRepository(ref: RepositoryRef): Promise<Repo> {
+  const registryId = await registryOrThrow(ref);
+  // Most pushes go to existing repositories: a read, not a write.
+  const existing = await hotReads().repositoryId(registryId, ref.repository);
+  if (existing) return { id: existing, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
+  const row = await db().repository.upsert({
+    where: { registryId_name: { registryId, name: ref.repository } },
+    create: { registryId, name: ref.repository },
+    update: {},
+    select: { id: true },
+  });
+  repositories.set(`${registryId}\0${ref.repository}`, { id: row.id, until: Date.now() + HIT_MS });
+  return { id: row.id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
+}
+
+/** Call after deleting registries or repositories in this process. */
+export function forgetResolvedNames(): void {
+  registries.clear();
+  repositories.clear();
+}

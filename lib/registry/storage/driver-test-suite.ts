@@ -1,0 +1,113 @@
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { PathNotFoundError, InvalidPathError, type StorageDriver } from "./driver";
+
+/**
+ * The one test suite every StorageDriver must pass. Call it from a driver's
+ * own test file with a factory giving a fresh, empty driver, and a cleanup.
+ */
+export function runStorageDriverSuite(
+  label: string,
+  factory: () => Promise<{ driver: StorageDriver; cleanup: () => Promise<void> }>,
+): void {
+  describe(`StorageDriver suite: ${label}`, () => {
+    let d: StorageDriver;
+    let cleanup: () => Promise<void>;
+    before(async () => {
+      ({ driver: d, cleanup } = await factory());
+    });
+    after(async () => cleanup());
+
+    const readAll = async (r: Readable) => {
+      const parts: Buffer[] = [];
+      for await (const c of r) parts.push(c as Buffer);
+      return Buffer.concat(parts);
+    };
+
+    it("puts and gets small content, and stats it", async () => {
+      await d.putContent("a/b/c", Buffer.from("hello"));
+      assert.equal((await d.getContent("a/b/c")).toString(), "hello");
+      const s = await d.stat("a/b/c");
+      assert.equal(s?.size, 5);
+      assert.equal(s?.isDirectory, false);
+      await d.putContent("a/b/c", Buffer.from("replaced"));
+      assert.equal((await d.getContent("a/b/c")).toString(), "replaced");
+    });
+
+    it("reports missing paths", async () => {
+      assert.equal(await d.stat("missing/file"), null);
+      await assert.rejects(d.getContent("missing/file"), PathNotFoundError);
+      await assert.rejects(d.reader("missing/file"), PathNotFoundError);
+      await assert.rejects(d.move("missing/file", "x/y"), PathNotFoundError);
+      assert.deepEqual(await d.list("missing"), []);
+      await d.delete("missing/file"); // no error
+    });
+
+    it("refuses paths that could escape the root", async () => {
+      for (const bad of ["../x", "a/../../x", "/abs", "a//b", "a/./b", "", "a/"]) {
+        await assert.rejects(d.stat(bad), InvalidPathError, bad);
+        await assert.rejects(d.putContent(bad, Buffer.from("x")), InvalidPathError, bad);
+      }
+    });
+
+    it("reads a whole file and ranges of it as streams", async () => {
+      const data = crypto.randomBytes(3 * 1024 * 1024 + 17);
+      await d.putContent("r/file", data);
+      assert.ok((await readAll(await d.reader("r/file"))).equals(data));
+      assert.ok((await readAll(await d.reader("r/file", { start: 10 }))).equals(data.subarray(10)));
+      assert.ok((await readAll(await d.reader("r/file", { start: 5, end: 9 }))).equals(data.subarray(5, 10)));
+      assert.ok((await readAll(await d.reader("r/file", { start: data.length - 1 }))).equals(data.subarray(data.length - 1)));
+    });
+
+    it("appends with a writer across several sessions, and cancels", async () => {
+      const a = crypto.randomBytes(100_000);
+      const b = crypto.randomBytes(200_001);
+      let w = await d.writer("up/1/data");
+      assert.equal(w.startSize, 0);
+      await pipeline(Readable.from([a]), w.stream);
+      assert.equal(await w.close(), a.length);
+      w = await d.writer("up/1/data");
+      assert.equal(w.startSize, a.length);
+      await pipeline(Readable.from([b.subarray(0, 1000), b.subarray(1000)]), w.stream);
+      assert.equal(await w.close(), a.length + b.length);
+      assert.ok((await d.getContent("up/1/data")).equals(Buffer.concat([a, b])));
+
+      const c = await d.writer("up/2/data");
+      c.stream.write(Buffer.from("partial"));
+      await c.cancel();
+      assert.equal(await d.stat("up/2/data"), null);
+    });
+
+    it("moves atomically, replacing the target", async () => {
+      await d.putContent("m/src", Buffer.from("new"));
+      await d.putContent("m/dst/data", Buffer.from("old"));
+      await d.move("m/src", "m/dst/data");
+      assert.equal(await d.stat("m/src"), null);
+      assert.equal((await d.getContent("m/dst/data")).toString(), "new");
+      await d.move("m/dst/data", "elsewhere/deep/path");
+      assert.equal((await d.getContent("elsewhere/deep/path")).toString(), "new");
+    });
+
+    it("lists direct children and deletes subtrees", async () => {
+      await d.putContent("l/x/1", Buffer.from("1"));
+      await d.putContent("l/x/2", Buffer.from("2"));
+      await d.putContent("l/y", Buffer.from("3"));
+      assert.deepEqual(await d.list("l"), ["x", "y"]);
+      assert.deepEqual(await d.list("l/x"), ["1", "2"]);
+      await d.delete("l/x");
+      assert.deepEqual(await d.list("l"), ["y"]);
+      await d.delete("l/y");
+      assert.equal(await d.stat("l/y"), null);
+    });
+
+    it("returns a redirect URL or null when asked", async () => {
+      if (!d.redirectUrl) return;
+      await d.putContent("red/x", Buffer.from("x"));
+      const url = await d.redirectUrl("red/x", { expiresInSeconds: 60 });
+      assert.ok(url === null || /^https?:\/\//.test(url));
+    });
+  });
+}

@@ -1,0 +1,176 @@
+import crypto from "node:crypto";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { db } from "../db";
+import { blobStore, type BlobDescriptor } from "./blob-store";
+import { parseDigest, type Algorithm } from "./digest";
+import { blobUploadUnknown, digestInvalid, rangeInvalid, sizeInvalid } from "./errors";
+import { KeyedLock } from "./keyed-lock";
+import { uploadDataPath, uploadDir } from "./paths";
+import type { Repo } from "./repository-resolver";
+import { storage } from "./storage";
+
+/**
+ * Resumable upload sessions. The Upload row says which repository a session
+ * belongs to; its bytes live in the storage driver, so a session survives a
+ * restart. While this process serves a session it keeps the running sha256,
+ * so finishing costs nothing; after a restart the stored bytes are re-hashed once.
+ */
+export interface UploadSession {
+  start(repo: Repo): Promise<{ id: string; size: number }>;
+  status(repo: Repo, id: string): Promise<{ id: string; size: number }>;
+  /** Appends a chunk. `range` (from Content-Range) must start where the stored bytes end. */
+  append(repo: Repo, id: string, body: Readable, opts?: { range?: { start: number; end: number }; length?: number }): Promise<{ id: string; size: number }>;
+  /** Appends the optional last chunk, verifies the digest and makes the blob visible. */
+  finish(repo: Repo, id: string, digest: string, body?: Readable, opts?: { length?: number }): Promise<BlobDescriptor>;
+  cancel(repo: Repo, id: string): Promise<void>;
+}
+
+type HashState = { hash: crypto.Hash; size: number };
+const hashes = new Map<string, HashState>();
+const sessionLock = new KeyedLock();
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function loadSession(repo: Repo, id: string): Promise<void> {
+  const unknown = () =>
+    blobUploadUnknown(`Upload session ${id} does not exist in ${repo.fullName} (finished, cancelled or never started). Start a new upload with POST /v2/${repo.fullName}/blobs/uploads/.`, { uuid: id });
+  if (!UUID_RE.test(id)) throw unknown();
+  const row = await db().upload.findUnique({ where: { id }, select: { repositoryId: true } });
+  if (!row || row.repositoryId !== repo.id) throw unknown();
+}
+
+async function storedSize(id: string): Promise<number> {
+  return (await storage().stat(uploadDataPath(id)))?.size ?? 0;
+}
+
+async function hashFile(algorithm: Algorithm, path: string): Promise<crypto.Hash> {
+  const hash = crypto.createHash(algorithm);
+  if (await storage().stat(path)) {
+    for await (const chunk of await storage().reader(path)) hash.update(chunk as Buffer);
+  }
+  return hash;
+}
+
+/** The running sha256 for exactly the stored bytes, rebuilt from storage when we lost it. */
+async function hashStateFor(id: string, size: number): Promise<HashState> {
+  const known = hashes.get(id);
+  if (known && known.size === size) return known;
+  const state = { hash: await hashFile("sha256", uploadDataPath(id)), size };
+  hashes.set(id, state);
+  return state;
+}
+
+async function appendBytes(id: string, body: Readable, length?: number): Promise<number> {
+  const path = uploadDataPath(id);
+  const before = await storedSize(id);
+  const state = await hashStateFor(id, before);
+  const writer = await storage().writer(path);
+  let written = 0;
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      state.hash.update(chunk);
+      written += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(body, hashing, writer.stream);
+    const size = await writer.close();
+    if (size !== before + written) throw new Error(`upload ${id}: stored ${size} bytes, expected ${before + written}`);
+    state.size = size;
+    if (length !== undefined && written !== length) {
+      throw sizeInvalid(`The request said ${length} bytes but sent ${written}. Check the upload status and resume from the reported offset.`);
+    }
+    return size;
+  } catch (err) {
+    // The hash may have seen bytes that never reached storage: rebuild it next time.
+    hashes.delete(id);
+    writer.stream.destroy();
+    throw err;
+  }
+}
+
+async function removeSession(id: string): Promise<void> {
+  hashes.delete(id);
+  await db().upload.deleteMany({ where: { id } });
+  await storage().delete(uploadDir(id));
+}
+
+export const uploadSessions: UploadSession = {
+  async start(repo) {
+    const id = crypto.randomUUID();
+    // Bytes first, row second: a session row always has a (possibly empty) file.
+    await storage().putContent(uploadDataPath(id), Buffer.alloc(0));
+    await db().upload.create({ data: { id, repositoryId: repo.id } });
+    hashes.set(id, { hash: crypto.createHash("sha256"), size: 0 });
+    return { id, size: 0 };
+  },
+
+  async status(repo, id) {
+    await loadSession(repo, id);
+    return { id, size: await storedSize(id) };
+  },
+
+  async append(repo, id, body, opts = {}) {
+    await loadSession(repo, id);
+    return sessionLock.run(id, async () => {
+      const current = await storedSize(id);
+      if (opts.range) {
+        const { start, end } = opts.range;
+        if (start !== current || end < start) {
+          throw rangeInvalid(
+            `This upload holds ${current} bytes, so the next chunk must start at byte ${current} (Content-Range: ${current}-<last byte>); got ${start}-${end}. Ask GET on the upload URL for its status and resume from there.`,
+            { uploaded: current, contentRange: `${start}-${end}` },
+          );
+        }
+        const rangeLength = end - start + 1;
+        if (opts.length !== undefined && opts.length !== rangeLength) {
+          throw rangeInvalid(`Content-Range ${start}-${end} covers ${rangeLength} bytes but Content-Length is ${opts.length}. Send matching headers.`, {
+            contentRange: `${start}-${end}`,
+            contentLength: opts.length,
+          });
+        }
+        return { id, size: await appendBytes(id, body, rangeLength) };
+      }
+      return { id, size: await appendBytes(id, body, opts.length) };
+    });
+  },
+
+  async finish(repo, id, digest, body, opts = {}) {
+    const want = parseDigest(digest);
+    await loadSession(repo, id);
+    return sessionLock.run(id, async () => {
+      if (body) await appendBytes(id, body, opts.length);
+      const path = uploadDataPath(id);
+      const size = await storedSize(id);
+      const actual =
+        want.algorithm === "sha256"
+          ? `sha256:${(await hashStateFor(id, size)).hash.copy().digest("hex")}`
+          : `${want.algorithm}:${(await hashFile(want.algorithm, path)).digest("hex")}`;
+      if (actual !== want.value) {
+        // A failed upload leaves nothing behind: no blob, no session.
+        await removeSession(id);
+        throw digestInvalid(`The uploaded ${size} bytes have digest ${actual}, not ${want.value}. Nothing was stored; upload the blob again.`, {
+          expected: want.value,
+          actual,
+        });
+      }
+      await blobStore.commit({
+        repositoryId: repo.id,
+        digest: want.value,
+        size,
+        fromPath: path,
+        extra: (tx) => tx.upload.deleteMany({ where: { id } }),
+      });
+      hashes.delete(id);
+      await storage().delete(uploadDir(id));
+      return { digest: want.value, size };
+    });
+  },
+
+  async cancel(repo, id) {
+    await loadSession(repo, id);
+    await sessionLock.run(id, () => removeSession(id));
+  },
+};
