@@ -1,5 +1,6 @@
 import { UsageError, type CommandSpec, type GroupSpec } from "./args";
 import { createRegistry, deleteRegistry, getRegistry, listRegistries, loginServerOf, RegistryError, SKUS } from "../lib/registries";
+import { collectGarbage } from "../lib/registry/gc";
 import { listRepositories, listTags, RepositoryError } from "../lib/repositories";
 
 /** The command tree. Verbs and argument names follow `az acr` so ACR users feel at home. */
@@ -23,6 +24,13 @@ function registryView(r: RegistryRow) {
     creationDate: r.createdAt,
     lastUpdateDate: r.updatedAt,
   };
+}
+
+function formatBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) [n, i] = [n / 1024, i + 1];
+  return `${i ? n.toFixed(1) : n} ${units[i]}`;
 }
 
 function str(v: string | boolean | undefined): string {
@@ -137,10 +145,14 @@ const remove: CommandSpec = {
     } catch (err) {
       explain(err, name);
     }
-    // TODO(dataplane merge): reclaim blobs no repository links any more with
-    // `collectGarbage()` from lib/registry/gc.ts once the dataplane branch lands.
+    // Blobs are stored once per deployment; those only this registry linked are now
+    // garbage. Reclaim them at once rather than waiting for a scheduled pass.
+    const gc = await collectGarbage();
     const n = deleted.repositoryCount;
-    process.stderr.write(`Deleted registry '${deleted.name}' and its ${n} ${n === 1 ? "repository" : "repositories"}.\n`);
+    process.stderr.write(
+      `Deleted registry '${deleted.name}' and its ${n} ${n === 1 ? "repository" : "repositories"}; ` +
+        `freed ${gc.blobsDeleted} ${gc.blobsDeleted === 1 ? "blob" : "blobs"} (${formatBytes(gc.bytesFreed)}).\n`,
+    );
     return undefined; // Like `az acr delete`: nothing on stdout.
   },
 };

@@ -3,13 +3,15 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import crypto from "node:crypto";
 import { createDb, type Db } from "../../lib/db";
+import { api, pushPull, token } from "../helpers/registry-fixtures";
 import { runCli, startWharf, type Wharf } from "../helpers/wharf";
 
 /**
  * The compiled `wharf` CLI against a real server's data dir and SQLite file.
- * Repository content is written straight into the same database with Prisma
- * (the rows the data plane writes on push).
+ * Images are pushed through the real data plane; where a test needs exact
+ * timestamps, rows are written straight into the same database with Prisma.
  */
 
 let wharf: Wharf;
@@ -78,7 +80,6 @@ async function seedRepository(registry: string, name: string, tags: { tag: strin
       data: { repositoryId: repo.id, name: t.tag, manifestId: manifests.get(t.digest)!, createdAt: at(t.minute), updatedAt: at(t.minute) },
     });
   }
-  await prisma.upload.create({ data: { id: `upload-${name.replace(/\W/g, "-")}`, repositoryId: repo.id } });
   return repo;
 }
 
@@ -143,22 +144,40 @@ describe("wharf registry", () => {
     failed(await cli("registry", "show", "-n", "nosuchreg"), /Registry 'nosuchreg' not found\. List registries with `wharf registry list`\./);
   });
 
-  test("delete refuses without --yes, then removes the registry and everything in it", async () => {
-    await seedRepository("secondreg", "doomed/app", [{ tag: "v1", minute: 1, digest: digest("d") }]);
+  test("delete refuses without --yes, then removes the registry, everything in it and its unshared blobs", async () => {
+    const shared = crypto.randomBytes(3000);
+    const keep = api(wharf, await token(wharf, [pushPull("myregistry/keeper")]));
+    const kept = await keep.pushImage("myregistry/keeper", "v1", { layer: shared });
+    const doomed = api(wharf, await token(wharf, [pushPull("secondreg/doomed/app"), pushPull("secondreg/other")]));
+    const own = await doomed.pushImage("secondreg/doomed/app", "v1");
+    await doomed.pushImage("secondreg/other", "v1", { layer: shared });
+    // An upload session left open in the registry.
+    const open = await doomed.fetch("/v2/secondreg/other/blobs/uploads/", { method: "POST" });
+    assert.equal(open.status, 202);
+    const blobFile = (digest: string) => path.join(wharf.dataDir, "blobs", "sha256", digest.slice(7, 9), digest.slice(7), "data");
+    assert.ok(fs.existsSync(blobFile(own.layer)), "the data plane stores blobs where this test looks");
+
     failed(await cli("registry", "delete", "--name", "secondreg"), /cannot be undone\. To confirm, run `wharf registry delete --name secondreg --yes`/);
     assert.ok(await prisma.registry.findUnique({ where: { name: "secondreg" } }), "still there without --yes");
+    assert.equal((await doomed.fetch("/v2/secondreg/doomed/app/manifests/v1")).status, 200);
 
     const r = await cli("registry", "delete", "--name", "secondreg", "--yes");
     assert.equal(ok(r), "");
-    assert.match(r.stderr, /Deleted registry 'secondreg' and its 1 repository/);
+    // Unshared: the doomed layer, both configs and both manifests; the shared layer stays.
+    assert.match(r.stderr, /Deleted registry 'secondreg' and its 2 repositories; freed 5 blobs/);
     assert.deepEqual(await registryNames(), ["myregistry"]);
-    // Cascades took the registry's rows with it; other registries are untouched.
-    const reg = await prisma.repository.findMany({ where: { name: "doomed/app" } });
-    assert.equal(reg.length, 0);
-    assert.equal(await prisma.tag.count({ where: { manifest: { digest: digest("d") } } }), 0);
-    assert.equal(await prisma.manifest.count({ where: { digest: digest("d") } }), 0);
-    assert.equal(await prisma.upload.count({ where: { id: "upload-doomed-app" } }), 0);
-    assert.equal(await prisma.blobLink.count({ where: { repository: { name: "doomed/app" } } }), 0);
+    // Cascades took the registry's rows; garbage collection took the blobs only it linked.
+    assert.equal(await prisma.repository.count({ where: { registry: { name: "secondreg" } } }), 0);
+    assert.equal(await prisma.manifest.count({ where: { digest: own.digest } }), 0);
+    assert.equal(await prisma.upload.count({ where: { repository: { registry: { name: "secondreg" } } } }), 0);
+    assert.equal(await prisma.blob.count({ where: { digest: own.layer } }), 0);
+    assert.ok(!fs.existsSync(blobFile(own.layer)), "unshared layer bytes are gone");
+    // The layer another registry still links survives, and is still served there.
+    assert.ok(fs.existsSync(blobFile(kept.layer)));
+    const pulled = await keep.fetch(`/v2/myregistry/keeper/blobs/${kept.layer}`);
+    assert.equal(pulled.status, 200);
+    assert.deepEqual(Buffer.from(await pulled.arrayBuffer()), shared);
+    assert.equal((await doomed.fetch("/v2/secondreg/doomed/app/manifests/v1")).status, 404);
 
     failed(await cli("registry", "delete", "--name", "secondreg", "--yes"), /Registry 'secondreg' not found\. List registries/);
   });
@@ -176,15 +195,35 @@ describe("wharf repository", () => {
 
   test("list shows every repository with its counts and last update", async () => {
     const repos = JSON.parse(ok(await cli("repository", "list", "--name", "myregistry")));
-    assert.deepEqual(repos, [
+    assert.deepEqual(repos.filter((r: { name: string }) => r.name === "hello-world" || r.name === "team/app"), [
       { name: "hello-world", tagCount: 3, manifestCount: 3, createdTime: at(0).toISOString(), lastUpdateTime: at(30).toISOString() },
       { name: "team/app", tagCount: 1, manifestCount: 1, createdTime: at(0).toISOString(), lastUpdateTime: at(5).toISOString() },
     ]);
     const table = ok(await cli("repository", "list", "-n", "myregistry", "-o", "table")).trimEnd().split("\n");
     assert.match(table[0], /^NAME\s+TAGS\s+MANIFESTS\s+LAST UPDATE$/);
-    assert.match(table[2], /^hello-world\s+3\s+3\s+2026-01-01T00:30:00\.000Z$/);
-    assert.deepEqual(JSON.parse(ok(await cli("repository", "list", "-n", "myregistry", "--query", "[].name"))), ["hello-world", "team/app"]);
+    assert.ok(table.some((l) => /^hello-world\s+3\s+3\s+2026-01-01T00:30:00\.000Z$/.test(l)), table.join("\n"));
+    assert.deepEqual(JSON.parse(ok(await cli("repository", "list", "-n", "myregistry", "--query", "[].name"))), ["hello-world", "keeper", "team/app"]);
     failed(await cli("repository", "list", "-n", "nosuchreg"), /Registry 'nosuchreg' not found\. List registries with `wharf registry list`/);
+  });
+
+  test("list and show-tags see images pushed through the data plane", async () => {
+    const client = api(wharf, await token(wharf, [pushPull("myregistry/pushed/app")]));
+    const pushed: Record<string, string> = {};
+    for (const tag of ["1.0", "1.1", "2.0"]) {
+      pushed[tag] = (await client.pushImage("myregistry/pushed/app", tag)).digest;
+      await new Promise((r) => setTimeout(r, 5)); // distinct push times, so "newest first" is well defined
+    }
+    const repos = JSON.parse(ok(await cli("repository", "list", "-n", "myregistry")));
+    const row = repos.find((x: { name: string }) => x.name === "pushed/app");
+    assert.equal(row.tagCount, 3);
+    assert.equal(row.manifestCount, 3);
+    assert.deepEqual(JSON.parse(ok(await cli("repository", "show-tags", "-n", "myregistry", "--repository", "pushed/app"))), ["2.0", "1.1", "1.0"]);
+    const detail = JSON.parse(ok(await cli("repository", "show-tags", "-n", "myregistry", "--repository", "pushed/app", "--detail")));
+    assert.deepEqual(
+      detail.map((t: { name: string; digest: string }) => [t.name, t.digest]),
+      [["2.0", pushed["2.0"]], ["1.1", pushed["1.1"]], ["1.0", pushed["1.0"]]],
+    );
+    assert.ok(detail.every((t: { size: number }) => t.size > 1000), "size counts the manifest and its blobs");
   });
 
   test("show-tags lists tags newest first, with details on request", async () => {
