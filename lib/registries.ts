@@ -1,3 +1,4 @@
+import { config } from "./config";
 import { db } from "./db";
 import { Prisma } from "./generated/prisma/client";
 
@@ -58,4 +59,40 @@ export async function listRegistries() {
 
 export async function isRegistryNameAvailable(name: string): Promise<boolean> {
   return !(await getRegistry(name));
+}
+
+/**
+ * What clients type to reach a registry. Path-style (default): the deployment's
+ * `HOST:PORT`, with repositories named `<registry>/<repo>`. Host-style (when
+ * WHARF_REGISTRY_DOMAIN is set): `<registry>.<domain>` and bare repository names.
+ */
+export function loginServerOf(name: string): { loginServer: string; repositoryPrefix: string } {
+  const c = config();
+  if (c.WHARF_REGISTRY_DOMAIN) return { loginServer: `${name}.${c.WHARF_REGISTRY_DOMAIN}`, repositoryPrefix: "" };
+  if (c.WHARF_PUBLIC_URL) return { loginServer: new URL(c.WHARF_PUBLIC_URL).host, repositoryPrefix: `${name}/` };
+  // A wildcard bind address is not something a client can dial.
+  const host = c.HOST === "0.0.0.0" || c.HOST === "::" ? "127.0.0.1" : c.HOST.includes(":") ? `[${c.HOST}]` : c.HOST;
+  return { loginServer: `${host}:${c.PORT}`, repositoryPrefix: `${name}/` };
+}
+
+/**
+ * Deletes a registry and, through the schema's cascades, its repositories, tags,
+ * manifests, blob links and upload sessions, in one statement. Blob bytes are
+ * shared across registries, so the caller reclaims them afterwards with a
+ * garbage-collection pass rather than here.
+ */
+export async function deleteRegistry(input: string) {
+  const name = input.trim().toLowerCase();
+  const registry = await db().registry.findUnique({ where: { name }, include: { _count: { select: { repositories: true } } } });
+  if (!registry) throw new RegistryError("NOT_FOUND", `Registry '${name}' not found.`, "name");
+  try {
+    await db().registry.delete({ where: { id: registry.id } });
+  } catch (err) {
+    // Someone else deleted it between our read and our delete.
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") {
+      throw new RegistryError("NOT_FOUND", `Registry '${name}' not found.`, "name");
+    }
+    throw err;
+  }
+  return { name: registry.name, repositoryCount: registry._count.repositories };
 }
