@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { Providers } from "@/components/providers";
 import { AppShell } from "@/components/shell/app-shell";
 import { requireUser } from "../_lib/session";
 
@@ -6,5 +7,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   // proxy.ts already sent cookie-less requests to /login; this also catches
   // sessions of users that no longer exist or were disabled.
   const user = await requireUser();
-  return <AppShell username={user.username}>{children}</AppShell>;
+  return (
+    <Providers>
+      <AppShell username={user.username}>{children}</AppShell>
+    </Providers>
+  );
 }
