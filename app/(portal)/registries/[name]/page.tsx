@@ -52,6 +52,7 @@ export default async function RegistryOverviewPage({ params }: { params: Promise
   ];
 
   return (
+    <div className="space-y-6">
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
       <div className="min-w-0 space-y-6">
         <Card>
@@ -90,29 +91,6 @@ export default async function RegistryOverviewPage({ params }: { params: Promise
           </CardBody>
         </Card>
 
-        <Card>
-          <CardHeader title="Push and pull images" description={prefix ? `Repositories of this registry are named ${server}/${prefix}<repository>.` : undefined} />
-          <CardBody className="space-y-5">
-            <CommandGroup
-              title="Docker"
-              commands={[
-                ["Sign in", `docker login ${server}`],
-                ["Tag a local image", `docker tag hello-world ${image}`],
-                ["Push it", `docker push ${image}`],
-                ["Pull it", `docker pull ${image}`],
-              ]}
-            />
-            <CommandGroup
-              title="Podman"
-              commands={[
-                ["Sign in", `podman login ${server}`],
-                ["Tag a local image", `podman tag hello-world ${image}`],
-                ["Push it", `podman push ${image}`],
-                ["Pull it", `podman pull ${image}`],
-              ]}
-            />
-          </CardBody>
-        </Card>
       </div>
 
       <div className="space-y-6">
@@ -157,6 +135,30 @@ export default async function RegistryOverviewPage({ params }: { params: Promise
           </CardBody>
         </Card>
       </div>
+    </div>
+        <Card>
+          <CardHeader title="Push and pull images" description={prefix ? `Repositories of this registry are named ${server}/${prefix}<repository>.` : undefined} />
+          <CardBody className="grid gap-6 xl:grid-cols-2">
+            <CommandGroup
+              title="Docker"
+              commands={[
+                ["Sign in", `docker login ${server}`],
+                ["Tag a local image", `docker tag hello-world ${image}`],
+                ["Push it", `docker push ${image}`],
+                ["Pull it", `docker pull ${image}`],
+              ]}
+            />
+            <CommandGroup
+              title="Podman"
+              commands={[
+                ["Sign in", `podman login ${server}`],
+                ["Tag a local image", `podman tag hello-world ${image}`],
+                ["Push it", `podman push ${image}`],
+                ["Pull it", `podman pull ${image}`],
+              ]}
+            />
+          </CardBody>
+        </Card>
     </div>
   );
 }

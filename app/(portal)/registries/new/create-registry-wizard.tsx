@@ -135,7 +135,10 @@ export function CreateRegistryWizard({ resourceGroups, canCreateGroup, skus, con
   });
 
   const index = STEPS.findIndex((s) => s.id === step);
-  const go = (s: Step) => {
+  const focusPanel = useRef(false);
+  // From the footer buttons and review links focus moves into the new tab; on the tab strip it stays on the tab.
+  const go = (s: Step, moveFocus = true) => {
+    focusPanel.current = moveFocus;
     setStep(s);
     if (s === "review") setShowAll(true);
   };
@@ -148,7 +151,7 @@ export function CreateRegistryWizard({ resourceGroups, canCreateGroup, skus, con
       firstRender.current = false;
       return;
     }
-    panelHeading.current?.focus();
+    if (focusPanel.current) panelHeading.current?.focus();
   }, [step]);
 
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
@@ -158,7 +161,7 @@ export function CreateRegistryWizard({ resourceGroups, canCreateGroup, skus, con
     e.preventDefault();
     const j = (next + STEPS.length) % STEPS.length;
     tabRefs.current[j]?.focus();
-    go(STEPS[j].id);
+    go(STEPS[j].id, false);
   };
 
   const ls = loginServerFor(input.name, registryDomain, host);
@@ -180,7 +183,7 @@ export function CreateRegistryWizard({ resourceGroups, canCreateGroup, skus, con
               aria-selected={active}
               aria-controls={`panel-${s.id}`}
               tabIndex={active ? 0 : -1}
-              onClick={() => go(s.id)}
+              onClick={() => go(s.id, false)}
               onKeyDown={(e) => onTabKey(e, i)}
               className={cn(
                 "relative -mb-px flex h-12 shrink-0 items-center gap-1.5 border-b-2 px-3.5 text-sm font-medium whitespace-nowrap transition-colors",
