@@ -266,7 +266,8 @@ function NetworkingCard({ name, sku, skus, publicAccess, networkRules, cannotCha
     if (access !== "selected") return undefined;
     if (field === "networkRules") return rules.length ? undefined : "Add at least one address range, or allow all networks.";
     const i = Number(field.split(".")[1]);
-    return touched.has(field) ? (networkRuleProblem(rules[i] ?? "") ?? undefined) : undefined;
+    const p = touched.has(field) ? networkRuleProblem(rules[i] ?? "") : null;
+    return p ? `Rule ${i + 1}: ${p}` : undefined;
   };
   const errorOf = (field: string) => local(field) ?? (m.error?.result.fieldErrors?.[field] || undefined);
   const invalid = access === "selected" && (!rules.length || rules.some((r) => networkRuleProblem(r)));
@@ -333,7 +334,8 @@ function TagsCard({ name, tags, cannotChange }: SettingsProps) {
   const problems = tagProblems(rows);
   const errorOf = (field: string) => {
     const p = problems.find((x) => (x.index >= 0 ? `tags.${x.index}.${x.field}` : "tags") === field);
-    return (p && (touched.has(field) || field === "tags") ? p.message : undefined) ?? m.error?.result.fieldErrors?.[field];
+    const text = p ? (p.index >= 0 ? `Tag ${p.index + 1}: ${p.message}` : p.message) : undefined;
+    return (touched.has(field) || field === "tags" ? text : undefined) ?? m.error?.result.fieldErrors?.[field];
   };
   const dirty = JSON.stringify(rows) !== JSON.stringify(tags);
   return (
