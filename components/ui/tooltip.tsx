@@ -13,7 +13,7 @@ export function DisabledReason({ reason, children, className }: { reason: string
       {children}
       <span
         role="tooltip"
-        className="pointer-events-none invisible absolute bottom-full left-1/2 z-30 mb-2 w-64 -translate-x-1/2 rounded-md bg-nav px-2.5 py-1.5 text-xs font-normal leading-snug text-nav-fg opacity-0 shadow-pop transition-opacity group-hover/tip:visible group-hover/tip:opacity-100 group-focus-visible/tip:visible group-focus-visible/tip:opacity-100"
+        className="pointer-events-none invisible absolute right-0 bottom-full z-30 mb-2 w-64 rounded-md bg-nav px-2.5 py-1.5 text-xs font-normal leading-snug text-nav-fg opacity-0 shadow-pop transition-opacity group-hover/tip:visible group-hover/tip:opacity-100 group-focus-visible/tip:visible group-focus-visible/tip:opacity-100"
       >
         {reason}
       </span>
