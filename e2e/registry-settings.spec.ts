@@ -8,7 +8,8 @@ import { withServerDb } from "./seed";
 import { skopeoKit } from "./skopeo";
 
 test("anonymous pull: switched on in the portal skopeo pulls without credentials, switched off it cannot; a change made outside the portal shows there", async ({ browser }) => {
-  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  // Its own server (the shared one keeps its empty state for the sign-in tests); a long walk through, so a longer budget.
+  test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   const page = await context.newPage();
   const kit = skopeoKit();
@@ -51,7 +52,8 @@ test("anonymous pull: switched on in the portal skopeo pulls without credentials
 });
 
 test("on Basic the anonymous-pull switch is disabled with the reason, and a SKU change that would drop a used feature is refused", async ({ browser }) => {
-  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  // Its own server (the shared one keeps its empty state for the sign-in tests); a long walk through, so a longer budget.
+  test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   const page = await context.newPage();
   await withServerDb(wharf.dataDir, async () => {
@@ -84,7 +86,8 @@ test("on Basic the anonymous-pull switch is disabled with the reason, and a SKU 
 });
 
 test("admin user passwords are shown once; tags and networking are edited with validation; delete needs the name typed", async ({ browser }) => {
-  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  // Its own server (the shared one keeps its empty state for the sign-in tests); a long walk through, so a longer budget.
+  test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   const page = await context.newPage();
   await withServerDb(wharf.dataDir, () => createRegistry({ name: "settingsreg", sku: "Premium" }));
@@ -147,6 +150,7 @@ test("admin user passwords are shown once; tags and networking are edited with v
 });
 
 test("a Reader sees settings with every control disabled and why; registries they cannot read are neither listed nor reachable", async ({ browser }) => {
+  test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   await withServerDb(wharf.dataDir, async () => {
     await createRegistry({ name: "readable1", sku: "Standard" });
