@@ -4,8 +4,10 @@ import path from "node:path";
 import crypto from "node:crypto";
 import next from "next";
 import { config, ConfigError } from "./lib/config";
+import { clientAddress } from "./lib/http/client-address";
 import { handleDataPlane, isDataPlanePath } from "./lib/http/data-plane";
 import { ensureBootstrapAdmin } from "./lib/users";
+import { flushUsageStats } from "./lib/usage-stats";
 
 /**
  * One process, one port: /v2 and /oauth2 go straight to the data-plane handler
@@ -55,7 +57,16 @@ async function main(): Promise<void> {
     const shown = cfg.HOST === "0.0.0.0" || cfg.HOST === "::" ? "127.0.0.1" : cfg.HOST;
     console.log(`Wharf is ready on http://${shown}:${cfg.PORT} (data in ${cfg.dataDir})`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => void flushUsageStats().finally(() => process.exit(0)));
+    // Browsers keep idle connections open; don't wait for them, and give requests in
+    // flight a moment to finish.
+    server.closeIdleConnections();
+    setTimeout(() => {
+      server.closeAllConnections();
+      void flushUsageStats().finally(() => process.exit(0));
+    }, 3_000).unref();
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }
@@ -72,15 +83,6 @@ function prepareAuthEnvironment(dataDir: string): void {
   }
   // We serve on whatever Host the user reaches us by (localhost, an IP, a DNS name).
   process.env.AUTH_TRUST_HOST ??= "true";
-}
-
-export function clientAddress(req: http.IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const fwd = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? "unknown";
 }
 
 main().catch((err) => {

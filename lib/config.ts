@@ -24,9 +24,23 @@ const schema = z.object({
   WHARF_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   WHARF_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   WHARF_LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).default(300),
+  WHARF_SKU_LIMITS: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.partialRecord(z.enum(["Basic", "Standard", "Premium"]), z.record(z.string(), z.union([z.number(), z.boolean()]))))
+    .optional(),
+  WHARF_ANONYMOUS_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
 export type Config = z.infer<typeof schema> & {
+  skuOverrides: Partial<Record<"Basic" | "Standard" | "Premium", Record<string, number | boolean>>>;
   dataDir: string;
   databaseUrl: string;
   blobsDir: string;
@@ -34,7 +48,7 @@ export type Config = z.infer<typeof schema> & {
 
 export class ConfigError extends Error {}
 
-export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
   const picked: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const v = env[key];
@@ -49,6 +63,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(c.WHARF_DATA_DIR);
   return {
     ...c,
+    skuOverrides: c.WHARF_SKU_LIMITS ?? {},
     dataDir,
     databaseUrl: c.WHARF_DATABASE_URL ?? `file:${path.join(dataDir, "wharf.db")}`,
     blobsDir: path.join(dataDir, "blobs"),

@@ -37,6 +37,18 @@ export async function checkUserPassword(username: string, password: string): Pro
 
 const DUMMY_HASH = "scrypt$32768$8$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
+/** The bootstrap administrator is Owner of the organisation. */
+async function makeOwner(userId: string): Promise<void> {
+  await db().roleAssignment.create({
+    data: { principalType: "user", principalId: userId, role: "Owner", scope: "/", createdBy: "bootstrap" },
+  });
+}
+
+export async function listUsers() {
+  const rows = await db().user.findMany({ orderBy: { username: "asc" } });
+  return rows.map((u) => ({ id: u.id, username: u.username, disabled: u.disabled, createdAt: u.createdAt }));
+}
+
 export async function createUser(username: string, password: string): Promise<UserInfo> {
   const name = username.toLowerCase();
   if (!USERNAME_RE.test(name)) throw new Error("Username must be 2–64 characters: lower-case letters, digits, '.', '_' or '-'.");
@@ -51,10 +63,16 @@ export async function createUser(username: string, password: string): Promise<Us
  * the user already exists).
  */
 export async function ensureBootstrapAdmin(log: (line: string) => void = console.log): Promise<string | null> {
-  if (await db().user.findUnique({ where: { username: "admin" } })) return null;
+  const existing = await db().user.findUnique({ where: { username: "admin" } });
+  if (existing) {
+    // Databases from before role assignments existed: keep someone in charge.
+    if (!(await db().roleAssignment.count({ where: { role: "Owner", scope: "/" } }))) await makeOwner(existing.id);
+    return null;
+  }
   const given = config().WHARF_ADMIN_PASSWORD;
   const password = given ?? randomSecret(12);
-  await createUser("admin", password);
+  const admin = await createUser("admin", password);
+  await makeOwner(admin.id);
   if (given) {
     log("Created user 'admin' with the password from WHARF_ADMIN_PASSWORD.");
     return null;

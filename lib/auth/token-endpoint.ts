@@ -1,27 +1,56 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { checkUserPassword } from "../users";
-import { isValidRepositoryName } from "../registry/names";
-import { allowedActions, subjectOf, type AccessRequest, type Principal } from "./data-plane-access";
-import { issueAccessToken, type AccessEntry } from "./tokens";
+import { isEngineError } from "../registry/errors";
+import { isValidRepositoryName, splitName } from "../registry/names";
+import { grantRepositoryScope } from "./authorize";
+import { networkDenial } from "./network";
+import {
+  ANONYMOUS,
+  authenticateBasic,
+  credentialFingerprint,
+  credentialOf,
+  principalFromSubject,
+  subjectOf,
+  type Principal,
+} from "./principal";
+import { registryPolicy, type RegistryPolicy } from "./registry-policy";
+import { throttleAnonymous, throttleHeaders } from "./throttle";
+import { issueAccessToken, issueRefreshToken, verifyRefreshToken, type AccessEntry } from "./tokens";
+
+export type AccessRequest = { type: string; name: string; actions: string[] };
+
+export type TokenRequestContext = {
+  /** The login server the client named: token audience and expected `service`. */
+  loginServer: string;
+  /** Registry from the Host header (host-style), or null (path-style). */
+  hostRegistry: string | null;
+  clientIp: string;
+};
 
 /**
  * The Docker token service at /oauth2/token.
- *   GET  ?service=…&scope=repository:<name>:pull,push (repeatable) with HTTP Basic credentials
- *   POST form grant_type=password&username=…&password=…&service=…&scope=… (OAuth2, `docker login`)
- * Grants what was asked ∩ what the principal may do; asking for too much is never an error.
+ *   GET  ?service=…&scope=repository:<name>:pull,push (repeatable), HTTP Basic or no
+ *        credentials (anonymous); offline_token=true adds a refresh token
+ *   POST form grant_type=password (username, password) or grant_type=refresh_token
+ *        (refresh_token), with service and scope: the OAuth2 flow `docker login` uses
+ * Grants what was asked ∩ what the principal may do; asking for too much is never an
+ * error. Wrong credentials are refused even when anonymous pull would allow pulling.
  */
-export async function handleTokenRequest(req: IncomingMessage, res: ServerResponse, loginServer: string): Promise<void> {
+export async function handleTokenRequest(req: IncomingMessage, res: ServerResponse, ctx: TokenRequestContext): Promise<void> {
   res.setHeader("Cache-Control", "no-store");
+  const { loginServer } = ctx;
   const url = new URL(req.url ?? "/", "http://local");
   if (url.pathname !== "/oauth2/token") return sendJson(res, 404, oci("UNSUPPORTED", "Unknown token endpoint; use /oauth2/token."));
 
   let username: string | null = null;
   let password: string | null = null;
+  let refreshToken: string | null = null;
+  let offline = false;
   let service: string | null;
   let scopes: string[];
   if (req.method === "GET") {
     service = url.searchParams.get("service");
     scopes = url.searchParams.getAll("scope").flatMap((s) => s.split(" "));
+    offline = url.searchParams.get("offline_token") === "true";
     const basic = parseBasic(req.headers.authorization);
     if (basic === "malformed") return unauthorized(res, "The Authorization header is not valid HTTP Basic credentials.");
     if (basic) ({ username, password } = basic);
@@ -29,11 +58,16 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     const form = await readForm(req);
     if (!form) return sendJson(res, 400, oauthError("invalid_request", "Send an application/x-www-form-urlencoded body of at most 64 KiB."));
     const grant = form.get("grant_type");
-    if (grant !== "password") {
-      return sendJson(res, 400, oauthError("unsupported_grant_type", `grant_type '${grant ?? ""}' is not supported; use grant_type=password with username and password.`));
+    if (grant === "password") {
+      username = form.get("username") ?? "";
+      password = form.get("password") ?? "";
+      offline = form.get("access_type") === "offline";
+    } else if (grant === "refresh_token") {
+      refreshToken = form.get("refresh_token") ?? "";
+      offline = true;
+    } else {
+      return sendJson(res, 400, oauthError("unsupported_grant_type", `grant_type '${grant ?? ""}' is not supported; use password or refresh_token.`));
     }
-    username = form.get("username");
-    password = form.get("password");
     service = form.get("service");
     scopes = form.getAll("scope").flatMap((s) => s.split(" "));
   } else {
@@ -44,20 +78,77 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
   if (service && service !== loginServer) {
     return sendJson(res, 400, oci("UNSUPPORTED", `This token service issues tokens for service '${loginServer}', not '${service}'. Log in to ${loginServer}.`));
   }
-  if (username === null || password === null || username === "") {
-    return unauthorized(res, `Authentication required: log in with a Wharf user (docker login ${loginServer}).`);
-  }
-  const user = await checkUserPassword(username, password);
-  if (!user) return unauthorized(res, "The username or password is incorrect. Check them and log in again.");
 
-  const principal: Principal = { kind: "user", username: user.username };
+  // Authenticate: a refresh token, credentials, or nobody (anonymous).
+  let principal: Principal;
+  let credential = 1;
+  if (refreshToken !== null) {
+    const rc = refreshToken ? await verifyRefreshToken(refreshToken, loginServer) : null;
+    if (!rc) return unauthorized(res, `The refresh token is invalid or expired. Log in again (docker login ${loginServer}).`);
+    const now = await credentialFingerprint(rc.sub, rc.cred);
+    const p = now === rc.fp ? await principalFromSubject(rc.sub) : null;
+    if (!p) return unauthorized(res, `The credential behind this refresh token was changed, disabled or removed. Log in again (docker login ${loginServer}).`);
+    principal = p;
+    credential = rc.cred;
+  } else if (username !== null) {
+    const p = username && password ? await authenticateBasic(username, password) : null;
+    if (!p) return unauthorized(res, "The username or password is incorrect, or the credential is disabled or expired. Check them and log in again.");
+    principal = p;
+    credential = credentialOf(p);
+  } else {
+    const t = await throttleAnonymous(ctx.clientIp);
+    if (!t.allowed) {
+      for (const [k, v] of Object.entries(throttleHeaders(t))) res.setHeader(k, v);
+      return sendJson(res, 429, oci("TOOMANYREQUESTS", `Too many anonymous requests from ${ctx.clientIp}. Retry in ${t.resetSeconds} s, or log in.`));
+    }
+    principal = ANONYMOUS;
+  }
+
+  // Registries this request touches, read fresh: a settings change is live for the next token.
+  const policies = new Map<string, RegistryPolicy | null>();
+  const policy = async (name: string) => {
+    if (!policies.has(name)) policies.set(name, await registryPolicy(name, { fresh: true }));
+    return policies.get(name)!;
+  };
+  const boundTo = ctx.hostRegistry ?? (principal.kind === "admin" || principal.kind === "token" ? principal.registry : null);
+  if (boundTo) {
+    const reg = await policy(boundTo);
+    const denial = reg && networkDenial(reg, ctx.clientIp);
+    if (denial) return sendJson(res, 403, oci("DENIED", denial));
+  }
+
   const access: AccessEntry[] = [];
   for (const request of parseScopes(scopes)) {
-    const actions = await allowedActions(principal, request);
-    if (actions.length) access.push({ type: request.type, name: request.name, actions });
+    if (request.type === "registry") {
+      // The catalog is filtered per caller when listed; it is never anonymous.
+      if (principal.kind !== "anonymous") access.push({ type: "registry", name: "catalog", actions: ["*"] });
+      continue;
+    }
+    let ref;
+    try {
+      ref = splitName(request.name, ctx.hostRegistry);
+    } catch (err) {
+      if (isEngineError(err)) continue; // an invalid name is granted nothing
+      throw err;
+    }
+    const reg = await policy(ref.registry);
+    const denial = reg && networkDenial(reg, ctx.clientIp);
+    if (denial) return sendJson(res, 403, oci("DENIED", denial));
+    // An unknown registry is judged by organisation-wide grants only, so those who
+    // may see everything learn NAME_UNKNOWN and others learn nothing.
+    const target = reg ?? { id: "", name: ref.registry, sku: "Basic", anonymousPullEnabled: false, resourceGroup: null };
+    const actions = await grantRepositoryScope(principal, target, ref.repository, request.actions);
+    if (actions.length) access.push({ type: "repository", name: request.name, actions });
   }
-  const { token, expiresIn, issuedAt } = await issueAccessToken({ subject: subjectOf(principal), audience: loginServer, access });
-  sendJson(res, 200, { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt });
+
+  const subject = subjectOf(principal);
+  const { token, expiresIn, issuedAt } = await issueAccessToken({ subject, audience: loginServer, access });
+  const body: Record<string, unknown> = { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt };
+  if (offline && principal.kind !== "anonymous") {
+    const fingerprint = await credentialFingerprint(subject, credential);
+    if (fingerprint) body.refresh_token = await issueRefreshToken({ subject, audience: loginServer, credential, fingerprint });
+  }
+  sendJson(res, 200, body);
 }
 
 /**

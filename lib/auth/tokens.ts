@@ -117,3 +117,35 @@ export function grantedActions(claims: AccessClaims, type: string, name: string)
   }
   return out;
 }
+
+/** Refresh tokens live at most three hours (as ACR's) and never pass as access tokens. */
+export const REFRESH_TTL_SECONDS = 3 * 60 * 60;
+const refreshAudience = (service: string) => `refresh:${service}`;
+
+export type RefreshClaims = { sub: string; cred: number; fp: string };
+
+/** `fp` fingerprints the credential used, so rotating or disabling it retires the refresh token. */
+export async function issueRefreshToken(input: { subject: string; audience: string; credential: number; fingerprint: string }): Promise<string> {
+  const { privateKey, kid } = await keys();
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ cred: input.credential, fp: input.fingerprint })
+    .setProtectedHeader({ alg: ALG, kid, typ: "JWT" })
+    .setIssuer(ISSUER)
+    .setSubject(input.subject)
+    .setAudience(refreshAudience(input.audience))
+    .setIssuedAt(now)
+    .setExpirationTime(now + REFRESH_TTL_SECONDS)
+    .setJti(crypto.randomUUID())
+    .sign(privateKey);
+}
+
+export async function verifyRefreshToken(token: string, audience: string): Promise<RefreshClaims | null> {
+  try {
+    const { publicKey } = await keys();
+    const { payload } = await jwtVerify(token, publicKey, { issuer: ISSUER, audience: refreshAudience(audience), algorithms: [ALG] });
+    if (typeof payload.sub !== "string" || typeof payload.fp !== "string") return null;
+    return { sub: payload.sub, cred: Number(payload.cred) || 1, fp: payload.fp };
+  } catch {
+    return null;
+  }
+}

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AccessClaims } from "../auth/tokens";
-import type { Principal } from "../auth/data-plane-access";
+import type { Principal } from "../auth/principal";
 import type { RepositoryRef } from "../registry/names";
 
 /** What a handler gets: the request, who is calling, and the repository it names. */
@@ -16,7 +16,10 @@ export type Ctx = {
   hostRegistry: string | null;
   params: Record<string, string>;
   claims: AccessClaims;
-  principal: Principal;
+  /** Who the token names, loaded on first use (null when it may no longer log in). */
+  principal: () => Promise<Principal | null>;
+  /** The caller's address (network rules, throttling). */
+  clientIp: string;
   /** Set for routes that name a repository. */
   ref: RepositoryRef;
 };

@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "../config";
-import { principalFromSubject } from "../auth/data-plane-access";
+import { lazyPrincipal } from "../auth/data-plane-access";
+import { networkDenial } from "../auth/network";
+import { registryPolicy } from "../auth/registry-policy";
+import { throttleAnonymous, throttleHeaders, throttleRegistry, type ThrottleResult } from "../auth/throttle";
+import { clientAddress } from "./client-address";
 import { handleTokenRequest } from "../auth/token-endpoint";
 import { grantedActions, verifyAccessToken, type AccessClaims } from "../auth/tokens";
 import { splitName } from "../registry/names";
@@ -53,7 +57,8 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
   res.setHeader("Docker-Distribution-API-Version", "registry/2.0");
   try {
     const url = new URL(req.url ?? "/", "http://local");
-    if (url.pathname.startsWith("/oauth2/")) return await handleTokenRequest(req, res, loginServer(req));
+    const clientIp = clientAddress(req, config().WHARF_TRUST_PROXY);
+    if (url.pathname.startsWith("/oauth2/")) return await handleTokenRequest(req, res, { loginServer: loginServer(req), hostRegistry: hostRegistry(req), clientIp });
 
     const match = matchRoute(url.pathname);
     if (!match) {
@@ -77,10 +82,30 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
     const hostReg = hostRegistry(req);
     const ref = params.name !== undefined ? splitName(params.name, hostReg) : null;
 
+    // Network rules and operation limits of the registry the request names.
+    const registryName = ref?.registry ?? hostReg;
+    if (registryName) {
+      const policy = await registryPolicy(registryName);
+      if (policy) {
+        const denial = networkDenial(policy, clientIp);
+        if (denial) return sendOciError(req, res, "Denied", denial);
+        const readOnly = method === "GET" || method === "HEAD";
+        const t = await throttleRegistry(policy, readOnly ? "read" : "write");
+        if (!t.allowed) return tooMany(req, res, t, `Registry ${policy.name} is over its ${readOnly ? "read" : "write"} limit of ${t.limit} operations per minute (${policy.sku} SKU). Retry in ${t.resetSeconds} s, or move to a higher SKU.`);
+      }
+    }
+
     const base = publicBase(req);
     const service = loginServer(req);
-    const scope = ref ? `repository:${ref.fullName}:${needed.join(",")}` : match.route.name === "catalog" ? "registry:catalog:*" : null;
+    // Clients ask for the scope a challenge names; they know pull and push, and the
+    // token service adds metadata rights to those when the caller has them.
+    const asked = [...new Set(needed.map((a) => (a === "metadata_read" ? "pull" : a === "metadata_write" ? "push" : a)))];
+    const scope = ref ? `repository:${ref.fullName}:${asked.join(",")}` : match.route.name === "catalog" ? "registry:catalog:*" : null;
     const claims = await authenticate(req);
+    if (!claims || claims.sub === "anonymous") {
+      const t = await throttleAnonymous(clientIp);
+      if (!t.allowed) return tooMany(req, res, t, `Too many anonymous requests from ${clientIp}. Retry in ${t.resetSeconds} s, or log in.`);
+    }
     if (!claims) return challenge(req, res, base, service, scope, null);
     if (ref || match.route.name === "catalog") {
       const [type, name] = ref ? ["repository", ref.fullName] : ["registry", "catalog"];
@@ -88,14 +113,18 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
       if (!granted.has("*") && !needed.every((a) => granted.has(a))) return challenge(req, res, base, service, scope, "insufficient_scope");
     }
 
-    const principal = principalFromSubject(claims.sub);
     if (match.route.name === "base") return sendJson(res, 200, {});
-    const ctxBase = { req, res, url, base, service, hostRegistry: hostReg, params, claims, principal };
+    const ctxBase = { req, res, url, base, service, hostRegistry: hostReg, params, claims, principal: lazyPrincipal(claims.sub), clientIp };
     if (match.route.name === "catalog") return await listRepositories(ctxBase);
     await HANDLERS[match.route.name][method]({ ...ctxBase, ref: ref! });
   } catch (err) {
     sendError(req, res, err);
   }
+}
+
+function tooMany(req: IncomingMessage, res: ServerResponse, t: ThrottleResult, message: string): void {
+  for (const [k, v] of Object.entries(throttleHeaders(t))) res.setHeader(k, v);
+  sendOciError(req, res, "TooManyRequests", message);
 }
 
 async function authenticate(req: IncomingMessage): Promise<AccessClaims | null> {

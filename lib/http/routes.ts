@@ -17,7 +17,8 @@ const NAME = "(?<name>.+?)";
 export const ROUTES: Route[] = [
   { name: "base", pattern: /^\/v2\/?$/, methods: { GET: [], HEAD: [] } },
   { name: "catalog", pattern: /^\/v2\/_catalog$/, methods: { GET: ["*"] } },
-  { name: "tags", pattern: new RegExp(`^/v2/${NAME}/tags/list$`), methods: { GET: ["pull"] } },
+  // Listing tags reads metadata: scope-map tokens need metadata/read, not only content/read.
+  { name: "tags", pattern: new RegExp(`^/v2/${NAME}/tags/list$`), methods: { GET: ["metadata_read"] } },
   {
     name: "manifest",
     pattern: new RegExp(`^/v2/${NAME}/manifests/(?<reference>[^/]+)$`),

@@ -25,8 +25,8 @@ export interface BlobStore {
   link(repositoryId: string, digest: string): Promise<boolean>;
   /** Removes a repository's link; false when there was none. The bytes stay until garbage collection. */
   unlink(repositoryId: string, digest: string): Promise<boolean>;
-  /** Some repository of the registry that links the blob, if any. */
-  findInRegistry(registryId: string, digest: string): Promise<string | null>;
+  /** Names of the registry's repositories that link the blob (for `mount` without `from`). */
+  repositoriesLinking(registryId: string, digest: string): Promise<string[]>;
   /**
    * Makes verified bytes visible: moves them to their content address and
    * records Blob + BlobLink in one transaction. `extra` runs in the same transaction.
@@ -87,12 +87,13 @@ export const blobStore: BlobStore = {
     return count > 0;
   },
 
-  async findInRegistry(registryId, digest) {
-    const link = await db().blobLink.findFirst({
+  async repositoriesLinking(registryId, digest) {
+    const links = await db().blobLink.findMany({
       where: { digest, repository: { registryId } },
-      select: { repositoryId: true },
+      select: { repository: { select: { name: true } } },
+      take: 1000,
     });
-    return link?.repositoryId ?? null;
+    return links.map((l) => l.repository.name);
   },
 
   async commit({ repositoryId, digest, size, fromPath, extra }) {

@@ -10,8 +10,8 @@ export async function listCatalog(opts: {
   registryId?: string;
   n?: number;
   last?: string;
-  /** Which registries the caller may read; null = all. */
-  registryFilter?: (registryName: string) => boolean;
+  /** Which repositories the caller may see; all when omitted. */
+  filter?: (registry: string, repository: string) => boolean;
 }): Promise<Page<string>> {
   const take = opts.n ?? DEFAULT_PAGE;
   if (take === 0) return { items: [], next: null };
@@ -22,8 +22,11 @@ export async function listCatalog(opts: {
     const batch = await page(opts.registryId, last, take + 1);
     for (const name of batch) {
       last = name;
-      const registry = opts.registryId ? null : name.slice(0, name.indexOf("/"));
-      if (registry !== null && opts.registryFilter && !opts.registryFilter(registry)) continue;
+      if (opts.filter) {
+        const slash = name.indexOf("/");
+        const [registry, repository] = opts.registryId ? ["", name] : [name.slice(0, slash), name.slice(slash + 1)];
+        if (!opts.filter(registry, repository)) continue;
+      }
       items.push(name);
       if (items.length > take) return { items: items.slice(0, take), next: items[take - 1] };
     }

@@ -93,7 +93,7 @@ describe("OCI data plane over HTTP", () => {
       assert.equal(c.aud, w.host);
       assert.equal(c.iss, "wharf");
       assert.deepEqual(c.access, [
-        { type: "repository", name: "contoso/hello", actions: ["pull", "push", "delete"] },
+        { type: "repository", name: "contoso/hello", actions: ["pull", "push", "delete", "metadata_read", "metadata_write"] },
         { type: "registry", name: "catalog", actions: ["*"] },
       ]);
     });
@@ -108,10 +108,15 @@ describe("OCI data plane over HTTP", () => {
       }
     });
 
-    it("anonymous callers get only the challenge", async () => {
+    it("anonymous callers get a token that grants nothing while anonymous pull is off", async () => {
       const r = await fetch(`${w.url}/oauth2/token?service=${w.host}&scope=repository:contoso/hello:pull`);
-      assert.equal(r.status, 401);
-      assert.ok(r.headers.get("www-authenticate"));
+      assert.equal(r.status, 200);
+      const body = (await r.json()) as { token: string; refresh_token?: string };
+      assert.deepEqual(claimsOf(body.token).access, []);
+      assert.equal(body.refresh_token, undefined);
+      const m = await fetch(`${w.url}/v2/contoso/hello/tags/list`, { headers: { Authorization: `Bearer ${body.token}` } });
+      assert.equal(m.status, 401);
+      assert.match(m.headers.get("www-authenticate") ?? "", /error="insufficient_scope"/);
     });
 
     it("POST OAuth2 form with grant_type=password", async () => {

@@ -1,4 +1,4 @@
-import { canReadRegistry } from "../../auth/data-plane-access";
+import { accessInRegistry } from "../../auth/data-plane-access";
 import { listCatalog } from "../../registry/catalog";
 import { manifestService } from "../../registry/manifest-service";
 import { OCI_INDEX } from "../../registry/media-types";
@@ -35,25 +35,40 @@ export async function listTags(ctx: Ctx): Promise<void> {
   sendJson(ctx.res, 200, { name: ctx.ref.fullName, tags: page.items }, linkNext(`/v2/${ctx.ref.fullName}/tags/list`, args.n, page.next));
 }
 
-/** GET /v2/_catalog: path-style, every registry's repositories the caller may read; host-style, that registry's. */
+/**
+ * GET /v2/_catalog: path-style, the repositories of every registry the caller may
+ * read the metadata of; host-style, that registry's. Names outside the caller's
+ * reach are skipped, never an error.
+ */
 export async function listRepositories(ctx: Omit<Ctx, "ref" | "params">): Promise<void> {
   const args = pageArgs(ctx.req, ctx.res, ctx.url);
   if (!args) return;
+  const principal = await ctx.principal();
   let registryId: string | undefined;
+  const access = new Map<string, ((repo: string) => Set<string>) | null>();
   if (ctx.hostRegistry) {
     registryId = (await findRegistryId(ctx.hostRegistry)) ?? undefined;
     if (!registryId) throw nameUnknown(`Registry '${ctx.hostRegistry}' does not exist.`);
-    if (!(await canReadRegistry(ctx.principal, ctx.hostRegistry))) return sendJson(ctx.res, 200, { repositories: [] });
+    access.set(ctx.hostRegistry, await accessInRegistry(principal, ctx.hostRegistry));
   }
-  const readable = new Map<string, boolean>();
   for (;;) {
-    // canReadRegistry is async; resolve each registry once, then filter synchronously.
-    const page = await listCatalog({ registryId, ...args, registryFilter: (r) => readable.get(r) ?? true });
-    const unknown = page.items.map((i) => i.slice(0, i.indexOf("/"))).filter((r) => !registryId && !readable.has(r));
-    if (!unknown.length) {
-      return sendJson(ctx.res, 200, { repositories: page.items }, linkNext("/v2/_catalog", args.n, page.next));
-    }
-    for (const r of new Set(unknown)) readable.set(r, await canReadRegistry(ctx.principal, r));
+    // Access is loaded per registry (async); the filter itself is synchronous, so
+    // list, load any registry not seen yet, and list again.
+    const unseen = new Set<string>();
+    const page = await listCatalog({
+      registryId,
+      ...args,
+      filter: (listed, repository) => {
+        const registry = ctx.hostRegistry ?? listed;
+        if (!access.has(registry)) {
+          unseen.add(registry);
+          return true;
+        }
+        return access.get(registry)?.(repository).has("metadata_read") ?? false;
+      },
+    });
+    if (!unseen.size) return sendJson(ctx.res, 200, { repositories: page.items }, linkNext("/v2/_catalog", args.n, page.next));
+    for (const r of unseen) access.set(r, await accessInRegistry(principal, r));
   }
 }
 

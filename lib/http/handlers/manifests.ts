@@ -3,6 +3,7 @@ import { manifestService, MAX_MANIFEST_BYTES } from "../../registry/manifest-ser
 import { isDigest } from "../../registry/digest";
 import { repoUrl, send, type Ctx } from "../context";
 import { readBounded } from "../request";
+import { countPull, countPush } from "../../usage-stats";
 
 function acceptList(header: string | string[] | undefined): string[] | null {
   if (!header) return null;
@@ -26,6 +27,8 @@ export async function getManifest(ctx: Ctx): Promise<void> {
     ETag: `"${m.digest}"`,
   };
   if (ctx.req.method === "HEAD") return send(ctx.res, 200, headers);
+  // A pull is a manifest GET (as ACR counts); in memory, written every few seconds.
+  countPull(repo.registryId);
   send(ctx.res, 200, headers, await manifestService.bytes(m));
 }
 
@@ -35,6 +38,7 @@ export async function putManifest(ctx: Ctx): Promise<void> {
   const out = await manifestService.put(repo, ctx.params.reference, bytes, ctx.req.headers["content-type"]);
   const headers: Record<string, string> = { Location: repoUrl(ctx, `manifests/${out.digest}`), "Docker-Content-Digest": out.digest };
   if (out.subject) headers["OCI-Subject"] = out.subject;
+  countPush(repo.registryId);
   send(ctx.res, 201, headers);
 }
 

@@ -1,4 +1,4 @@
-import { canReadRegistry } from "../../auth/data-plane-access";
+import { accessInRegistry } from "../../auth/data-plane-access";
 import { grantedActions } from "../../auth/tokens";
 import { blobStore } from "../../registry/blob-store";
 import { parseDigest } from "../../registry/digest";
@@ -68,8 +68,12 @@ async function tryMount(ctx: Ctx, repo: Repo, digest: string, from: string | nul
     if (!(await blobStore.stat(source.id, digest))) return false;
     return blobStore.link(repo.id, digest);
   }
-  if (!(await canReadRegistry(ctx.principal, repo.registry))) return false;
-  if (!(await blobStore.findInRegistry(repo.registryId, digest))) return false;
+  // Without `from`: any repository of this registry that links the blob and that
+  // the caller may pull from.
+  const access = await accessInRegistry(await ctx.principal(), repo.registry);
+  if (!access) return false;
+  const holders = await blobStore.repositoriesLinking(repo.registryId, digest);
+  if (!holders.some((name) => access(name).has("pull"))) return false;
   return blobStore.link(repo.id, digest);
 }
 

@@ -1,0 +1,15 @@
+import { headers } from "next/headers";
+import { config } from "@/lib/config";
+
+/**
+ * What clients type for a registry (DESIGN §2): `<name>.<domain>` when a registry
+ * domain is configured, otherwise this server's host:port (path-style, with
+ * repositories named `<registry>/<repo>`).
+ */
+export async function loginServerResolver(): Promise<(registryName: string) => string> {
+  const c = config();
+  const domain = c.WHARF_REGISTRY_DOMAIN;
+  if (domain) return (name) => `${name}.${domain}`;
+  const host = c.WHARF_PUBLIC_URL ? new URL(c.WHARF_PUBLIC_URL).host : ((await headers()).get("host") ?? `localhost:${c.PORT}`);
+  return () => host;
+}

@@ -1,0 +1,20 @@
+import { parseConfig, setConfig } from "../lib/config";
+import { db } from "../lib/db";
+import { createRegistry } from "../lib/registries";
+
+/**
+ * Creates registries straight in a test server's database through the real lib/
+ * service (the portal's create wizard comes later). The connection is closed
+ * afterwards so this process holds no handle on the server's SQLite file
+ * (a restart applies migrations and needs it to itself).
+ */
+export async function seedRegistries(dataDir: string, registries: Array<{ name: string; sku?: string; location?: string }>): Promise<void> {
+  setConfig(parseConfig({ WHARF_DATA_DIR: dataDir }));
+  try {
+    for (const r of registries) await createRegistry(r);
+  } finally {
+    await db().$disconnect();
+    // lib/db keeps one client per process on globalThis; forget it so the next seed opens a fresh one.
+    delete (globalThis as Record<symbol, unknown>)[Symbol.for("wharf.db")];
+  }
+}

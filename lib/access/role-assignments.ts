@@ -1,0 +1,150 @@
+import { db } from "../db";
+import { recordActivity } from "../activity";
+import { conflict, invalid, isUniqueViolation, notFound } from "../errors";
+import { parseRole, type Role } from "../auth/roles";
+import { formatScope, parseScope, ScopeError, type Scope } from "../auth/scope";
+import { actorName, requireActor, type Actor } from "./actor";
+
+export type Assignee = { principalType: "user" | "servicePrincipal"; principalId: string; name: string };
+
+/** `--assignee` is a username, a service principal's client id, or its display name. */
+export async function resolveAssignee(assignee: string): Promise<Assignee> {
+  const key = assignee.trim();
+  if (!key) throw invalid("Name the assignee: a username or a service principal's client id.", "assignee");
+  const user = await db().user.findUnique({ where: { username: key.toLowerCase() } });
+  if (user) return { principalType: "user", principalId: user.id, name: user.username };
+  const sp =
+    (await db().servicePrincipal.findUnique({ where: { clientId: key.toLowerCase() } })) ??
+    (await db().servicePrincipal.findFirst({ where: { displayName: key } }));
+  if (sp) return { principalType: "servicePrincipal", principalId: sp.id, name: sp.displayName };
+  throw notFound(`No user or service principal named '${key}'. List them with \`wharf user list\` and \`wharf sp list\`.`);
+}
+
+function scopeOf(input: string): Scope {
+  try {
+    return parseScope(input);
+  } catch (err) {
+    if (err instanceof ScopeError) throw invalid(err.message, "scope");
+    throw err;
+  }
+}
+
+/** The registry (and resource group) a scope names must exist. */
+async function checkScopeExists(scope: Scope): Promise<string | null> {
+  if (scope.type === "resourceGroup") {
+    if (!(await db().resourceGroup.findUnique({ where: { name: scope.resourceGroup } }))) {
+      throw notFound(`Resource group '${scope.resourceGroup}' does not exist.`);
+    }
+    return null;
+  }
+  if (scope.type === "registry" || scope.type === "repository") {
+    const reg = await db().registry.findUnique({ where: { name: scope.registry } });
+    if (!reg) throw notFound(`Registry '${scope.registry}' not found. List registries with \`wharf registry list\`.`);
+    return reg.id;
+  }
+  return null;
+}
+
+function roleOf(input: string): Role {
+  const role = parseRole(input);
+  if (!role) throw invalid(`Unknown role '${input}'. Roles: Owner, Contributor, Reader, AcrPush, AcrPull, AcrDelete, AcrImageSigner.`, "role");
+  return role;
+}
+
+export async function createRoleAssignment(actor: Actor, input: { assignee: string; role: string; scope: string }) {
+  const scope = scopeOf(input.scope);
+  await requireActor(actor, "assignRoles", scope);
+  const role = roleOf(input.role);
+  const who = await resolveAssignee(input.assignee);
+  const registryId = await checkScopeExists(scope);
+  const scopeText = formatScope(scope);
+  try {
+    return await db().$transaction(async (tx) => {
+      const row = await tx.roleAssignment.create({
+        data: { principalType: who.principalType, principalId: who.principalId, role, scope: scopeText, registryId, createdBy: actorName(actor) },
+      });
+      await recordActivity(tx, {
+        actor: actorName(actor),
+        action: "roleAssignment.create",
+        target: scopeText,
+        registryId,
+        after: { assignee: who.name, role },
+      });
+      return { id: row.id, assignee: who.name, principalType: who.principalType, role, scope: scopeText, createdAt: row.createdAt };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`${who.name} already has ${role} at ${scopeText}.`);
+    throw err;
+  }
+}
+
+export async function deleteRoleAssignment(actor: Actor, input: { assignee: string; role: string; scope: string }) {
+  const scope = scopeOf(input.scope);
+  await requireActor(actor, "assignRoles", scope);
+  const role = roleOf(input.role);
+  const who = await resolveAssignee(input.assignee);
+  const scopeText = formatScope(scope);
+  return db().$transaction(async (tx) => {
+    const row = await tx.roleAssignment.findUnique({
+      where: { principalType_principalId_role_scope: { principalType: who.principalType, principalId: who.principalId, role, scope: scopeText } },
+    });
+    if (!row) throw notFound(`${who.name} has no ${role} assignment at ${scopeText}. Inherited roles are removed where they are assigned.`);
+    if (role === "Owner" && scopeText === "/") {
+      const owners = await tx.roleAssignment.count({ where: { role: "Owner", scope: "/" } });
+      if (owners <= 1) throw conflict("This is the last Owner of the organisation; assign another Owner first so nobody is locked out.");
+    }
+    await tx.roleAssignment.delete({ where: { id: row.id } });
+    await recordActivity(tx, {
+      actor: actorName(actor),
+      action: "roleAssignment.delete",
+      target: scopeText,
+      registryId: row.registryId,
+      before: { assignee: who.name, role },
+    });
+    return { deleted: true };
+  });
+}
+
+export type RoleAssignmentView = {
+  id: string;
+  assignee: string;
+  principalType: "user" | "servicePrincipal";
+  principalId: string;
+  role: string;
+  scope: string;
+  createdAt: Date;
+};
+
+/** Assignments at or below `scope` (all when omitted), optionally for one assignee. */
+export async function listRoleAssignments(actor: Actor, input: { scope?: string; assignee?: string } = {}): Promise<RoleAssignmentView[]> {
+  const scope = scopeOf(input.scope ?? "/");
+  await requireActor(actor, "read", scope);
+  const scopeText = formatScope(scope);
+  const who = input.assignee ? await resolveAssignee(input.assignee) : null;
+  const rows = await db().roleAssignment.findMany({
+    where: {
+      ...(scopeText === "/" ? {} : { OR: [{ scope: scopeText }, { scope: { startsWith: `${scopeText}/` } }] }),
+      ...(who ? { principalType: who.principalType, principalId: who.principalId } : {}),
+    },
+    orderBy: [{ scope: "asc" }, { role: "asc" }],
+  });
+  const userIds = rows.filter((r) => r.principalType === "user").map((r) => r.principalId);
+  const spIds = rows.filter((r) => r.principalType === "servicePrincipal").map((r) => r.principalId);
+  const [users, sps] = await Promise.all([
+    db().user.findMany({ where: { id: { in: userIds } }, select: { id: true, username: true } }),
+    db().servicePrincipal.findMany({ where: { id: { in: spIds } }, select: { id: true, displayName: true } }),
+  ]);
+  const names = new Map<string, string>([
+    ...users.map((u) => [u.id, u.username] as const),
+    ...sps.map((s) => [s.id, s.displayName] as const),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    assignee: names.get(r.principalId) ?? "(deleted)",
+    principalType: r.principalType as "user" | "servicePrincipal",
+    principalId: r.principalId,
+    role: r.role,
+    scope: r.scope,
+    createdAt: r.createdAt,
+  }));
+}

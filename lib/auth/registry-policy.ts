@@ -1,0 +1,36 @@
+import { db } from "../db";
+import type { RegistryRef } from "./authorize";
+import type { NetworkSettings } from "./network";
+
+/** What access decisions need to know about a registry. */
+export type RegistryPolicy = RegistryRef & NetworkSettings;
+
+const TTL_MS = 2_000;
+const cache = new Map<string, { value: RegistryPolicy | null; until: number }>();
+
+/**
+ * The registry's access settings. The token endpoint reads them fresh (a change
+ * is live for the next token); /v2's per-request checks (network rules,
+ * throttling) may use a copy up to two seconds old.
+ */
+export async function registryPolicy(name: string, opts: { fresh?: boolean } = {}): Promise<RegistryPolicy | null> {
+  const now = Date.now();
+  if (!opts.fresh) {
+    const hit = cache.get(name);
+    if (hit && hit.until > now) return hit.value;
+  }
+  const r = await db().registry.findUnique({ where: { name }, include: { resourceGroup: { select: { name: true } } } });
+  const value: RegistryPolicy | null = r && {
+    id: r.id,
+    name: r.name,
+    sku: r.sku,
+    anonymousPullEnabled: r.anonymousPullEnabled,
+    resourceGroup: r.resourceGroup?.name ?? null,
+    publicNetworkAccess: r.publicNetworkAccess,
+    networkDefaultAction: r.networkDefaultAction,
+    networkRules: r.networkRules,
+  };
+  if (cache.size > 10_000) cache.clear();
+  cache.set(name, { value, until: now + TTL_MS });
+  return value;
+}

@@ -1,0 +1,36 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { ConfigError, parseConfig } from "./config";
+
+test("defaults make a bare start work", () => {
+  const c = parseConfig({});
+  assert.equal(c.PORT, 3000);
+  assert.equal(c.HOST, "0.0.0.0");
+  assert.equal(c.dataDir, path.resolve("data"));
+  assert.equal(c.databaseUrl, `file:${path.resolve("data", "wharf.db")}`);
+  assert.equal(c.WHARF_TRUST_PROXY, false);
+});
+
+test("a bad value stops start-up with a message naming the variable", () => {
+  assert.throws(() => parseConfig({ PORT: "eighty" }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /PORT/);
+    assert.match(err.message, /"eighty"/);
+    return true;
+  });
+  assert.throws(() => parseConfig({ WHARF_ADMIN_PASSWORD: "short" }), /WHARF_ADMIN_PASSWORD: must be at least 8 characters/);
+  assert.throws(() => parseConfig({ WHARF_REGISTRY_DOMAIN: "Not A Domain" }), /WHARF_REGISTRY_DOMAIN/);
+  assert.throws(() => parseConfig({ WHARF_TRUST_PROXY: "maybe" }), /WHARF_TRUST_PROXY/);
+});
+
+test("empty values count as unset", () => {
+  assert.equal(parseConfig({ PORT: "" }).PORT, 3000);
+});
+
+test("values are coerced", () => {
+  const c = parseConfig({ PORT: "8080", WHARF_TRUST_PROXY: "true", WHARF_DATA_DIR: "/tmp/x" });
+  assert.equal(c.PORT, 8080);
+  assert.equal(c.WHARF_TRUST_PROXY, true);
+  assert.equal(c.blobsDir, "/tmp/x/blobs");
+});

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// `npm test`: install what the tests need, build, then run every suite and end
+// with one line "N passed, N failed".
+//
+//   npm test                    every suite
+//   npm test -- unit            only the named suites (typecheck, migrations, unit,
+//                               integration, e2e), several allowed
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ensureDependencies, must, root } from "./lib.mjs";
+
+const SUITES = ["typecheck", "migrations", "unit", "integration", "e2e"];
+const wanted = process.argv.slice(2).filter((a) => SUITES.includes(a));
+const selected = wanted.length ? wanted : SUITES;
+
+/** Debian packages the tests drive: a real browser and a real registry client. */
+const DEBIAN = { chromium: "/usr/bin/chromium", skopeo: "/usr/bin/skopeo" };
+
+function ensureDebianPackages() {
+  const missing = Object.entries(DEBIAN).filter(([, bin]) => !fs.existsSync(bin)).map(([pkg]) => pkg);
+  if (!missing.length) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`✖ The tests need Debian packages that are missing: ${missing.join(", ")}.\n  Install them with: sudo apt-get install -y ${missing.join(" ")}`);
+    process.exit(1);
+  }
+  console.log(`→ Installing Debian packages: ${missing.join(", ")}…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  must("apt-get", ["update", "-qq"], { env });
+  must("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], { env });
+}
+
+function findFiles(dir, suffix) {
+  const out = [];
+  const walk = (d) => {
+    if (!fs.existsSync(d)) return;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name === "node_modules" || e.name === "generated") continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(suffix)) out.push(path.relative(root, p));
+    }
+  };
+  walk(path.join(root, dir));
+  return out.sort();
+}
+
+/** Runs a command, echoing its output, and returns { code, output }. */
+function runCaptured(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const tee = (stream) => (d) => {
+      output += d;
+      stream.write(d);
+    };
+    p.stdout.on("data", tee(process.stdout));
+    p.stderr.on("data", tee(process.stderr));
+    p.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const report = [];
+
+function record(suite, passed, failed, skipped = 0) {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  report.push({ suite, passed, failed, skipped });
+}
+
+/** Counts from node:test's spec reporter ("ℹ pass 3"). A crash with no counts is one failure. */
+function nodeTestCounts(suite, { code, output }) {
+  const num = (k) => Number((output.match(new RegExp(`^\\S* ?${k} (\\d+)$`, "m")) ?? [])[1] ?? NaN);
+  const pass = num("pass"), fail = num("fail"), skipped = (num("skipped") || 0) + (num("todo") || 0);
+  if (Number.isNaN(pass)) return record(suite, 0, 1);
+  record(suite, pass, Number.isNaN(fail) ? (code ? 1 : 0) : fail || (code ? 1 : 0), skipped);
+}
+
+async function nodeTests(suite, files, extra = []) {
+  if (!files.length) return console.log(`(no ${suite} tests)`);
+  console.log(`\n━━ ${suite}: ${files.length} file(s)`);
+  const r = await runCaptured(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...extra, ...files]);
+  nodeTestCounts(suite, r);
+}
+
+async function main() {
+  const started = Date.now();
+  ensureDependencies();
+  if (selected.includes("e2e") || selected.includes("integration")) ensureDebianPackages();
+  must(process.execPath, [path.join(root, "scripts", "build.mjs")]);
+
+  if (selected.includes("typecheck")) {
+    console.log("\n━━ typecheck");
+    const r = spawnSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"], { cwd: root, stdio: "inherit" });
+    record("typecheck", r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1);
+  }
+  if (selected.includes("migrations")) {
+    console.log("\n━━ migrations match the schema");
+    const r = spawnSync(process.execPath, [path.join(root, "scripts", "migrate.mjs"), "check"], { cwd: root, stdio: "inherit" });
+    record("migrations", r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1);
+  }
+  if (selected.includes("unit")) {
+    await nodeTests("unit", [...findFiles("lib", ".test.ts"), ...findFiles("scripts", ".test.ts"), ...findFiles("cli", ".test.ts")]);
+  }
+  if (selected.includes("integration")) {
+    // One file at a time: each starts real servers and pushes real bytes.
+    await nodeTests("integration", findFiles("test/integration", ".test.ts"), ["--test-concurrency=1"]);
+  }
+  if (selected.includes("e2e")) {
+    const specs = findFiles("e2e", ".spec.ts");
+    if (specs.length) {
+      console.log(`\n━━ e2e (Playwright, Debian Chromium): ${specs.length} file(s)`);
+      const r = await runCaptured(process.execPath, [path.join(root, "node_modules/@playwright/test/cli.js"), "test", "--reporter=list"]);
+      // Only Playwright's closing summary lines ("  12 passed (40s)", "  1 failed"), not test titles.
+      const n = (k) => Number((r.output.match(new RegExp(`^\\s+(\\d+) ${k}(?: \\(.*\\))?\\s*$`, "m")) ?? [])[1] ?? 0);
+      const passed = n("passed"), failed = n("failed") + n("flaky") + n("interrupted");
+      if (!passed && !failed && r.code) record("e2e", 0, 1);
+      else record("e2e", passed, failed || (r.code ? 1 : 0), n("skipped"));
+    }
+  }
+
+  console.log("\n━━ summary");
+  for (const s of report) console.log(`  ${s.suite.padEnd(12)} ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ""}`);
+  console.log(`  took ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
+  process.exit(totals.failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+});
