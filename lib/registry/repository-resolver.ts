@@ -28,7 +28,7 @@ export async function findRegistryId(name: string): Promise<string | null> {
 async function registryOrThrow(ref: RepositoryRef): Promise<string> {
   const id = await findRegistryId(ref.registry);
   if (!id) {
-    throw nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create ${ref.registry}).`, {
+    throw nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create --name ${ref.registry}).`, {
       name: ref.fullName,
     });
   }
@@ -55,12 +55,22 @@ export async function ensureRepository(ref: RepositoryRef): Promise<Repo> {
   // Most pushes go to existing repositories: a read, not a write.
   const existing = await hotReads().repositoryId(registryId, ref.repository);
   if (existing) return { id: existing, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
-  const row = await db().repository.upsert({
-    where: { registryId_name: { registryId, name: ref.repository } },
-    create: { registryId, name: ref.repository },
-    update: {},
-    select: { id: true },
-  });
+  let row;
+  try {
+    row = await db().repository.upsert({
+      where: { registryId_name: { registryId, name: ref.repository } },
+      create: { registryId, name: ref.repository },
+      update: {},
+      select: { id: true },
+    });
+  } catch (err) {
+    // The registry was deleted (by another process) while its id was remembered.
+    if ((err as { code?: string }).code !== "P2003") throw err;
+    forgetResolvedNames();
+    throw nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create --name ${ref.registry}).`, {
+      name: ref.fullName,
+    });
+  }
   repositories.set(`${registryId}\0${ref.repository}`, { id: row.id, until: Date.now() + HIT_MS });
   return { id: row.id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
 }
