@@ -12,8 +12,12 @@ export type Repo = { id: string; registryId: string; registry: string; name: str
  */
 const HIT_MS = 5_000;
 const MISS_MS = 1_000;
-const registries = new Map<string, { id: string | null; until: number }>();
-const repositories = new Map<string, { id: string; until: number }>();
+// On globalThis: the portal (Next's bundle) and the data plane (server.ts) load
+// separate copies of this module in one process, and a delete in one must clear both.
+const CACHE = Symbol.for("wharf.resolvedNames");
+type Caches = { registries: Map<string, { id: string | null; until: number }>; repositories: Map<string, { id: string; until: number }> };
+const caches: Caches = ((globalThis as { [CACHE]?: Caches })[CACHE] ??= { registries: new Map(), repositories: new Map() });
+const { registries, repositories } = caches;
 
 export async function findRegistryId(name: string): Promise<string | null> {
   const now = Date.now();
