@@ -51,6 +51,10 @@ describe("anonymous pull, SKUs and network rules", () => {
     digest = (await a.pushImage("pubstd/app", "v1")).digest;
     await a.pushImage("pubbasic/app", "v1");
     await a.pushImage("netallow/app", "v1");
+    // Content in netdeny, written straight to the database (nobody here may push there).
+    const reg = await db().registry.findUniqueOrThrow({ where: { name: "netdeny" } });
+    const repo = await db().repository.create({ data: { registryId: reg.id, name: "secret-names" } });
+    await db().manifest.create({ data: { repositoryId: repo.id, digest: `sha256:${"0".repeat(64)}`, mediaType: "application/vnd.oci.image.manifest.v1+json", size: 2 } });
   });
   after(async () => {
     await db().$disconnect();
@@ -103,6 +107,15 @@ describe("anonymous pull, SKUs and network rules", () => {
     // Also with a valid token for another registry in hand.
     const other = await token(w, [pushPull("netallow/app")]);
     assert.equal((await api(w, other).fetch("/v2/netdeny/app/tags/list")).status, 403);
+  });
+
+  it("_catalog (path-style, across registries) leaves out registries the caller's address may not reach", async () => {
+    const t = await getToken(w, ["registry:catalog:*"], admin);
+    const r = await api(w, t.token!).fetch("/v2/_catalog");
+    assert.equal(r.status, 200);
+    const repos = ((await r.json()) as { repositories: string[] }).repositories;
+    assert.ok(repos.includes("netallow/app"), repos.join(" "));
+    assert.ok(!repos.some((n) => n.startsWith("netdeny/")), `netdeny's names leaked: ${repos.join(" ")}`);
   });
 
   it("a registry-bound credential is refused at login when its registry excludes the caller", async () => {
