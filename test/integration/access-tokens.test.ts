@@ -10,6 +10,8 @@ import { LOCAL_OPERATOR } from "../../lib/access/actor";
 import { createRoleAssignment, deleteRoleAssignment } from "../../lib/access/role-assignments";
 import { createScopeMap } from "../../lib/access/scope-maps";
 import { createToken, generateTokenPassword, updateToken } from "../../lib/access/registry-tokens";
+import { renewAdminPassword, updateRegistry } from "../../lib/access/registry-settings";
+import { createServicePrincipal, setServicePrincipalDisabled } from "../../lib/access/service-principals";
 import { api, pushPull, sha256, token, type Api } from "../helpers/registry-fixtures";
 import { claimsOf, errorCode, getToken, postToken, useServerDatabase } from "../helpers/access";
 import { startWharf, type Wharf } from "../helpers/wharf";
@@ -363,5 +365,37 @@ describe("refresh tokens", () => {
     const claims = JSON.parse(Buffer.from(p, "base64url").toString());
     claims.sub = "user:someone-else";
     assert.equal((await refresh(`${h}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${s}`)).status, 401);
+  });
+});
+
+describe("other principals: registry admin user and service principals", () => {
+  it("the admin user (off by default) pulls and pushes only in its own registry; renewing its password retires refresh tokens", async () => {
+    const off = await getToken(w, ["repository:contoso/other:pull"], { user: "contoso", password: "anything-at-all" });
+    assert.equal(off.status, 401, "admin user disabled by default");
+    const { passwords } = await updateRegistry(LOCAL_OPERATOR, "contoso", { adminUserEnabled: true });
+    const [p1, p2] = passwords.map((p) => p.value);
+    const t = await getToken(w, ["repository:contoso/other:pull,push,delete", "repository:fabrikam/aspnetapp:pull"], { user: "contoso", password: p1 });
+    const by = Object.fromEntries(t.access.map((a) => [a.name, a.actions.sort()]));
+    assert.deepEqual(by, { "contoso/other": ["metadata_read", "metadata_write", "pull", "push"] }, "no delete, nothing on fabrikam");
+    assert.equal(await pullStatus(t.token!, "contoso/other"), 200);
+    assert.equal(await pullStatus(t.token!, "fabrikam/aspnetapp"), 401);
+    const rt = (await postToken(w, { grant_type: "password", username: "contoso", password: p1, access_type: "offline" }, ["repository:contoso/other:pull"])).body.refresh_token as string;
+    await renewAdminPassword(LOCAL_OPERATOR, "contoso", 1);
+    assert.equal((await postToken(w, { grant_type: "refresh_token", refresh_token: rt }, ["repository:contoso/other:pull"])).status, 401);
+    assert.equal((await getToken(w, [], { user: "contoso", password: p1 })).status, 401);
+    assert.equal((await getToken(w, [], { user: "contoso", password: p2 })).status, 200);
+    await updateRegistry(LOCAL_OPERATOR, "contoso", { adminUserEnabled: false });
+    assert.equal((await getToken(w, [], { user: "contoso", password: p2 })).status, 401, "switching the admin user off refuses it");
+  });
+
+  it("a service principal logs in with client id + secret and gets its roles; disabled, it is refused", async () => {
+    const sp = await createServicePrincipal(LOCAL_OPERATOR, { displayName: "ci pipeline" });
+    await createRoleAssignment(LOCAL_OPERATOR, { assignee: sp.clientId, role: "AcrPush", scope: "/registries/contoso/repositories/other" });
+    const creds = { user: sp.clientId, password: sp.secret };
+    const t = await getToken(w, ["repository:contoso/other:pull,push,delete", "repository:contoso/team/a:pull"], creds);
+    assert.deepEqual(t.access.map((a) => [a.name, a.actions.sort()]), [["contoso/other", ["metadata_read", "metadata_write", "pull", "push"]]]);
+    await bearer(t.token!).pushImage("contoso/other", "from-sp");
+    await setServicePrincipalDisabled(LOCAL_OPERATOR, sp.clientId, true);
+    assert.equal((await getToken(w, [], creds)).status, 401);
   });
 });
