@@ -5,6 +5,7 @@ import { db } from "../../lib/db";
 import { createUser } from "../../lib/users";
 import { LOCAL_OPERATOR } from "../../lib/access/actor";
 import { createRoleAssignment } from "../../lib/access/role-assignments";
+import { createResourceGroup } from "../../lib/resource-groups";
 import { api, pushPull, sha256, token, type Api } from "../helpers/registry-fixtures";
 import { errorCode, getToken, useServerDatabase } from "../helpers/access";
 import { startWharf, type Wharf } from "../helpers/wharf";
@@ -116,6 +117,17 @@ describe("role × scope matrix on /v2", () => {
       });
     }
   }
+
+  it("a role at resource-group scope reaches the registries in that group only", async () => {
+    const rg = await createResourceGroup(LOCAL_OPERATOR, { name: "team-rg" });
+    await db().registry.update({ where: { name: "contoso" }, data: { resourceGroupId: rg.id } });
+    await createUser("rg-puller", "rg-puller-password");
+    await createRoleAssignment(LOCAL_OPERATOR, { assignee: "rg-puller", role: "AcrPull", scope: "/resourceGroups/team-rg" });
+    const t = await getToken(w, ["repository:contoso/app:pull", "repository:fabrikam/app:pull"], { user: "rg-puller", password: "rg-puller-password" });
+    assert.deepEqual(t.access.map((a) => a.name), ["contoso/app"]);
+    assert.equal((await api(w, t.token!).fetch("/v2/contoso/app/manifests/v1")).status, 200);
+    assert.equal((await api(w, t.token!).fetch("/v2/fabrikam/app/manifests/v1")).status, 401);
+  });
 
   it("without any role a user may log in but is granted nothing", async () => {
     await createUser("nobody", "nobody-password");
