@@ -14,12 +14,19 @@ export type OptionSpec = {
   /** Allowed values, matched case-insensitively and returned in this spelling. */
   choices?: readonly string[];
   default?: string;
+  /**
+   * Repeatable, each time with one or more words until the next option, as az's
+   * `--repository hello content/read metadata/read`. Collected as string[][].
+   */
+  multi?: boolean;
 };
+
+export type ArgValue = string | boolean | string[][] | undefined;
 
 export type Example = { title: string; command: string };
 
 export type CommandContext = {
-  args: Record<string, string | boolean | undefined>;
+  args: Record<string, ArgValue>;
   /** Full command words, e.g. "registry show". */
   path: string;
 };
@@ -55,7 +62,7 @@ export class UsageError extends Error {}
 
 export type Parsed =
   | { kind: "help"; node: GroupSpec | CommandSpec; path: string[] }
-  | { kind: "run"; command: CommandSpec; path: string[]; args: Record<string, string | boolean | undefined> };
+  | { kind: "run"; command: CommandSpec; path: string[]; args: Record<string, ArgValue> };
 
 export function parse(root: GroupSpec, argv: string[]): Parsed {
   let node: GroupSpec | CommandSpec = root;
@@ -88,7 +95,7 @@ export function parse(root: GroupSpec, argv: string[]): Parsed {
   const command = node;
   const specs = [...command.options, ...GLOBAL_OPTIONS];
   const helpHint = `See \`${["wharf", ...path].join(" ")} --help\`.`;
-  const args: Record<string, string | boolean | undefined> = {};
+  const args: Record<string, ArgValue> = {};
   for (let j = 0; j < rest.length; j++) {
     const token = rest[j];
     let key: string;
@@ -106,6 +113,13 @@ export function parse(root: GroupSpec, argv: string[]): Parsed {
     if (!spec) {
       const hint = suggest(key, specs.map((s) => s.name));
       throw new UsageError(`Unrecognised argument '${token}'.${hint ? ` Did you mean '--${hint}'?` : ""} ${helpHint}`);
+    }
+    if (spec.multi) {
+      const words: string[] = inline !== undefined ? [inline] : [];
+      while (j + 1 < rest.length && !(rest[j + 1].startsWith("-") && rest[j + 1].length > 1)) words.push(rest[++j]);
+      if (!words.length) throw new UsageError(`Argument --${spec.name} expected one or more values. ${helpHint}`);
+      args[spec.name] = [...((args[spec.name] as string[][] | undefined) ?? []), words];
+      continue;
     }
     if (spec.name in args) throw new UsageError(`Argument --${spec.name} was given more than once. ${helpHint}`);
     if (spec.flag) {

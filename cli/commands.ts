@@ -1,7 +1,8 @@
-import { UsageError, type CommandSpec, type GroupSpec } from "./args";
+import { UsageError, type ArgValue, type CommandSpec, type GroupSpec } from "./args";
 import { createRegistry, deleteRegistry, getRegistry, listRegistries, loginServerOf, RegistryError, SKUS } from "../lib/registries";
 import { collectGarbage } from "../lib/registry/gc";
 import { listRepositories, listTags, RepositoryError } from "../lib/repositories";
+import { credential, networkRule, registryUpdate, repositoryShow, repositoryUpdate, resourceGroup, role, scopeMap, sp, token, user } from "./access-commands";
 
 /** The command tree. Verbs and argument names follow `az acr` so ACR users feel at home. */
 
@@ -33,7 +34,7 @@ function formatBytes(n: number): string {
   return `${i ? n.toFixed(1) : n} ${units[i]}`;
 }
 
-function str(v: string | boolean | undefined): string {
+function str(v: ArgValue): string {
   return typeof v === "string" ? v : "";
 }
 
@@ -219,11 +220,22 @@ export const ROOT: GroupSpec = {
   kind: "group",
   summary: "Manage Wharf registries and their content from the command line.",
   children: {
-    registry: { kind: "group", summary: "Manage registries.", children: { create, list, show, delete: remove } },
+    registry: {
+      kind: "group",
+      summary: "Manage registries.",
+      children: { create, list, show, update: registryUpdate, delete: remove, "network-rule": networkRule },
+    },
+    credential,
+    "scope-map": scopeMap,
+    token,
+    role,
+    sp,
+    user,
+    group: resourceGroup,
     repository: {
       kind: "group",
       summary: "Manage repositories (image names) in a registry.",
-      children: { list: repositoryList, "show-tags": showTags },
+      children: { list: repositoryList, "show-tags": showTags, show: repositoryShow, update: repositoryUpdate },
     },
   },
 };

@@ -3,6 +3,7 @@ import { ROOT } from "./commands";
 import { ensureMigrated } from "./migrations";
 import { render } from "./output";
 import { config, ConfigError } from "../lib/config";
+import { WharfError } from "../lib/errors";
 
 /**
  * `wharf`: manage registries from the shell, on the same data dir and database as
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2))
   .catch((err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof WharfError) {
       process.stderr.write(`ERROR: ${err.message}\n`);
     } else {
       process.stderr.write(`ERROR: unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`);
