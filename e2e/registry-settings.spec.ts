@@ -3,6 +3,7 @@ import { updateRegistry } from "../lib/access/registry-settings";
 import { createRoleAssignment } from "../lib/access/role-assignments";
 import { createRegistry } from "../lib/registries";
 import { createUser } from "../lib/users";
+import { runCli } from "../test/helpers/wharf";
 import { expect, signIn, test, withWharf } from "./fixtures";
 import { withServerDb } from "./seed";
 import { skopeoKit } from "./skopeo";
@@ -38,8 +39,9 @@ test("anonymous pull: switched on in the portal skopeo pulls without credentials
     await expect(toggle).toHaveAttribute("aria-checked", "false");
     expect((await kit.inspectAnonymously(ref)).ok).toBe(false);
 
-    // Outside the portal (the CLI's `registry update` goes through this same lib function).
-    await withServerDb(wharf.dataDir, () => updateRegistry(LOCAL_OPERATOR, "anonreg", { anonymousPullEnabled: true }));
+    // The same switch from the CLI shows in the portal.
+    const cli = await runCli(wharf, ["registry", "update", "--name", "anonreg", "--anonymous-pull-enabled", "true"]);
+    expect(cli.code, cli.stderr).toBe(0);
     await page.reload();
     await expect(page.getByRole("switch", { name: "Allow anonymous pull" })).toHaveAttribute("aria-checked", "true");
     await page.goto("/registries/anonreg");
