@@ -21,5 +21,11 @@ export class KeyedLock {
   }
 }
 
-/** Commits of a digest and garbage collection of that digest never interleave. */
-export const digestLock = new KeyedLock();
+/**
+ * Commits of a digest and garbage collection of that digest never interleave.
+ * On globalThis: the portal (Next's bundle) and the data plane load separate
+ * copies of this module in one process, and a portal-triggered GC must wait for
+ * the data plane's commits.
+ */
+const DIGEST_LOCK = Symbol.for("wharf.digestLock");
+export const digestLock: KeyedLock = ((globalThis as { [DIGEST_LOCK]?: KeyedLock })[DIGEST_LOCK] ??= new KeyedLock());
