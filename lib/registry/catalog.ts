@@ -4,7 +4,8 @@ import { DEFAULT_PAGE, type Page } from "./tag-service";
 /**
  * Repository names a caller may list, in lexical order of the client-visible
  * name. Path-style names are `<registry>/<repo>`; host-style callers see one
- * registry's bare names. Only repositories holding at least one manifest count.
+ * registry's bare names. Only repositories holding at least one manifest count;
+ * list-locked ones (listEnabled=false) are hidden.
  */
 export async function listCatalog(opts: {
   registryId?: string;
@@ -37,7 +38,7 @@ export async function listCatalog(opts: {
 async function page(registryId: string | undefined, last: string, limit: number): Promise<string[]> {
   if (registryId) {
     const rows = await db().repository.findMany({
-      where: { registryId, manifests: { some: {} }, ...(last ? { name: { gt: last } } : {}) },
+      where: { registryId, listEnabled: true, manifests: { some: {} }, ...(last ? { name: { gt: last } } : {}) },
       orderBy: { name: "asc" },
       select: { name: true },
       take: limit,
@@ -52,6 +53,7 @@ async function page(registryId: string | undefined, last: string, limit: number)
   const rows = await db().repository.findMany({
     where: {
       manifests: { some: {} },
+      listEnabled: true,
       ...(after
         ? { OR: [{ registry: { name: { gt: after.registry } } }, { registry: { name: after.registry }, name: { gt: after.repo } }] }
         : {}),

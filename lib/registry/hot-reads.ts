@@ -17,7 +17,16 @@ export interface HotReads {
   linkedBlobSize(repositoryId: string, digest: string): Promise<number | null>;
 }
 
-export type ManifestRow = { digest: string; mediaType: string; size: number };
+/** `readLock`: which read lock forbids pulling it (repository, tag or manifest), read in the same query. */
+export type ManifestRow = { digest: string; mediaType: string; size: number; readLock?: "repository" | "tag" | "manifest" | null };
+
+type LockCols = { repoRead: number | boolean; tagRead?: number | boolean; manifestRead: number | boolean };
+function withReadLock<T extends LockCols>(row: T | undefined): ManifestRow | null {
+  if (!row) return null;
+  const { repoRead, tagRead, manifestRead, ...m } = row;
+  const readLock = !repoRead ? "repository" : tagRead !== undefined && !tagRead ? "tag" : !manifestRead ? "manifest" : null;
+  return { ...(m as unknown as ManifestRow), readLock };
+}
 
 class SqliteHotReads implements HotReads {
   private conn: Database.Database;
@@ -28,11 +37,15 @@ class SqliteHotReads implements HotReads {
     this.q = {
       registry: this.conn.prepare<[string], { id: string }>(`SELECT "id" FROM "Registry" WHERE "name" = ?`),
       repository: this.conn.prepare<[string, string], { id: string }>(`SELECT "id" FROM "Repository" WHERE "registryId" = ? AND "name" = ?`),
-      byTag: this.conn.prepare<[string, string], ManifestRow>(
-        `SELECT m."digest", m."mediaType", m."size" FROM "Tag" t JOIN "Manifest" m ON m."id" = t."manifestId" WHERE t."repositoryId" = ? AND t."name" = ?`,
+      // Read locks come with the row (a primary-key join), so a pull stays one query.
+      byTag: this.conn.prepare<[string, string], ManifestRow & LockCols>(
+        `SELECT m."digest", m."mediaType", m."size", r."readEnabled" AS "repoRead", t."readEnabled" AS "tagRead", m."readEnabled" AS "manifestRead"
+         FROM "Tag" t JOIN "Manifest" m ON m."id" = t."manifestId" JOIN "Repository" r ON r."id" = t."repositoryId"
+         WHERE t."repositoryId" = ? AND t."name" = ?`,
       ),
-      byDigest: this.conn.prepare<[string, string], ManifestRow>(
-        `SELECT "digest", "mediaType", "size" FROM "Manifest" WHERE "repositoryId" = ? AND "digest" = ?`,
+      byDigest: this.conn.prepare<[string, string], ManifestRow & LockCols>(
+        `SELECT m."digest", m."mediaType", m."size", r."readEnabled" AS "repoRead", m."readEnabled" AS "manifestRead"
+         FROM "Manifest" m JOIN "Repository" r ON r."id" = m."repositoryId" WHERE m."repositoryId" = ? AND m."digest" = ?`,
       ),
       blob: this.conn.prepare<[string, string], { size: number }>(
         `SELECT b."size" FROM "BlobLink" l JOIN "Blob" b ON b."digest" = l."digest" WHERE l."repositoryId" = ? AND l."digest" = ?`,
@@ -46,10 +59,10 @@ class SqliteHotReads implements HotReads {
     return this.q.repository.get(registryId, name)?.id ?? null;
   }
   async manifestByTag(repositoryId: string, tag: string) {
-    return this.q.byTag.get(repositoryId, tag) ?? null;
+    return withReadLock(this.q.byTag.get(repositoryId, tag));
   }
   async manifestByDigest(repositoryId: string, digest: string) {
-    return this.q.byDigest.get(repositoryId, digest) ?? null;
+    return withReadLock(this.q.byDigest.get(repositoryId, digest));
   }
   async linkedBlobSize(repositoryId: string, digest: string) {
     const row = this.q.blob.get(repositoryId, digest);
@@ -67,12 +80,24 @@ const prismaHotReads: HotReads = {
   async manifestByTag(repositoryId, tag) {
     const t = await db().tag.findUnique({
       where: { repositoryId_name: { repositoryId, name: tag } },
-      select: { manifest: { select: { digest: true, mediaType: true, size: true } } },
+      select: {
+        readEnabled: true,
+        repository: { select: { readEnabled: true } },
+        manifest: { select: { digest: true, mediaType: true, size: true, readEnabled: true } },
+      },
     });
-    return t?.manifest ?? null;
+    if (!t) return null;
+    const { readEnabled: manifestRead, ...m } = t.manifest;
+    return withReadLock({ ...m, repoRead: t.repository.readEnabled, tagRead: t.readEnabled, manifestRead });
   },
   async manifestByDigest(repositoryId, digest) {
-    return db().manifest.findUnique({ where: { repositoryId_digest: { repositoryId, digest } }, select: { digest: true, mediaType: true, size: true } });
+    const m = await db().manifest.findUnique({
+      where: { repositoryId_digest: { repositoryId, digest } },
+      select: { digest: true, mediaType: true, size: true, readEnabled: true, repository: { select: { readEnabled: true } } },
+    });
+    if (!m) return null;
+    const { readEnabled: manifestRead, repository, ...row } = m;
+    return withReadLock({ ...row, repoRead: repository.readEnabled, manifestRead });
   },
   async linkedBlobSize(repositoryId, digest) {
     const l = await db().blobLink.findUnique({ where: { repositoryId_digest: { repositoryId, digest } }, select: { blob: { select: { size: true } } } });

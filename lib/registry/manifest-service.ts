@@ -9,6 +9,7 @@ import type { Repo } from "./repository-resolver";
 import { storage } from "./storage";
 import { digestLock } from "./keyed-lock";
 import { hotReads } from "./hot-reads";
+import { deleteBlockedBy, lockDenied, type LockedThing } from "./locks";
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -26,7 +27,7 @@ export type Descriptor = {
 /** Image manifests and indexes of one repository: validated, stored byte-exact, addressed by digest or tag. */
 export interface ManifestService {
   put(repo: Repo, reference: string, bytes: Buffer, contentType: string | undefined): Promise<{ digest: string; subject: string | null; mediaType: string }>;
-  /** Row of a manifest by tag or digest; throws ManifestUnknown. */
+  /** Row of a manifest by tag or digest; throws ManifestUnknown, or Denied when a read lock forbids pulling it. */
   resolve(repo: Repo, reference: string): Promise<StoredManifest>;
   bytes(m: StoredManifest): Promise<Buffer>;
   /**
@@ -34,7 +35,7 @@ export interface ManifestService {
    * for an index the client cannot read, its linux/amd64 image (as Distribution does).
    */
   negotiate(repo: Repo, m: StoredManifest, accept: string[] | null): Promise<StoredManifest>;
-  /** By digest: the manifest and its tags. By tag: only the tag. */
+  /** By digest: the manifest and its tags. By tag: only the tag. Refused (Denied) by delete or write locks. */
   delete(repo: Repo, reference: string): Promise<void>;
   referrers(repo: Repo, digest: string, artifactType?: string): Promise<Descriptor[]>;
 }
@@ -157,6 +158,13 @@ async function storeBytes(digest: string, bytes: Buffer): Promise<void> {
   });
 }
 
+function readLocked(repo: Repo, m: StoredManifest & { readLock?: LockedThing["level"] | null }, tag: string | null) {
+  const level = m.readLock!;
+  const thing: LockedThing =
+    level === "repository" ? { level, repository: repo.fullName } : level === "tag" ? { level, repository: repo.fullName, tag: tag! } : { level, repository: repo.fullName, digest: m.digest };
+  return lockDenied("read", thing, "readEnabled");
+}
+
 export const manifestService: ManifestService = {
   async put(repo, reference, bytes, contentType) {
     if (bytes.length > MAX_MANIFEST_BYTES) throw manifestTooLarge(`The manifest is larger than ${MAX_MANIFEST_BYTES} bytes (the limit). Reduce it, e.g. split a very large index.`);
@@ -178,6 +186,17 @@ export const manifestService: ManifestService = {
     manifestBytes.set(digest, bytes);
     await db().$transaction(async (tx) => {
       let m = await tx.manifest.findUnique({ where: { repositoryId_digest: { repositoryId: repo.id, digest } }, select: { id: true } });
+      // Locks, checked in the transaction that writes: re-pushing what is already
+      // there changes nothing and is allowed; anything else is refused.
+      const tag = byDigest
+        ? null
+        : await tx.tag.findUnique({ where: { repositoryId_name: { repositoryId: repo.id, name: reference } }, select: { manifestId: true, writeEnabled: true } });
+      const changesTag = !byDigest && (!tag || !m || tag.manifestId !== m.id);
+      if (!m || changesTag) {
+        const r = await tx.repository.findUnique({ where: { id: repo.id }, select: { writeEnabled: true } });
+        if (r && !r.writeEnabled) throw lockDenied("write", { level: "repository", repository: repo.fullName }, "writeEnabled");
+        if (tag && changesTag && !tag.writeEnabled) throw lockDenied("write", { level: "tag", repository: repo.fullName, tag: reference }, "writeEnabled");
+      }
       if (!m) {
         m = await tx.manifest.create({
           data: {
@@ -199,7 +218,7 @@ export const manifestService: ManifestService = {
         }
         if (refs.size) await tx.manifestReference.createMany({ data: [...refs.values()] });
       }
-      if (!byDigest) {
+      if (changesTag) {
         await tx.tag.upsert({
           where: { repositoryId_name: { repositoryId: repo.id, name: reference } },
           create: { repositoryId: repo.id, name: reference, manifestId: m.id },
@@ -214,11 +233,13 @@ export const manifestService: ManifestService = {
     if (isDigest(reference)) {
       const m = await hotReads().manifestByDigest(repo.id, reference);
       if (!m) throw manifestUnknown(`Manifest ${reference} is not in ${repo.fullName}.`, { digest: reference });
+      if (m.readLock) throw readLocked(repo, m, null);
       return m;
     }
     if (!isValidTag(reference)) throw manifestInvalid(`'${reference}' is neither a tag nor a digest.`, { reference });
     const m = await hotReads().manifestByTag(repo.id, reference);
     if (!m) throw manifestUnknown(`Tag '${reference}' is not in ${repo.fullName}. List the tags with GET /v2/${repo.fullName}/tags/list.`, { tag: reference });
+    if (m.readLock) throw readLocked(repo, m, reference);
     return m;
   },
 
@@ -239,8 +260,9 @@ export const manifestService: ManifestService = {
     });
     const resolved = child ? await db().manifest.findUnique({
       where: { repositoryId_digest: { repositoryId: repo.id, digest: child.digest } },
-      select: { digest: true, mediaType: true, size: true },
+      select: { digest: true, mediaType: true, size: true, readEnabled: true },
     }) : null;
+    if (resolved && !resolved.readEnabled) throw lockDenied("read", { level: "manifest", repository: repo.fullName, digest: resolved.digest }, "readEnabled");
     if (!resolved || !accept.includes(resolved.mediaType)) {
       throw manifestUnknown(`${m.digest} is an index (${m.mediaType}) and the client accepts only ${accept.join(", ")}. Upgrade the client, or pull a platform manifest by digest.`, {
         digest: m.digest,
@@ -250,13 +272,35 @@ export const manifestService: ManifestService = {
   },
 
   async delete(repo, reference) {
-    if (isDigest(reference)) {
-      const { count } = await db().manifest.deleteMany({ where: { repositoryId: repo.id, digest: reference } });
-      if (!count) throw manifestUnknown(`Manifest ${reference} is not in ${repo.fullName}.`, { digest: reference });
-      return;
-    }
-    const { count } = await db().tag.deleteMany({ where: { repositoryId: repo.id, name: reference } });
-    if (!count) throw manifestUnknown(`Tag '${reference}' is not in ${repo.fullName}.`, { tag: reference });
+    const flags = { writeEnabled: true, deleteEnabled: true } as const;
+    await db().$transaction(async (tx) => {
+      // Locks are read in the deleting transaction, so a lock set just before wins.
+      const r = await tx.repository.findUnique({ where: { id: repo.id }, select: flags });
+      const repoBlock = r && deleteBlockedBy(r);
+      if (isDigest(reference)) {
+        const m = await tx.manifest.findUnique({
+          where: { repositoryId_digest: { repositoryId: repo.id, digest: reference } },
+          select: { id: true, ...flags, tags: { select: { name: true, ...flags } } },
+        });
+        if (!m) throw manifestUnknown(`Manifest ${reference} is not in ${repo.fullName}.`, { digest: reference });
+        if (repoBlock) throw lockDenied("delete", { level: "repository", repository: repo.fullName }, repoBlock);
+        const own = deleteBlockedBy(m);
+        if (own) throw lockDenied("delete", { level: "manifest", repository: repo.fullName, digest: reference }, own);
+        // Deleting a manifest deletes its tags: a locked tag keeps it.
+        for (const t of m.tags) {
+          const field = deleteBlockedBy(t);
+          if (field) throw lockDenied("delete", { level: "tag", repository: repo.fullName, tag: t.name }, field);
+        }
+        await tx.manifest.delete({ where: { id: m.id } });
+        return;
+      }
+      const t = await tx.tag.findUnique({ where: { repositoryId_name: { repositoryId: repo.id, name: reference } }, select: { id: true, ...flags } });
+      if (!t) throw manifestUnknown(`Tag '${reference}' is not in ${repo.fullName}.`, { tag: reference });
+      if (repoBlock) throw lockDenied("delete", { level: "repository", repository: repo.fullName }, repoBlock);
+      const field = deleteBlockedBy(t);
+      if (field) throw lockDenied("delete", { level: "tag", repository: repo.fullName, tag: reference }, field);
+      await tx.tag.delete({ where: { id: t.id } });
+    });
   },
 
   async referrers(repo, digest, artifactType) {

@@ -3,7 +3,7 @@ import type { Repo } from "./repository-resolver";
 
 export type Page<T> = { items: T[]; next: string | null };
 
-/** Tags of a repository, in lexical order, paged with `n` and `last` as the spec describes. */
+/** Tags of a repository that are not list-locked, in lexical order, paged with `n` and `last` as the spec describes. */
 export interface TagService {
   list(repo: Repo, opts: { n?: number; last?: string }): Promise<Page<string>>;
 }
@@ -15,7 +15,8 @@ export const tagService: TagService = {
     const take = n ?? DEFAULT_PAGE;
     if (take === 0) return { items: [], next: null };
     const rows = await db().tag.findMany({
-      where: { repositoryId: repo.id, ...(last ? { name: { gt: last } } : {}) },
+      // List-locked tags are hidden (still pullable by name).
+      where: { repositoryId: repo.id, listEnabled: true, ...(last ? { name: { gt: last } } : {}) },
       orderBy: { name: "asc" },
       select: { name: true },
       take: take + 1,

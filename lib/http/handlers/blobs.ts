@@ -4,6 +4,7 @@ import { parseDigest } from "../../registry/digest";
 import { blobDataPath } from "../../registry/paths";
 import { findRepository } from "../../registry/repository-resolver";
 import { storage } from "../../registry/storage";
+import { assertRepositoryDeletable } from "../../registry/locks";
 import { send, type Ctx } from "../context";
 import { sendOciError } from "../oci-errors";
 
@@ -56,6 +57,7 @@ export async function getBlob(ctx: Ctx): Promise<void> {
 export async function deleteBlob(ctx: Ctx): Promise<void> {
   const digest = parseDigest(ctx.params.digest).value;
   const repo = await findRepository(ctx.ref);
+  await assertRepositoryDeletable(repo);
   if (!(await blobStore.unlink(repo.id, digest))) throw blobUnknownIn(digest);
   send(ctx.res, 202, { "Docker-Content-Digest": digest });
 }

@@ -6,6 +6,7 @@ import { rangeInvalid, isEngineError } from "../../registry/errors";
 import { splitName } from "../../registry/names";
 import { ensureRepository, findRepository, type Repo } from "../../registry/repository-resolver";
 import { uploadSessions } from "../../registry/upload-session";
+import { assertRepositoryWritable } from "../../registry/locks";
 import { repoUrl, send, type Ctx } from "../context";
 import { contentLength, hasBody } from "../request";
 
@@ -30,6 +31,8 @@ function blobCreated(ctx: Ctx, digest: string) {
 export async function startUpload(ctx: Ctx): Promise<void> {
   const q = ctx.url.searchParams;
   const repo = await ensureRepository(ctx.ref);
+  // A write-locked repository takes no pushes: say so before any bytes are sent.
+  await assertRepositoryWritable(repo);
   const mount = q.get("mount");
   if (mount) {
     const digest = parseDigest(mount).value;
