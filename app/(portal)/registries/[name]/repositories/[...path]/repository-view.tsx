@@ -121,7 +121,7 @@ export function RepositoryView({ repo, tags, image, query, canDelete, canLock }:
                       <CopyButton text={t.digest} label={`Copy digest of ${t.name}`} className="size-6" />
                     </div>
                   </Td>
-                  <Td className="text-right text-muted tabular-nums">{formatBytes(t.size)}</Td>
+                  <Td className="text-right whitespace-nowrap text-muted tabular-nums">{formatBytes(t.size)}</Td>
                   <Td className="hidden lg:table-cell">
                     {t.platforms.length ? (
                       <div className="flex flex-wrap gap-1">
