@@ -118,7 +118,7 @@ function CreateTokenDialog({ registry, scopeMaps, onClose, onCreated }: { regist
           </div>
           {mode === "existing" ? (
             <select
-              aria-label="Existing scope map"
+              aria-label="Scope map to use"
               value={scopeMap}
               onChange={(e) => setScopeMap(e.target.value)}
               className="block h-10 w-full rounded-md border border-line-strong bg-surface px-3 text-sm text-fg shadow-card focus:border-accent focus:ring-3 focus:ring-focus/25 focus-visible:outline-none"
