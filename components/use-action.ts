@@ -15,13 +15,13 @@ export function useAction<I, T>(action: (input: I) => Promise<ActionResult<T>>, 
       try {
         const r = await action(input);
         if (!r.ok) {
-          setError(r.error);
+          setError(r);
           return;
         }
         onSuccess?.(r.data);
         if (opts.refresh !== false) router.refresh();
       } catch {
-        setError({ code: "INTERNAL", message: "The server could not be reached. Check your connection and try again." });
+        setError({ ok: false, code: "INTERNAL", message: "The server could not be reached. Check your connection and try again." });
       }
     });
   }

@@ -1,5 +1,5 @@
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
-import { Skopeo } from "./skopeo";
+import { Skopeo } from "./skopeo-client";
 import { createRegistryRow, token } from "../test/helpers/registry-fixtures";
 
 /**

@@ -1,5 +1,5 @@
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
-import { Skopeo } from "./skopeo";
+import { Skopeo } from "./skopeo-client";
 import { api, createRegistryRow, pushPull, sha256, token } from "../test/helpers/registry-fixtures";
 import type { Desc } from "../test/helpers/oci-layout";
 

@@ -18,3 +18,18 @@ export async function seedRegistries(dataDir: string, registries: Array<{ name: 
     delete (globalThis as Record<symbol, unknown>)[Symbol.for("wharf.db")];
   }
 }
+
+/**
+ * Runs `fn` against a test server's database through the real lib/ services (for
+ * what the portal does not do yet, or to change something behind the portal's back,
+ * as the CLI would), then lets go of the database again.
+ */
+export async function withServerDb<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
+  setConfig(parseConfig({ WHARF_DATA_DIR: dataDir }));
+  try {
+    return await fn();
+  } finally {
+    await db().$disconnect();
+    delete (globalThis as Record<symbol, unknown>)[Symbol.for("wharf.db")];
+  }
+}

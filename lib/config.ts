@@ -37,6 +37,12 @@ const schema = z.object({
     .pipe(z.partialRecord(z.enum(["Basic", "Standard", "Premium"]), z.record(z.string(), z.union([z.number(), z.boolean()]))))
     .optional(),
   WHARF_ANONYMOUS_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // Where registries may be placed; the first one is the wizard's default.
+  WHARF_LOCATIONS: z
+    .string()
+    .transform((s) => [...new Set(s.split(",").map((l) => l.trim()).filter(Boolean))])
+    .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be comma-separated lower-case names like westeurope,local")).min(1))
+    .default(["local"]),
 });
 
 export type Config = z.infer<typeof schema> & {

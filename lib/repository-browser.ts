@@ -77,6 +77,22 @@ export async function repositoryVisibility(actor: Actor, reg: RegistryRow): Prom
   return { all: false, names };
 }
 
+/**
+ * The registry (name, SKU, resource group) for someone without a registry-wide
+ * role who holds a role on some of its repositories; null otherwise.
+ */
+export async function findRegistryForRepositoryViewer(actor: Actor, name: string): Promise<{ name: string; sku: string; resourceGroupName: string | null } | null> {
+  let reg: RegistryRow;
+  try {
+    reg = await loadRegistry(name);
+  } catch {
+    return null;
+  }
+  const v = await repositoryVisibility(actor, reg);
+  if (!v.all && !v.names.length) return null;
+  return { name: reg.name, sku: reg.sku, resourceGroupName: reg.resourceGroup };
+}
+
 async function visibleOrDenied(actor: Actor, reg: RegistryRow) {
   const v = await repositoryVisibility(actor, reg);
   if (!v.all && v.names.length === 0) {

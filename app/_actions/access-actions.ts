@@ -15,20 +15,20 @@ function revalidate() {
   revalidatePath("/", "layout");
 }
 
-export const createRoleAssignmentAction = authedAction(z.object({ assignee, role, scope }), async (input, { principal }) => {
+export const createRoleAssignmentAction = authedAction("createRoleAssignment", z.object({ assignee, role, scope }), async (input, { principal }) => {
   const out = await createRoleAssignment(principal, input);
   revalidate();
   return { id: out.id };
 });
 
-export const deleteRoleAssignmentAction = authedAction(z.object({ assignee, role, scope }), async (input, { principal }) => {
+export const deleteRoleAssignmentAction = authedAction("deleteRoleAssignment", z.object({ assignee, role, scope }), async (input, { principal }) => {
   await deleteRoleAssignment(principal, input);
   revalidate();
   return { deleted: true };
 });
 
-export const searchPrincipalsAction = authedAction(z.object({ scope, query: z.string().max(64).optional() }), async (input, { principal }) =>
+export const searchPrincipalsAction = authedAction("searchPrincipals", z.object({ scope, query: z.string().max(64).optional() }), async (input, { principal }) =>
   searchPrincipals(principal, input),
 );
 
-export const checkAccessAction = authedAction(z.object({ assignee, scope }), async (input, { principal }) => checkAccess(principal, input));
+export const checkAccessAction = authedAction("checkAccess", z.object({ assignee, scope }), async (input, { principal }) => checkAccess(principal, input));

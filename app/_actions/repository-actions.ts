@@ -13,13 +13,13 @@ const digest = z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$
 
 const revalidate = (r: string) => revalidatePath(`/registries/${r}`, "layout");
 
-export const deleteTagAction = authedAction(z.object({ registry, repository, tag }), async (input, { principal }) => {
+export const deleteTagAction = authedAction("deleteTag", z.object({ registry, repository, tag }), async (input, { principal }) => {
   const out = await deleteTag(principal, input);
   revalidate(input.registry);
   return out;
 });
 
-export const deleteManifestAction = authedAction(z.object({ registry, repository, digest }), async (input, { principal }) => {
+export const deleteManifestAction = authedAction("deleteManifest", z.object({ registry, repository, digest }), async (input, { principal }) => {
   const out = await deleteManifest(principal, input);
   revalidate(input.registry);
   return out;
@@ -30,7 +30,7 @@ const flags = z
   .partial()
   .refine((f) => Object.keys(f).length > 0, "Choose at least one lock to change.");
 
-export const setLocksAction = authedAction(
+export const setLocksAction = authedAction("setLocks", 
   z.object({ registry, repository, tag: tag.optional(), digest: digest.optional(), locks: flags }),
   async ({ locks, ...target }, { principal }) => {
     const out = await setLocks(principal, target, locks);
@@ -39,7 +39,7 @@ export const setLocksAction = authedAction(
   },
 );
 
-export const suggestRepositoriesAction = authedAction(
+export const suggestRepositoriesAction = authedAction("suggestRepositories", 
   z.object({ registry, prefix: z.string().max(255).optional() }),
   async (input, { principal }) => suggestRepositories(principal, { ...input, limit: 20 }),
 );

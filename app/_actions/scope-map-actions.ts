@@ -15,19 +15,19 @@ const description = z.string().max(256, "Keep the description under 256 characte
 
 const revalidate = (r: string) => revalidatePath(`/registries/${r}`, "layout");
 
-export const createScopeMapAction = authedAction(z.object({ registry, name, description, rules }), async (input, { principal }) => {
+export const createScopeMapAction = authedAction("createScopeMap", z.object({ registry, name, description, rules }), async (input, { principal }) => {
   const m = await createScopeMap(principal, { registry: input.registry, name: input.name, description: input.description, actions: repositoryActions(input.rules) });
   revalidate(input.registry);
   return { name: m.name };
 });
 
-export const updateScopeMapAction = authedAction(z.object({ registry, name, description, rules }), async (input, { principal }) => {
+export const updateScopeMapAction = authedAction("updateScopeMap", z.object({ registry, name, description, rules }), async (input, { principal }) => {
   const m = await updateScopeMap(principal, { registry: input.registry, name: input.name, description: input.description, actions: repositoryActions(input.rules) });
   revalidate(input.registry);
   return { name: m.name };
 });
 
-export const deleteScopeMapAction = authedAction(z.object({ registry, name }), async (input, { principal }) => {
+export const deleteScopeMapAction = authedAction("deleteScopeMap", z.object({ registry, name }), async (input, { principal }) => {
   await deleteScopeMap(principal, input);
   revalidate(input.registry);
   return { deleted: true };

@@ -11,7 +11,7 @@ const rule = z.object({ repository: z.string().trim().min(1, "Name the repositor
 
 const revalidate = (r: string) => revalidatePath(`/registries/${r}`, "layout");
 
-export const createTokenAction = authedAction(
+export const createTokenAction = authedAction("createToken", 
   z
     .object({ registry, name, scopeMap: z.string().trim().min(1).optional(), repositories: z.array(rule).optional() })
     .refine((v) => !!v.scopeMap !== !!v.repositories?.length, { message: "Choose an existing scope map, or add repositories with actions.", path: ["scopeMap"] }),
@@ -22,7 +22,7 @@ export const createTokenAction = authedAction(
   },
 );
 
-export const generateTokenPasswordAction = authedAction(
+export const generateTokenPasswordAction = authedAction("generateTokenPassword", 
   z.object({
     registry,
     name,
@@ -40,7 +40,7 @@ export const generateTokenPasswordAction = authedAction(
   },
 );
 
-export const setTokenStatusAction = authedAction(
+export const setTokenStatusAction = authedAction("setTokenStatus", 
   z.object({ registry, name, status: z.enum(["enabled", "disabled"]) }),
   async (input, { principal }) => {
     const t = await updateToken(principal, input);
@@ -49,7 +49,7 @@ export const setTokenStatusAction = authedAction(
   },
 );
 
-export const deleteTokenAction = authedAction(z.object({ registry, name }), async (input, { principal }) => {
+export const deleteTokenAction = authedAction("deleteToken", z.object({ registry, name }), async (input, { principal }) => {
   await deleteToken(principal, input);
   revalidate(input.registry);
   return { deleted: true };

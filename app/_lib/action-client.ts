@@ -1,41 +1,73 @@
-import type { z } from "zod";
-import { WharfError } from "@/lib/errors";
+import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
+import { WharfError } from "@/lib/errors";
+import { WizardInvalid } from "@/lib/registry-create";
+import type { WizardProblem } from "@/lib/registry-rules";
 import { currentUser } from "./session";
 
-export type ActionError = { code: "INVALID" | "NOT_FOUND" | "CONFLICT" | "DENIED" | "UNAUTHENTICATED" | "INTERNAL"; message: string; field?: string };
-export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; error: ActionError };
-
 /**
- * The one shape of every server action: the signed-in user (as a Principal),
- * then the zod schema, then the action's own code, which calls lib/ (where the
- * role check at the right scope happens). Domain errors become
- * `{ code, message, field }`; anything unexpected is logged and shown generically.
+ * The one shape every portal server action returns. Field errors are keyed by the
+ * zod path joined with dots ("tags.2.name"), the same keys lib/ uses in `field`.
  */
-export function authedAction<S extends z.ZodType, T>(
-  schema: S,
-  fn: (input: z.infer<S>, ctx: { principal: Principal & { kind: "user" } }) => Promise<T>,
-): (input: z.input<S>) => Promise<ActionResult<T>> {
-  return async (raw) => {
-    const user = await currentUser();
-    if (!user) return { ok: false, error: { code: "UNAUTHENTICATED", message: "Your session has ended. Sign in again." } };
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.length ? String(issue.path[0]) : undefined;
-      return { ok: false, error: { code: "INVALID", message: issue?.message ?? "Check the form and try again.", ...(field ? { field } : {}) } };
-    }
-    try {
-      const data = await fn(parsed.data, { principal: { kind: "user", id: user.id, name: user.username } });
-      return { ok: true, data };
-    } catch (err) {
-      return { ok: false, error: toActionError(err) };
-    }
-  };
+export type ActionError = {
+  ok: false;
+  code: "INVALID" | "NOT_FOUND" | "CONFLICT" | "DENIED" | "UNAUTHENTICATED" | "INTERNAL";
+  message: string;
+  field?: string;
+  fieldErrors?: Record<string, string>;
+  problems?: WizardProblem[];
+};
+export type ActionResult<T> = { ok: true; data: T } | ActionError;
+
+/** Maps anything a lib/ call throws to an ActionError; unexpected errors are logged, never shown. */
+export function toActionError(err: unknown, context: string): ActionError {
+  if (err instanceof WizardInvalid) {
+    const fieldErrors: Record<string, string> = {};
+    for (const p of err.problems) fieldErrors[p.field] ??= p.message;
+    return { ok: false, code: "INVALID", message: err.message, field: err.field, fieldErrors, problems: err.problems };
+  }
+  if (err instanceof WharfError) {
+    return { ok: false, code: err.code, message: err.message, field: err.field, fieldErrors: err.field ? { [err.field]: err.message } : undefined };
+  }
+  console.error(`[action ${context}]`, err);
+  return { ok: false, code: "INTERNAL", message: "Something went wrong on the server. Try again; the Wharf server log has the details." };
 }
 
-export function toActionError(err: unknown): ActionError {
-  if (err instanceof WharfError) return { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
-  console.error("server action failed:", err);
-  return { code: "INTERNAL", message: "Something went wrong on the server. Try again; if it keeps failing, check the server log." };
+/**
+ * Runs a server action: establishes the signed-in user as a Principal, parses the
+ * input with `schema` (field errors, never a 500), then calls `fn`, which asks
+ * lib/ (where `authorize` runs) to do the work.
+ */
+export async function runAction<S extends z.ZodType, T>(
+  name: string,
+  schema: S,
+  input: unknown,
+  fn: (principal: Principal, data: z.infer<S>) => Promise<T>,
+): Promise<ActionResult<T>> {
+  const user = await currentUser();
+  if (!user) return { ok: false, code: "UNAUTHENTICATED", message: "Your session has ended. Sign in again." };
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".") || "_"] ??= issue.message;
+    const first = parsed.error.issues[0];
+    return { ok: false, code: "INVALID", message: first?.message ?? "Invalid input.", field: first?.path.join("."), fieldErrors };
+  }
+  try {
+    return { ok: true, data: await fn({ kind: "user", id: user.id, name: user.username }, parsed.data) };
+  } catch (err) {
+    return toActionError(err, name);
+  }
+}
+
+/**
+ * `runAction` as a value: `export const verbNounAction = authedAction("verbNoun", schema, fn)`.
+ * Used by the repository, token, scope-map and access actions.
+ */
+export function authedAction<S extends z.ZodType, T>(
+  name: string,
+  schema: S,
+  fn: (input: z.infer<S>, ctx: { principal: Principal }) => Promise<T>,
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return (input) => runAction(name, schema, input, (principal, data) => fn(data, { principal }));
 }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AccessControl } from "@/components/access/access-control";
 import { loadOrPanel } from "@/components/error-panel";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePrincipal } from "@/app/_lib/portal-principal";
+import { requirePrincipal } from "@/app/_lib/principal";
 import { roleGrid } from "@/lib/access/role-grid";
 import { ROLE_DESCRIPTIONS } from "@/lib/auth/roles";
 import { db } from "@/lib/db";

@@ -1,21 +1,23 @@
 import type { Metadata } from "next";
 import { ButtonLink } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
+import { Card } from "@/components/ui/card";
 import { CommandLine } from "@/components/ui/code";
-import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PlusIcon, RegistryIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
-import { SkuBadge } from "@/components/sku-badge";
-import { listRegistries } from "@/lib/registries";
+import { listReadableRegistries } from "@/lib/registry-manage";
 import { loginServerResolver } from "../../_lib/login-server";
+import { requirePrincipal } from "../../_lib/principal";
+import { RegistryTable } from "./registry-table";
 
 export const metadata: Metadata = { title: "Registries" };
 
 const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric" });
 
 export default async function RegistriesPage() {
-  const [registries, loginServer] = await Promise.all([listRegistries(), loginServerResolver()]);
+  const principal = await requirePrincipal();
+  // Only registries the user may read are listed; the others do not exist as far as the page is concerned.
+  const [registries, loginServer] = await Promise.all([listReadableRegistries(principal), loginServerResolver()]);
 
   return (
     <>
@@ -42,52 +44,18 @@ export default async function RegistriesPage() {
           </EmptyState>
         </Card>
       ) : (
-        <Card className="overflow-hidden">
-          <CardHeader title={`${registries.length} ${registries.length === 1 ? "registry" : "registries"}`} />
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="bg-sunken/60 text-xs font-medium tracking-wide text-muted uppercase">
-                <tr>
-                  <th scope="col" className="px-5 py-2.5 font-medium">Name</th>
-                  <th scope="col" className="px-5 py-2.5 font-medium">Login server</th>
-                  <th scope="col" className="px-5 py-2.5 font-medium">SKU</th>
-                  <th scope="col" className="hidden px-5 py-2.5 font-medium sm:table-cell">Location</th>
-                  <th scope="col" className="hidden px-5 py-2.5 font-medium lg:table-cell">Created</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {registries.map((r) => {
-                  const server = loginServer(r.name);
-                  return (
-                    <tr key={r.id} className="transition-colors hover:bg-hover/60">
-                      <td className="px-5 py-3">
-                        <div className="flex items-center gap-2.5">
-                          <span className="flex size-7 shrink-0 items-center justify-center rounded-md bg-accent-soft text-accent-soft-fg">
-                            <RegistryIcon className="size-4" />
-                          </span>
-                          <span className="font-medium text-fg">{r.name}</span>
-                        </div>
-                      </td>
-                      <td className="px-5 py-3">
-                        <div className="flex items-center gap-1">
-                          <code className="font-mono text-[13px] text-muted">{server}</code>
-                          <CopyButton text={server} label={`Copy login server of ${r.name}`} className="size-6" />
-                        </div>
-                      </td>
-                      <td className="px-5 py-3">
-                        <SkuBadge sku={r.sku} />
-                      </td>
-                      <td className="hidden px-5 py-3 text-muted sm:table-cell">{r.location}</td>
-                      <td className="hidden px-5 py-3 text-muted lg:table-cell">
-                        <time dateTime={r.createdAt.toISOString()}>{dateFormat.format(r.createdAt)}</time>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        </Card>
+        <RegistryTable
+          rows={registries.map((r) => ({
+            id: r.id,
+            name: r.name,
+            loginServer: loginServer(r.name),
+            sku: r.sku,
+            location: r.location,
+            resourceGroup: r.resourceGroupName,
+            created: r.createdAt.toISOString(),
+            createdLabel: dateFormat.format(r.createdAt),
+          }))}
+        />
       )}
     </>
   );

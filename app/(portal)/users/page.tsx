@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ErrorPanel } from "@/components/error-panel";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePrincipal } from "@/app/_lib/portal-principal";
+import { requirePrincipal } from "@/app/_lib/principal";
 import { authorize } from "@/lib/auth/authorize";
 import { denied } from "@/lib/errors";
 import { listUsers } from "@/lib/users";

@@ -1,31 +1,39 @@
-import type { ReactNode } from "react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { RegistryTabs } from "@/components/registry-tabs";
-import { ArrowLeftIcon, RegistryIcon } from "@/components/ui/icons";
+import type { ReactNode } from "react";
 import { SkuBadge } from "@/components/sku-badge";
-import { getRegistry } from "@/lib/registries";
+import { ArrowLeftIcon } from "@/components/ui/icons";
+import { PageHeader } from "@/components/ui/page-header";
+import { findReadableRegistry } from "@/lib/registry-manage";
+import { findRegistryForRepositoryViewer } from "@/lib/repository-browser";
+import { requirePrincipal } from "../../../_lib/principal";
+import { RegistryTabs } from "./registry-tabs";
 
+/** Every registry page: a registry the user may not read is a 404, exactly like one that does not exist. */
 export default async function RegistryLayout({ children, params }: { children: ReactNode; params: Promise<{ name: string }> }) {
   const { name } = await params;
-  const reg = await getRegistry(decodeURIComponent(name));
-  if (!reg) notFound();
+  const principal = await requirePrincipal();
+  // Someone with a role on only some repositories (e.g. AcrPull on one) still reaches those repositories' pages.
+  const registry = (await findReadableRegistry(principal, decodeURIComponent(name))) ?? (await findRegistryForRepositoryViewer(principal, decodeURIComponent(name)));
+  if (!registry) notFound();
   return (
     <>
-      <div className="mb-4">
-        <Link href="/registries" className="inline-flex items-center gap-1 rounded text-[13px] text-muted hover:text-fg">
-          <ArrowLeftIcon className="size-3.5" />
-          Registries
-        </Link>
-        <div className="mt-2 flex flex-wrap items-center gap-3">
-          <span className="flex size-9 items-center justify-center rounded-lg bg-accent-soft text-accent-soft-fg">
-            <RegistryIcon className="size-5" />
+      <PageHeader
+        eyebrow={
+          <Link href="/registries" className="inline-flex items-center gap-1 rounded hover:text-fg">
+            <ArrowLeftIcon className="size-3.5" />
+            Registries
+          </Link>
+        }
+        title={registry.name}
+        description={
+          <span className="inline-flex flex-wrap items-center gap-2">
+            <SkuBadge sku={registry.sku} />
+            <span>Container registry{registry.resourceGroupName ? ` in resource group ${registry.resourceGroupName}` : ""}</span>
           </span>
-          <h1 className="text-2xl font-semibold tracking-tight text-fg">{reg.name}</h1>
-          <SkuBadge sku={reg.sku} />
-        </div>
-      </div>
-      <RegistryTabs registry={reg.name} />
+        }
+      />
+      <RegistryTabs name={registry.name} />
       {children}
     </>
   );

@@ -11,7 +11,7 @@ import { formatBytes, formatDateTime, relativeTime } from "@/components/ui/forma
 import { LockIndicator } from "@/components/lock-indicator";
 import { loadOrPanel } from "@/components/error-panel";
 import { listRepositoryPage } from "@/lib/repository-browser";
-import { requirePrincipal } from "@/app/_lib/portal-principal";
+import { requirePrincipal } from "@/app/_lib/principal";
 import { imagePrefixResolver } from "@/app/_lib/image-ref";
 
 export const metadata: Metadata = { title: "Repositories" };

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { loadOrPanel } from "@/components/error-panel";
-import { requirePrincipal } from "@/app/_lib/portal-principal";
+import { requirePrincipal } from "@/app/_lib/principal";
 import { loginServerResolver } from "@/app/_lib/login-server";
 import { authorize } from "@/lib/auth/authorize";
 import { listTokens } from "@/lib/access/registry-tokens";

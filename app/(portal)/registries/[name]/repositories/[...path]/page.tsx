@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { loadOrPanel } from "@/components/error-panel";
-import { requirePrincipal } from "@/app/_lib/portal-principal";
+import { requirePrincipal } from "@/app/_lib/principal";
 import { imagePrefixResolver } from "@/app/_lib/image-ref";
 import { authorize } from "@/lib/auth/authorize";
 import { getManifestDetail, getRepository, listTagPage, type TagSort } from "@/lib/repository-browser";

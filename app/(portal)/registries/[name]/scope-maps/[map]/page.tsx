@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { loadOrPanel } from "@/components/error-panel";
-import { requirePrincipal } from "@/app/_lib/portal-principal";
+import { requirePrincipal } from "@/app/_lib/principal";
 import { authorize } from "@/lib/auth/authorize";
 import { getScopeMap } from "@/lib/access/scope-maps";
 import { ScopeMapEditor } from "./scope-map-editor";

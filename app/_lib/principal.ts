@@ -1,8 +1,8 @@
 import type { Principal } from "@/lib/auth/principal";
 import { requireUser } from "./session";
 
-/** The signed-in user as the principal lib/ authorises. */
+/** The signed-in user as lib/auth's Principal (signed out → /login). */
 export async function requirePrincipal(): Promise<Principal & { kind: "user" }> {
-  const u = await requireUser();
-  return { kind: "user", id: u.id, name: u.username };
+  const user = await requireUser();
+  return { kind: "user", id: user.id, name: user.username };
 }

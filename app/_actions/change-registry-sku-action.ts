@@ -1,0 +1,20 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { updateRegistry } from "@/lib/access/registry-settings";
+import { requireReadableRegistry } from "@/lib/registry-manage";
+import { SKU_NAMES } from "@/lib/skus";
+import { runAction } from "../_lib/action-client";
+
+const schema = z.object({ registry: z.string().min(1).max(60), sku: z.enum(SKU_NAMES, `Choose a SKU: ${SKU_NAMES.join(", ")}.`) });
+
+/** Refused (with the features in the way) when the registry uses something the new SKU lacks. */
+export async function changeRegistrySkuAction(input: z.input<typeof schema>) {
+  return runAction("changeRegistrySku", schema, input, async (principal, { registry, sku }) => {
+    const reg = await requireReadableRegistry(principal, registry);
+    const { registry: r } = await updateRegistry(principal, reg.name, { sku });
+    revalidatePath(`/registries/${reg.name}`, "layout");
+    return { sku: r.sku };
+  });
+}

@@ -1,0 +1,18 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { renewAdminPassword } from "@/lib/access/registry-settings";
+import { requireReadableRegistry } from "@/lib/registry-manage";
+import { runAction } from "../_lib/action-client";
+
+const schema = z.object({ registry: z.string().min(1).max(60), which: z.union([z.literal(1), z.literal(2)], "Choose password 1 or 2.") });
+
+export async function regenerateAdminPasswordAction(input: z.input<typeof schema>) {
+  return runAction("regenerateAdminPassword", schema, input, async (principal, { registry, which }) => {
+    const reg = await requireReadableRegistry(principal, registry);
+    const result = await renewAdminPassword(principal, reg.name, which);
+    revalidatePath(`/registries/${reg.name}`, "layout");
+    return result;
+  });
+}
