@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
+import { startWharf, type Wharf } from "../test/helpers/wharf";
 import { Skopeo } from "./skopeo-client";
 import { createRegistryRow, token } from "../test/helpers/registry-fixtures";
 
@@ -10,9 +12,12 @@ import { createRegistryRow, token } from "../test/helpers/registry-fixtures";
 test.describe.configure({ mode: "serial" });
 
 let skopeo: Skopeo;
+let wharf: Wharf;
 const creds = `admin:${ADMIN_PASSWORD}`;
 
-test.beforeAll(async ({ wharf }) => {
+test.beforeAll(async () => {
+  // Its own server: the worker's shared one must keep its empty state for other files.
+  wharf = await startWharf();
   skopeo = new Skopeo();
   await createRegistryRow(wharf, "fabrikam");
   const img = skopeo.layout.image({ fileContent: "access test\n" });
@@ -20,7 +25,11 @@ test.beforeAll(async ({ wharf }) => {
   await skopeo.push(wharf.host, "fabrikam/secret", { v1: img }, creds);
 });
 
-test.afterAll(() => skopeo?.cleanup());
+test.afterAll(async () => {
+  skopeo?.cleanup();
+  await wharf?.stop();
+  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+});
 
 const pull = (host: string, repo: string, c: string) =>
   skopeo.run("copy", "--src-creds", c, "--src-tls-verify=false", `docker://${host}/${repo}:v1`, `oci:${skopeo.dir}/pulled-${Date.now()}:v1`);
@@ -30,9 +39,9 @@ const push = (host: string, repo: string, c: string) =>
     (e: Error) => e.message,
   );
 
-test("a token made in the portal pulls with skopeo, may not push, and stops logging in once disabled", async ({ page, wharf }) => {
+test("a token made in the portal pulls with skopeo, may not push, and stops logging in once disabled", async ({ page }) => {
   await signIn(page, wharf.url);
-  await page.goto("/registries/fabrikam/tokens");
+  await page.goto(`${wharf.url}/registries/fabrikam/tokens`);
   await expect(page.getByText("No tokens yet")).toBeVisible();
   await page.getByRole("button", { name: "Create token" }).click();
   const dialog = page.getByRole("dialog");
@@ -64,9 +73,9 @@ test("a token made in the portal pulls with skopeo, may not push, and stops logg
   expect(err).toMatch(/unauthorized|authentication required|invalid username\/password/i);
 });
 
-test("a user given AcrPull on one repository in the portal pulls it, cannot push, and sees no other repository", async ({ page, wharf, browser }) => {
+test("a user given AcrPull on one repository in the portal pulls it, cannot push, and sees no other repository", async ({ page, browser }) => {
   await signIn(page, wharf.url);
-  await page.goto("/users");
+  await page.goto(`${wharf.url}/users`);
   await page.getByRole("button", { name: "Create user" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Username").fill("alice");
@@ -75,7 +84,7 @@ test("a user given AcrPull on one repository in the portal pulls it, cannot push
   await expect(page.locator('tr[data-principal="alice"]')).toBeVisible();
   await page.screenshot({ path: "test-results/portal3-users.png", fullPage: true });
 
-  await page.goto("/registries/fabrikam/access?repository=app");
+  await page.goto(`${wharf.url}/registries/fabrikam/access?repository=app`);
   await page.getByRole("button", { name: "Add role assignment" }).click();
   const add = page.getByRole("dialog");
   await add.getByLabel("Assign to").fill("ali");
@@ -108,13 +117,13 @@ test("a user given AcrPull on one repository in the portal pulls it, cannot push
     const alice = await context.newPage();
     await signIn(alice, wharf.url, "alice", "alice-Pass-1");
     await expect(alice.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toHaveCount(0);
-    await alice.goto("/registries/fabrikam/repositories");
+    await alice.goto(`${wharf.url}/registries/fabrikam/repositories`);
     await expect(alice.getByRole("link", { name: "app", exact: true })).toBeVisible();
     await expect(alice.getByRole("link", { name: "secret", exact: true })).toHaveCount(0);
     await expect(alice.getByText("1 repository")).toBeVisible();
-    await alice.goto("/registries/fabrikam/repositories/secret");
+    await alice.goto(`${wharf.url}/registries/fabrikam/repositories/secret`);
     await expect(alice.getByText("You don't have access here")).toBeVisible();
-    await alice.goto("/registries/fabrikam/repositories/app");
+    await alice.goto(`${wharf.url}/registries/fabrikam/repositories/app`);
     await expect(alice.locator('tr[data-tag="v1"]')).toBeVisible();
     await expect(alice.getByRole("button", { name: "Delete tag v1" })).toHaveCount(0);
   } finally {
@@ -122,9 +131,9 @@ test("a user given AcrPull on one repository in the portal pulls it, cannot push
   }
 });
 
-test("scope maps: built-ins are read-only, and a new map is edited as a grid and validated", async ({ page, wharf }) => {
+test("scope maps: built-ins are read-only, and a new map is edited as a grid and validated", async ({ page }) => {
   await signIn(page, wharf.url);
-  await page.goto("/registries/fabrikam/scope-maps");
+  await page.goto(`${wharf.url}/registries/fabrikam/scope-maps`);
   await expect(page.getByRole("link", { name: "_repositories_pull", exact: true })).toBeVisible();
   await page.getByRole("link", { name: "Create scope map" }).click();
   await page.getByLabel("Name", { exact: true }).fill("team-read");
@@ -141,7 +150,7 @@ test("scope maps: built-ins are read-only, and a new map is edited as a grid and
   await expect(page.getByLabel("content/write on team/*")).toBeChecked();
   await expect(page.getByLabel("content/read on app")).toBeChecked();
 
-  await page.goto("/registries/fabrikam/scope-maps/_repositories_pull");
+  await page.goto(`${wharf.url}/registries/fabrikam/scope-maps/_repositories_pull`);
   await expect(page.getByText("Built-in, read-only")).toBeVisible();
   await expect(page.getByText("ci-puller")).toBeVisible(); // the token made above uses it
   await expect(page.getByRole("button", { name: "Save changes" })).toHaveCount(0);

@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
+import { startWharf, type Wharf } from "../test/helpers/wharf";
 import { Skopeo } from "./skopeo-client";
 import { api, createRegistryRow, pushPull, sha256, token } from "../test/helpers/registry-fixtures";
 import type { Desc } from "../test/helpers/oci-layout";
@@ -11,12 +13,15 @@ import type { Desc } from "../test/helpers/oci-layout";
 test.describe.configure({ mode: "serial" });
 
 let skopeo: Skopeo;
+let wharf: Wharf;
 let image: Desc;
 let index: Desc;
 let sbomDigest: string;
 const creds = `admin:${ADMIN_PASSWORD}`;
 
-test.beforeAll(async ({ wharf }) => {
+test.beforeAll(async () => {
+  // Its own server: the worker's shared one must keep its empty state for other files.
+  wharf = await startWharf();
   skopeo = new Skopeo();
   await createRegistryRow(wharf, "contoso");
   image = skopeo.layout.image({ fileContent: "hello from the portal test\n" });
@@ -47,11 +52,15 @@ test.beforeAll(async ({ wharf }) => {
   expect(r.status).toBe(201);
 });
 
-test.afterAll(() => skopeo?.cleanup());
+test.afterAll(async () => {
+  skopeo?.cleanup();
+  await wharf?.stop();
+  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+});
 
-test("browse repositories, tags, an image with layers and referrers, and an index with platforms", async ({ page, wharf }) => {
+test("browse repositories, tags, an image with layers and referrers, and an index with platforms", async ({ page }) => {
   await signIn(page, wharf.url);
-  await page.goto("/registries/contoso/repositories");
+  await page.goto(`${wharf.url}/registries/contoso/repositories`);
   await expect(page.getByText("2 repositories")).toBeVisible();
   await expect(page.getByRole("link", { name: "hello", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "other", exact: true })).toBeVisible();
@@ -61,7 +70,7 @@ test("browse repositories, tags, an image with layers and referrers, and an inde
   await expect(page.getByRole("link", { name: "hello", exact: true })).toHaveCount(0);
   await page.screenshot({ path: "test-results/portal3-repositories.png", fullPage: true });
 
-  await page.goto("/registries/contoso/repositories/hello");
+  await page.goto(`${wharf.url}/registries/contoso/repositories/hello`);
   await expect(page.getByRole("heading", { name: "hello" })).toBeVisible();
   const multi = page.locator('tr[data-tag="multi"]');
   await expect(multi.getByText("linux/amd64")).toBeVisible();
@@ -85,15 +94,15 @@ test("browse repositories, tags, an image with layers and referrers, and an inde
   await expect(page.locator("dt").filter({ hasText: "org.opencontainers.image.created" })).toBeVisible();
   await expect(page.locator("dd").filter({ hasText: image.digest.slice(0, 19) })).toBeVisible(); // subject
 
-  await page.goto("/registries/contoso/repositories/hello/-/manifests/multi");
+  await page.goto(`${wharf.url}/registries/contoso/repositories/hello/-/manifests/multi`);
   await expect(page.getByText("Multi-platform index")).toBeVisible();
   await expect(page.getByText("2 images in this index")).toBeVisible();
   await page.screenshot({ path: "test-results/portal3-index.png", fullPage: true });
 });
 
-test("deleting a tag in the portal removes it from skopeo list-tags", async ({ page, wharf }) => {
+test("deleting a tag in the portal removes it from skopeo list-tags", async ({ page }) => {
   await signIn(page, wharf.url);
-  await page.goto("/registries/contoso/repositories/hello");
+  await page.goto(`${wharf.url}/registries/contoso/repositories/hello`);
   await page.locator('tr[data-tag="v2"]').getByRole("button", { name: "Delete tag v2" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByText("Delete tag v2?")).toBeVisible();
@@ -105,9 +114,9 @@ test("deleting a tag in the portal removes it from skopeo list-tags", async ({ p
   expect(tags).toContain("v1");
 });
 
-test("a tag locked for writing in the portal refuses a push over it with DENIED", async ({ page, wharf }) => {
+test("a tag locked for writing in the portal refuses a push over it with DENIED", async ({ page }) => {
   await signIn(page, wharf.url);
-  await page.goto("/registries/contoso/repositories/hello");
+  await page.goto(`${wharf.url}/registries/contoso/repositories/hello`);
   await page.locator('tr[data-tag="v1"]').getByRole("button", { name: "Locks of tag v1" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Lock write").check();
