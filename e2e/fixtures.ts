@@ -31,7 +31,7 @@ export const test = base.extend<object, { wharf: Wharf }>({
  */
 export async function withWharf<T>(browser: Browser, fn: (wharf: Wharf, context: BrowserContext) => Promise<T>): Promise<T> {
   const wharf = await startWharf();
-  const context = await browser.newContext();
+  const context = await browser.newContext({ baseURL: wharf.url });
   try {
     return await fn(wharf, context);
   } finally {

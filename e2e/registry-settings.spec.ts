@@ -3,11 +3,14 @@ import { updateRegistry } from "../lib/access/registry-settings";
 import { createRoleAssignment } from "../lib/access/role-assignments";
 import { createRegistry } from "../lib/registries";
 import { createUser } from "../lib/users";
-import { expect, signIn, test } from "./fixtures";
+import { expect, signIn, test, withWharf } from "./fixtures";
 import { withServerDb } from "./seed";
 import { skopeoKit } from "./skopeo";
 
-test("anonymous pull: switched on in the portal skopeo pulls without credentials, switched off it cannot; a change made outside the portal shows there", async ({ page, wharf }) => {
+test("anonymous pull: switched on in the portal skopeo pulls without credentials, switched off it cannot; a change made outside the portal shows there", async ({ browser }) => {
+  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  await withWharf(browser, async (wharf, context) => {
+  const page = await context.newPage();
   const kit = skopeoKit();
   try {
     await withServerDb(wharf.dataDir, () => createRegistry({ name: "anonreg", sku: "Standard" }));
@@ -44,9 +47,13 @@ test("anonymous pull: switched on in the portal skopeo pulls without credentials
   } finally {
     kit.cleanup();
   }
+  });
 });
 
-test("on Basic the anonymous-pull switch is disabled with the reason, and a SKU change that would drop a used feature is refused", async ({ page, wharf }) => {
+test("on Basic the anonymous-pull switch is disabled with the reason, and a SKU change that would drop a used feature is refused", async ({ browser }) => {
+  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  await withWharf(browser, async (wharf, context) => {
+  const page = await context.newPage();
   await withServerDb(wharf.dataDir, async () => {
     await createRegistry({ name: "basicreg", sku: "Basic" });
     await createRegistry({ name: "premreg", sku: "Premium" });
@@ -73,9 +80,13 @@ test("on Basic the anonymous-pull switch is disabled with the reason, and a SKU 
   await page.getByRole("button", { name: "Change SKU" }).click();
   await expect(page.getByTestId("toast").filter({ hasText: "premreg is now Standard." })).toBeVisible();
   await expect(page.getByRole("heading", { level: 1, name: "premreg" }).locator("..")).toContainText("Standard");
+  });
 });
 
-test("admin user passwords are shown once; tags and networking are edited with validation; delete needs the name typed", async ({ page, wharf }) => {
+test("admin user passwords are shown once; tags and networking are edited with validation; delete needs the name typed", async ({ browser }) => {
+  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  await withWharf(browser, async (wharf, context) => {
+  const page = await context.newPage();
   await withServerDb(wharf.dataDir, () => createRegistry({ name: "settingsreg", sku: "Premium" }));
   await signIn(page, wharf.url);
   await page.goto("/registries/settingsreg/settings");
@@ -132,18 +143,19 @@ test("admin user passwords are shown once; tags and networking are edited with v
   await expect(page.getByRole("row").filter({ hasText: "settingsreg" })).toHaveCount(0);
   await page.goto("/registries/settingsreg");
   await expect(page.getByText("Page not found")).toBeVisible();
+  });
 });
 
-test("a Reader sees settings with every control disabled and why; registries they cannot read are neither listed nor reachable", async ({ browser, wharf }) => {
+test("a Reader sees settings with every control disabled and why; registries they cannot read are neither listed nor reachable", async ({ browser }) => {
+  await withWharf(browser, async (wharf, context) => {
   await withServerDb(wharf.dataDir, async () => {
     await createRegistry({ name: "readable1", sku: "Standard" });
     await createRegistry({ name: "hiddenreg1", sku: "Standard" });
     await createUser("reader1", "reader-Pass1");
     await createRoleAssignment(LOCAL_OPERATOR, { assignee: "reader1", role: "Reader", scope: "/registries/readable1" });
   });
-  const context = await browser.newContext({ baseURL: wharf.url });
   const page = await context.newPage();
-  try {
+  {
     await signIn(page, wharf.url, "reader1", "reader-Pass1");
     await expect(page.getByRole("row").filter({ hasText: "readable1" })).toHaveCount(1);
     await expect(page.getByText("hiddenreg1")).toHaveCount(0);
@@ -169,7 +181,6 @@ test("a Reader sees settings with every control disabled and why; registries the
     await reasons.first().hover();
     await expect(page.getByRole("tooltip").first()).toBeVisible();
     await page.screenshot({ path: "test-results/settings-reader.png", fullPage: true });
-  } finally {
-    await context.close();
   }
+  });
 });

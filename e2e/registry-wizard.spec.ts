@@ -1,10 +1,13 @@
-import { expect, signIn, test } from "./fixtures";
+import { expect, signIn, test, withWharf } from "./fixtures";
 import { seedRegistries } from "./seed";
 
 
 const shot = (name: string) => `test-results/wizard-${name}.png`;
 
-test("the create-registry wizard validates every tab, sends review problems back to their tab, and creates the registry", async ({ page, wharf }) => {
+test("the create-registry wizard validates every tab, sends review problems back to their tab, and creates the registry", async ({ browser }) => {
+  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  await withWharf(browser, async (wharf, context) => {
+  const page = await context.newPage();
   await seedRegistries(wharf.dataDir, [{ name: "takenname" }]);
   await signIn(page, wharf.url);
   await page.getByRole("link", { name: "Create registry" }).click();
@@ -158,4 +161,5 @@ test("the create-registry wizard validates every tab, sends review problems back
   await expect(page.getByLabel("Resource group")).toHaveValue("e2e-group");
   await page.getByLabel("Registry name").fill("wizardreg1");
   await expect(page.locator("#registry-name-error")).toHaveText("The registry name 'wizardreg1' is already in use.");
+  });
 });
