@@ -155,3 +155,32 @@ test("scope maps: built-ins are read-only, and a new map is edited as a grid and
   await expect(page.getByText("ci-puller")).toBeVisible(); // the token made above uses it
   await expect(page.getByRole("button", { name: "Save changes" })).toHaveCount(0);
 });
+
+test("service principals: created with a secret shown once, regenerated, disabled", async ({ page }) => {
+  await signIn(page, wharf.url);
+  await page.goto(`${wharf.url}/service-principals`);
+  await page.getByRole("button", { name: "Create service principal" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Display name").fill("ci-pipeline");
+  await dialog.getByRole("button", { name: "Create" }).click();
+  const secret = (await page.getByRole("dialog").getByTestId("secret-value").textContent())!.trim();
+  const clientId = (await page.getByRole("dialog").locator("p code").first().textContent())!.trim();
+  expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
+  await page.getByRole("dialog").getByRole("button", { name: "Done" }).click();
+  // The secret logs in at the token endpoint (it has no role yet, so it gets an empty grant, not a 401).
+  expect((await fetch(`${wharf.url}/oauth2/token?service=${wharf.host}`, { headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}` } })).status).toBe(200);
+
+  const row = page.locator('tr[data-principal="ci-pipeline"]');
+  page.once("dialog", (d) => d.accept());
+  await row.getByRole("button", { name: "Regenerate secret" }).click();
+  const fresh = (await page.getByRole("dialog").getByTestId("secret-value").textContent())!.trim();
+  expect(fresh).not.toBe(secret);
+  await page.screenshot({ path: "test-results/portal3-sp-secret.png" });
+  await page.getByRole("dialog").getByRole("button", { name: "Done" }).click();
+  expect((await fetch(`${wharf.url}/oauth2/token?service=${wharf.host}`, { headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}` } })).status).toBe(401);
+
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(row.getByText("Disabled")).toBeVisible();
+  expect((await fetch(`${wharf.url}/oauth2/token?service=${wharf.host}`, { headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${fresh}`).toString("base64")}` } })).status).toBe(401);
+  await page.screenshot({ path: "test-results/portal3-service-principals.png", fullPage: true });
+});

@@ -39,7 +39,7 @@ export function DeleteButton(props: Props) {
           setOpen(true);
         }}
         aria-label={props.kind === "tag" ? `Delete tag ${props.tag}` : "Delete manifest"}
-        className={props.compact ? "text-danger hover:bg-danger-soft hover:text-danger" : "text-danger"}
+        className={props.compact ? "text-danger! hover:bg-danger-soft!" : "text-danger!"}
       >
         Delete{props.compact ? "" : ` ${props.kind}`}
       </Button>

@@ -48,14 +48,14 @@ export function TokensManager({ registry, loginServer, canEdit, tokens, scopeMap
             <TBody>
               {tokens.map((t) => (
                 <Tr key={t.name} data-token={t.name}>
-                  <Td className="font-medium text-fg">{t.name}</Td>
+                  <Td className="font-medium whitespace-nowrap text-fg">{t.name}</Td>
                   <Td><Link href={`/registries/${registry}/scope-maps/${encodeURIComponent(t.scopeMap)}`} className="font-mono text-[13px] text-accent hover:underline">{t.scopeMap}</Link></Td>
                   <Td>{t.status === "enabled" ? <Badge tone="success">Enabled</Badge> : <Badge>Disabled</Badge>}</Td>
-                  <Td className="hidden text-muted md:table-cell">{formatDate(t.createdAt)}</Td>
+                  <Td className="hidden whitespace-nowrap text-muted md:table-cell">{formatDate(t.createdAt)}</Td>
                   <Td>
                     <ul className="space-y-0.5 text-[13px]">
                       {t.passwords.map((p) => (
-                        <li key={p.n} className="text-muted">
+                        <li key={p.n} className="whitespace-nowrap text-muted">
                           <span className="text-fg">Password {p.n}:</span>{" "}
                           {p.none ? "not set" : p.expired ? <span className="text-danger">expired {formatDate(p.expiry!)}</span> : p.expiry ? `expires ${formatDate(p.expiry)}` : "no expiry"}
                         </li>
@@ -74,7 +74,7 @@ export function TokensManager({ registry, loginServer, canEdit, tokens, scopeMap
                         >
                           {t.status === "enabled" ? "Disable" : "Enable"}
                         </Button>
-                        <Button size="sm" variant="ghost" className="text-danger hover:bg-danger-soft hover:text-danger" onClick={() => setDeleting(t.name)} aria-label={`Delete token ${t.name}`}>Delete</Button>
+                        <Button size="sm" variant="ghost" className="text-danger! hover:bg-danger-soft!" onClick={() => setDeleting(t.name)} aria-label={`Delete token ${t.name}`}>Delete</Button>
                       </div>
                     ) : null}
                   </Td>

@@ -56,6 +56,9 @@ export function RepositoryView({ repo, tags, image, query, canDelete, canLock }:
           </p>
         </div>
         <div className="flex items-center gap-2">
+          <ButtonLink href={`/registries/${repo.registry}/access?repository=${encodeURIComponent(repo.name)}`} variant="secondary" size="sm">
+            Access control
+          </ButtonLink>
           {canLock ? <LocksButton registry={repo.registry} repository={repo.name} locks={repo.locks} /> : null}
         </div>
       </div>

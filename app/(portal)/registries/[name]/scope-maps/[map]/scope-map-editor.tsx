@@ -49,7 +49,7 @@ export function ScopeMapEditor({ registry, initial, isNew, canEdit }: { registry
         {canEdit && !isNew ? (
           <Button
             variant="secondary"
-            className="text-danger"
+            className="text-danger!"
             disabled={del.pending}
             onClick={() => {
               if (window.confirm(`Delete scope map ${initial.name}?`)) del.run({ registry, name: initial.name }, () => router.push(base));
