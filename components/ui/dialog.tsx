@@ -20,7 +20,7 @@ export function Dialog({ open, onClose, title, description, children, wide }: { 
         if (e.target === ref.current) onClose();
       }}
       aria-labelledby="dialog-title"
-      className={`m-auto w-[calc(100%-2rem)] ${wide ? "max-w-2xl" : "max-w-lg"} rounded-lg border border-line bg-surface p-0 text-fg shadow-pop backdrop:bg-black/40`}
+      className={`m-auto w-[calc(100%-2rem)] text-left font-normal whitespace-normal normal-case tracking-normal ${wide ? "max-w-2xl" : "max-w-lg"} rounded-lg border border-line bg-surface p-0 text-fg shadow-pop backdrop:bg-black/40`}
     >
       {open ? (
         <div>
