@@ -26,8 +26,8 @@ async function main(): Promise<void> {
   }
   const root = path.resolve(__dirname, "..");
   // Migrations are idempotent; applying them here makes every way of starting safe.
-  const { deploy } = await import(path.join(root, "scripts", "migrate.mjs"));
-  const applied: string[] = await deploy(cfg.databaseUrl);
+  const { deployIfPending } = await import(path.join(root, "scripts", "migrate.mjs"));
+  const applied: string[] = await deployIfPending(cfg.databaseUrl);
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
   await ensureBootstrapAdmin();
   prepareAuthEnvironment(cfg.dataDir);

@@ -16,6 +16,7 @@ import { randomSecret } from "../lib/auth/password";
 import { ROLES } from "../lib/auth/roles";
 import { REPO_ACTIONS } from "../lib/auth/scope-map-actions";
 import { getRegistry, loginServerOf, SKUS } from "../lib/registries";
+import * as lockService from "../lib/registry/locks";
 
 /**
  * Access-control verbs, modelled on `az acr update|credential|scope-map|token`,
@@ -457,3 +458,62 @@ export const resourceGroup = group("Manage resource groups (folders of registrie
 });
 
 export { networkRule };
+
+/** `--image repo:tag`, `repo@sha256:…` or just `repo`, as `az acr repository show|update --image|--repository`. */
+function lockTarget(args: Record<string, ArgValue>) {
+  const registry = s(args.name);
+  if ((args.image === undefined) === (args.repository === undefined)) {
+    throw new UsageError("Give --repository REPO (the repository's own locks) or --image REPO:TAG / REPO@DIGEST (a tag's or a manifest's).");
+  }
+  if (args.repository !== undefined) return { registry, repository: s(args.repository) };
+  const image = s(args.image);
+  const at = image.indexOf("@");
+  if (at > 0) return { registry, repository: image.slice(0, at), digest: image.slice(at + 1) };
+  const colon = image.lastIndexOf(":");
+  if (colon > 0 && !image.slice(colon).includes("/")) return { registry, repository: image.slice(0, colon), tag: image.slice(colon + 1) };
+  throw new UsageError(`--image '${image}' needs a tag or digest, e.g. hello:v1 or hello@sha256:…; for the repository itself use --repository.`);
+}
+
+const lockTargetOptions: OptionSpec[] = [
+  { name: "name", short: "n", required: true, help: "The name of the registry." },
+  { name: "repository", help: "A repository (its own locks)." },
+  { name: "image", help: "REPO:TAG for a tag's locks, REPO@DIGEST for a manifest's." },
+];
+
+export const repositoryShow = cmd({
+  summary: "Show the locks (changeable attributes) of a repository, tag or manifest.",
+  options: lockTargetOptions,
+  examples: [
+    { title: "A tag's locks.", command: "wharf repository show -n myregistry --image hello:v1" },
+    { title: "A repository's locks.", command: "wharf repository show -n myregistry --repository hello" },
+  ],
+  run: async ({ args }) => {
+    const { getLocks } = lockService;
+    return getLocks(me, lockTarget(args));
+  },
+});
+
+export const repositoryUpdate = cmd({
+  summary: "Lock or unlock a repository, tag or manifest: write, delete, read, list.",
+  options: [
+    ...lockTargetOptions,
+    { name: "write-enabled", help: "true or false: may it be overwritten (tags moved, manifests pushed)?" },
+    { name: "delete-enabled", help: "true or false: may it be deleted?" },
+    { name: "read-enabled", help: "true or false: may it be pulled?" },
+    { name: "list-enabled", help: "true or false: does it show in tags/list and _catalog?" },
+  ],
+  examples: [
+    { title: "Lock a release tag against overwrite and delete.", command: "wharf repository update -n myregistry --image hello:v1 --write-enabled false --delete-enabled false" },
+    { title: "Unlock it.", command: "wharf repository update -n myregistry --image hello:v1 --write-enabled true --delete-enabled true" },
+  ],
+  run: async ({ args }) => {
+    const change: Record<string, boolean> = {};
+    for (const [flag, field] of [["write-enabled", "writeEnabled"], ["delete-enabled", "deleteEnabled"], ["read-enabled", "readEnabled"], ["list-enabled", "listEnabled"]] as const) {
+      const v = bool(args[flag], flag);
+      if (v !== undefined) change[field] = v;
+    }
+    if (!Object.keys(change).length) throw new UsageError("Nothing to change: give --write-enabled, --delete-enabled, --read-enabled or --list-enabled.");
+    const { setLocks } = lockService;
+    return setLocks(me, lockTarget(args), change);
+  },
+});

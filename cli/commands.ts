@@ -2,7 +2,7 @@ import { UsageError, type ArgValue, type CommandSpec, type GroupSpec } from "./a
 import { createRegistry, deleteRegistry, getRegistry, listRegistries, loginServerOf, RegistryError, SKUS } from "../lib/registries";
 import { collectGarbage } from "../lib/registry/gc";
 import { listRepositories, listTags, RepositoryError } from "../lib/repositories";
-import { credential, networkRule, registryUpdate, resourceGroup, role, scopeMap, sp, token, user } from "./access-commands";
+import { credential, networkRule, registryUpdate, repositoryShow, repositoryUpdate, resourceGroup, role, scopeMap, sp, token, user } from "./access-commands";
 
 /** The command tree. Verbs and argument names follow `az acr` so ACR users feel at home. */
 
@@ -235,7 +235,7 @@ export const ROOT: GroupSpec = {
     repository: {
       kind: "group",
       summary: "Manage repositories (image names) in a registry.",
-      children: { list: repositoryList, "show-tags": showTags },
+      children: { list: repositoryList, "show-tags": showTags, show: repositoryShow, update: repositoryUpdate },
     },
   },
 };

@@ -3,12 +3,14 @@ import { updateRegistry } from "../lib/access/registry-settings";
 import { createRoleAssignment } from "../lib/access/role-assignments";
 import { createRegistry } from "../lib/registries";
 import { createUser } from "../lib/users";
+import { runCli } from "../test/helpers/wharf";
 import { expect, signIn, test, withWharf } from "./fixtures";
 import { withServerDb } from "./seed";
 import { skopeoKit } from "./skopeo";
 
 test("anonymous pull: switched on in the portal skopeo pulls without credentials, switched off it cannot; a change made outside the portal shows there", async ({ browser }) => {
-  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  // Its own server (the shared one keeps its empty state for the sign-in tests); a long walk through, so a longer budget.
+  test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   const page = await context.newPage();
   const kit = skopeoKit();
@@ -37,8 +39,9 @@ test("anonymous pull: switched on in the portal skopeo pulls without credentials
     await expect(toggle).toHaveAttribute("aria-checked", "false");
     expect((await kit.inspectAnonymously(ref)).ok).toBe(false);
 
-    // Outside the portal (the CLI's `registry update` goes through this same lib function).
-    await withServerDb(wharf.dataDir, () => updateRegistry(LOCAL_OPERATOR, "anonreg", { anonymousPullEnabled: true }));
+    // The same switch from the CLI shows in the portal.
+    const cli = await runCli(wharf, ["registry", "update", "--name", "anonreg", "--anonymous-pull-enabled", "true"]);
+    expect(cli.code, cli.stderr).toBe(0);
     await page.reload();
     await expect(page.getByRole("switch", { name: "Allow anonymous pull" })).toHaveAttribute("aria-checked", "true");
     await page.goto("/registries/anonreg");
@@ -51,7 +54,8 @@ test("anonymous pull: switched on in the portal skopeo pulls without credentials
 });
 
 test("on Basic the anonymous-pull switch is disabled with the reason, and a SKU change that would drop a used feature is refused", async ({ browser }) => {
-  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  // Its own server (the shared one keeps its empty state for the sign-in tests); a long walk through, so a longer budget.
+  test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   const page = await context.newPage();
   await withServerDb(wharf.dataDir, async () => {
@@ -84,7 +88,8 @@ test("on Basic the anonymous-pull switch is disabled with the reason, and a SKU 
 });
 
 test("admin user passwords are shown once; tags and networking are edited with validation; delete needs the name typed", async ({ browser }) => {
-  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  // Its own server (the shared one keeps its empty state for the sign-in tests); a long walk through, so a longer budget.
+  test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   const page = await context.newPage();
   await withServerDb(wharf.dataDir, () => createRegistry({ name: "settingsreg", sku: "Premium" }));
@@ -147,6 +152,7 @@ test("admin user passwords are shown once; tags and networking are edited with v
 });
 
 test("a Reader sees settings with every control disabled and why; registries they cannot read are neither listed nor reachable", async ({ browser }) => {
+  test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   await withServerDb(wharf.dataDir, async () => {
     await createRegistry({ name: "readable1", sku: "Standard" });

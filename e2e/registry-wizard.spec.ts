@@ -5,7 +5,8 @@ import { seedRegistries } from "./seed";
 const shot = (name: string) => `test-results/wizard-${name}.png`;
 
 test("the create-registry wizard validates every tab, sends review problems back to their tab, and creates the registry", async ({ browser }) => {
-  // Its own server: the shared one keeps its empty state for the sign-in tests.
+  // Its own server (the shared one keeps its empty state for the sign-in tests); a long walk through, so a longer budget.
+  test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   const page = await context.newPage();
   await seedRegistries(wharf.dataDir, [{ name: "takenname" }]);
@@ -49,6 +50,9 @@ test("the create-registry wizard validates every tab, sends review problems back
   await expect(skus.getByText("500 GiB")).toBeVisible();
   await skus.getByText("Basic", { exact: true }).click();
   await page.screenshot({ path: shot("1-basics"), fullPage: true });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: shot("1-basics-dark"), fullPage: true });
+  await page.emulateMedia({ colorScheme: "light" });
 
   // Networking: Premium-only options are disabled on Basic and say why.
   await page.getByRole("button", { name: "Next" }).click();

@@ -37,6 +37,7 @@ const schema = z.object({
     .pipe(z.partialRecord(z.enum(["Basic", "Standard", "Premium"]), z.record(z.string(), z.union([z.number(), z.boolean()]))))
     .optional(),
   WHARF_ANONYMOUS_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  WHARF_TOKEN_MAX_FAILURES: z.coerce.number().int().min(1).default(30),
   // Where registries may be placed; the first one is the wizard's default.
   WHARF_LOCATIONS: z
     .string()

@@ -1,5 +1,7 @@
 import { config } from "./config";
 import { db } from "./db";
+import { forgetRegistryPolicy } from "./auth/registry-policy";
+import { forgetResolvedNames } from "./registry/repository-resolver";
 import { Prisma } from "./generated/prisma/client";
 
 export const SKUS = ["Basic", "Standard", "Premium"] as const;
@@ -94,5 +96,8 @@ export async function deleteRegistry(input: string) {
     }
     throw err;
   }
+  // This process's data plane must not serve the deleted registry from its caches.
+  forgetResolvedNames();
+  forgetRegistryPolicy(registry.name);
   return { name: registry.name, repositoryCount: registry._count.repositories };
 }

@@ -5,6 +5,7 @@ import { conflict, denied, invalid, isUniqueViolation, WharfError } from "./erro
 import { actorName, requireActor, type Actor } from "./access/actor";
 import { normaliseNetworkRules } from "./access/registry-settings";
 import { skuLimits, SKU_NAMES } from "./skus";
+import { forgetRegistryPolicy } from "./auth/registry-policy";
 import {
   registryNameProblem,
   tagProblems,
@@ -110,7 +111,7 @@ export async function createRegistryFromWizard(actor: Actor, input: WizardInput)
   const net = networkingFields(input.publicAccess, input.networkRules);
   const tags = normaliseTags(input.tags);
   try {
-    return await db().$transaction(async (tx) => {
+    const created = await db().$transaction(async (tx) => {
       let rgId = existingRg?.id;
       if (!rgId) {
         const rg = await tx.resourceGroup.create({ data: { name: rgName, location: input.location } });
@@ -140,6 +141,9 @@ export async function createRegistryFromWizard(actor: Actor, input: WizardInput)
       });
       return reg;
     });
+    // A "no such registry" the data plane may have cached for this name is now wrong.
+    forgetRegistryPolicy(name);
+    return created;
   } catch (err) {
     // Someone took the name (or created the group) between our checks and our insert.
     if (isUniqueViolation(err)) {

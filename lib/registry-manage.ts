@@ -4,6 +4,8 @@ import { conflict, invalid, notFound } from "./errors";
 import { authorize, type Decision } from "./auth/authorize";
 import { actorName, requireActor, type Actor } from "./access/actor";
 import { collectGarbage } from "./registry/gc";
+import { forgetResolvedNames } from "./registry/repository-resolver";
+import { forgetRegistryPolicy } from "./auth/registry-policy";
 import { networkingFields, normaliseTags } from "./registry-create";
 import { networkRuleProblem, type PublicAccess, type ResourceTag } from "./registry-rules";
 import { updateRegistry } from "./access/registry-settings";
@@ -100,6 +102,9 @@ export async function deleteRegistryAs(actor: Actor, name: string, confirmName: 
       before: { sku: reg.sku, location: reg.location, resourceGroup: reg.resourceGroupName, ...counts._count },
     });
   });
+  // This process's data plane must not serve the deleted registry from its caches.
+  forgetResolvedNames();
+  forgetRegistryPolicy(reg.name);
   const gc = await collectGarbage();
   return { name: reg.name, repositories: counts._count.repositories, tokens: counts._count.tokens, blobsDeleted: gc.blobsDeleted, bytesFreed: gc.bytesFreed };
 }

@@ -127,6 +127,39 @@ async function pendingSchemaSql(engine, schema) {
   return /^-- This is an empty migration\.?$/.test(sql) ? "" : sql;
 }
 
+/** Migrations in the folder that the database has not applied (all of them for a new file). */
+export async function pendingMigrations(url = databaseUrl()) {
+  const all = loadMigrations()
+    .migrationDirectories.filter((d) => d.migrationFile.content.tag === "ok")
+    .map((d) => d.path);
+  const file = url.replace(/^file:/, "");
+  if (!fs.existsSync(file)) return all;
+  const Database = (await import("better-sqlite3")).default;
+  const sqlite = new Database(file, { readonly: true, timeout: 10_000 });
+  try {
+    const rows = sqlite
+      .prepare("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL")
+      .all();
+    const applied = new Set(rows.map((r) => r.name));
+    return all.filter((m) => !applied.has(m));
+  } catch {
+    return all; // no migrations table yet: an empty database
+  } finally {
+    sqlite.close();
+  }
+}
+
+/**
+ * Applies pending migrations, and does nothing (not even open the schema engine)
+ * when none are pending: the engine takes an exclusive lock on the SQLite file,
+ * which fails while another process (a server still shutting down, the CLI)
+ * has it open.
+ */
+export async function deployIfPending(url = databaseUrl()) {
+  if (!(await pendingMigrations(url)).length) return [];
+  return deploy(url);
+}
+
 export async function deploy(url = databaseUrl()) {
   // WAL lets the server and the CLI use one SQLite file at the same time; the
   // setting is stored in the file, so setting it before the engine connects is enough.

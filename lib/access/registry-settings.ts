@@ -3,6 +3,7 @@ import { recordActivity } from "../activity";
 import { invalid } from "../errors";
 import { randomSecret, sha256Hex } from "../auth/password";
 import { parseCidr } from "../auth/network";
+import { forgetRegistryPolicy } from "../auth/registry-policy";
 import { isSku, skuLimits, SKU_NAMES } from "../skus";
 import { actorName, requireActor, type Actor } from "./actor";
 import { findRegistry } from "./scope-maps";
@@ -110,6 +111,7 @@ export async function updateRegistry(actor: Actor, name: string, input: Registry
     await recordActivity(tx, { actor: actorName(actor), action: "registry.update", target: reg.name, registryId: reg.id, before, after });
     return r;
   });
+  forgetRegistryPolicy(reg.name);
   return { registry: updated, passwords };
 }
 

@@ -6,7 +6,15 @@ import type { NetworkSettings } from "./network";
 export type RegistryPolicy = RegistryRef & NetworkSettings;
 
 const TTL_MS = 2_000;
-const cache = new Map<string, { value: RegistryPolicy | null; until: number }>();
+// Shared by the portal's and the data plane's copies of this module (see repository-resolver).
+const CACHE = Symbol.for("wharf.registryPolicies");
+const cache: Map<string, { value: RegistryPolicy | null; until: number }> = ((globalThis as { [CACHE]?: Map<string, { value: RegistryPolicy | null; until: number }> })[CACHE] ??= new Map());
+
+/** Forget cached settings, after a change in this process. */
+export function forgetRegistryPolicy(name?: string): void {
+  if (name) cache.delete(name);
+  else cache.clear();
+}
 
 /**
  * The registry's access settings. The token endpoint reads them fresh (a change

@@ -13,7 +13,7 @@ import {
   type Principal,
 } from "./principal";
 import { registryPolicy, type RegistryPolicy } from "./registry-policy";
-import { throttleAnonymous, throttleHeaders } from "./throttle";
+import { recordTokenLoginFailure, throttleAnonymous, throttleHeaders, tokenLoginBlocked } from "./throttle";
 import { issueAccessToken, issueRefreshToken, verifyRefreshToken, type AccessEntry } from "./tokens";
 
 export type AccessRequest = { type: string; name: string; actions: string[] };
@@ -91,8 +91,16 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     principal = p;
     credential = rc.cred;
   } else if (username !== null) {
+    const blocked = await tokenLoginBlocked(ctx.clientIp);
+    if (blocked) {
+      for (const [k, v] of Object.entries(throttleHeaders(blocked))) res.setHeader(k, v);
+      return sendJson(res, 429, oci("TOOMANYREQUESTS", `Too many failed logins from ${ctx.clientIp}. Retry in ${blocked.resetSeconds} s with the right credentials.`));
+    }
     const p = username && password ? await authenticateBasic(username, password) : null;
-    if (!p) return unauthorized(res, "The username or password is incorrect, or the credential is disabled or expired. Check them and log in again.");
+    if (!p) {
+      await recordTokenLoginFailure(ctx.clientIp);
+      return unauthorized(res, "The username or password is incorrect, or the credential is disabled or expired. Check them and log in again.");
+    }
     principal = p;
     credential = credentialOf(p);
   } else {

@@ -24,6 +24,9 @@ export function parseDigest(input: string | null | undefined): Digest {
 }
 
 export function isDigest(input: string): boolean {
+  // Tags can't contain ':'; answering them without building an error (and its
+  // stack trace) matters on the manifest-GET-by-tag hot path.
+  if (!input.includes(":")) return false;
   try {
     parseDigest(input);
     return true;

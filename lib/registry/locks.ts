@@ -22,6 +22,9 @@ import { isValidRepositoryName, isValidTag } from "./names";
  * the repository's content): `push` on the repository for write/read/list, and
  * `deleteImage` for deleteEnabled. Locks guard against accidents, not against
  * someone who may push anyway.
+ * Refusals are 403 DENIED (an OCI code) with a message naming the lock and how to
+ * lift it; ACR answers 405 with its own code REGISTRY_DISALLOWED_OPERATION, which
+ * clients print the same way (only the message matters to a person).
  * The data plane checks them where it already reads the rows: pulls in the hot
  * read query itself, writes and deletes inside their transaction.
  */

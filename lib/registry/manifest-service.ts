@@ -192,11 +192,11 @@ export const manifestService: ManifestService = {
         ? null
         : await tx.tag.findUnique({ where: { repositoryId_name: { repositoryId: repo.id, name: reference } }, select: { manifestId: true, writeEnabled: true } });
       const changesTag = !byDigest && (!tag || !m || tag.manifestId !== m.id);
-      if (!m || changesTag) {
-        const r = await tx.repository.findUnique({ where: { id: repo.id }, select: { writeEnabled: true } });
-        if (r && !r.writeEnabled) throw lockDenied("write", { level: "repository", repository: repo.fullName }, "writeEnabled");
-        if (tag && changesTag && !tag.writeEnabled) throw lockDenied("write", { level: "tag", repository: repo.fullName, tag: reference }, "writeEnabled");
-      }
+      const r = await tx.repository.findUnique({ where: { id: repo.id }, select: { writeEnabled: true } });
+      const repoLocked = r?.writeEnabled === false;
+      if (repoLocked && (!m || changesTag)) throw lockDenied("write", { level: "repository", repository: repo.fullName }, "writeEnabled");
+      if (tag && changesTag && !tag.writeEnabled) throw lockDenied("write", { level: "tag", repository: repo.fullName, tag: reference }, "writeEnabled");
+      const touchTag = !byDigest && (changesTag || (!repoLocked && tag?.writeEnabled !== false));
       if (!m) {
         m = await tx.manifest.create({
           data: {
@@ -218,7 +218,8 @@ export const manifestService: ManifestService = {
         }
         if (refs.size) await tx.manifestReference.createMany({ data: [...refs.values()] });
       }
-      if (changesTag) {
+      // An unlocked tag is written even when unchanged, so a re-push counts as its latest update.
+      if (touchTag) {
         await tx.tag.upsert({
           where: { repositoryId_name: { repositoryId: repo.id, name: reference } },
           create: { repositoryId: repo.id, name: reference, manifestId: m.id },

@@ -12,8 +12,12 @@ export type Repo = { id: string; registryId: string; registry: string; name: str
  */
 const HIT_MS = 5_000;
 const MISS_MS = 1_000;
-const registries = new Map<string, { id: string | null; until: number }>();
-const repositories = new Map<string, { id: string; until: number }>();
+// On globalThis: the portal (Next's bundle) and the data plane (server.ts) load
+// separate copies of this module in one process, and a delete in one must clear both.
+const CACHE = Symbol.for("wharf.resolvedNames");
+type Caches = { registries: Map<string, { id: string | null; until: number }>; repositories: Map<string, { id: string; until: number }> };
+const caches: Caches = ((globalThis as { [CACHE]?: Caches })[CACHE] ??= { registries: new Map(), repositories: new Map() });
+const { registries, repositories } = caches;
 
 export async function findRegistryId(name: string): Promise<string | null> {
   const now = Date.now();
@@ -28,7 +32,7 @@ export async function findRegistryId(name: string): Promise<string | null> {
 async function registryOrThrow(ref: RepositoryRef): Promise<string> {
   const id = await findRegistryId(ref.registry);
   if (!id) {
-    throw nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create ${ref.registry}).`, {
+    throw nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create --name ${ref.registry}).`, {
       name: ref.fullName,
     });
   }
@@ -55,12 +59,22 @@ export async function ensureRepository(ref: RepositoryRef): Promise<Repo> {
   // Most pushes go to existing repositories: a read, not a write.
   const existing = await hotReads().repositoryId(registryId, ref.repository);
   if (existing) return { id: existing, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
-  const row = await db().repository.upsert({
-    where: { registryId_name: { registryId, name: ref.repository } },
-    create: { registryId, name: ref.repository },
-    update: {},
-    select: { id: true },
-  });
+  let row;
+  try {
+    row = await db().repository.upsert({
+      where: { registryId_name: { registryId, name: ref.repository } },
+      create: { registryId, name: ref.repository },
+      update: {},
+      select: { id: true },
+    });
+  } catch (err) {
+    // The registry was deleted (by another process) while its id was remembered.
+    if ((err as { code?: string }).code !== "P2003") throw err;
+    forgetResolvedNames();
+    throw nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create --name ${ref.registry}).`, {
+      name: ref.fullName,
+    });
+  }
   repositories.set(`${registryId}\0${ref.repository}`, { id: row.id, until: Date.now() + HIT_MS });
   return { id: row.id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
 }

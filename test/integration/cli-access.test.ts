@@ -1,6 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import { api, pushPull, token as bearer } from "../helpers/registry-fixtures";
 import { basicAuth, runCli, startWharf, type Wharf } from "../helpers/wharf";
 
 /** The access-control verbs of the `wharf` CLI against a real server: what they set, the token endpoint obeys. */
@@ -138,4 +139,21 @@ test("network rules: add, list, remove; Premium only", async () => {
   assert.equal(refused.status, 403);
   assert.match(((await refused.json()) as { errors: { message: string }[] }).errors[0].message, /default action Deny/);
   await fails(["registry", "network-rule", "add", "--name", "contoso", "--ip-address", "300.1.1.1"], /not an IPv4 or IPv6/);
+});
+
+test("repository update locks a tag as `az acr repository update` does; /v2 obeys", async () => {
+  await ok(["registry", "create", "--name", "lockreg"]);
+  const a = api(wharf, await bearer(wharf, [pushPull("lockreg/app")]));
+  await a.pushImage("lockreg/app", "v1");
+  const locked = (await ok(["repository", "update", "--name", "lockreg", "--image", "app:v1", "--write-enabled", "false", "--delete-enabled", "false"])) as {
+    changeableAttributes: Record<string, boolean>;
+  };
+  assert.deepEqual(locked.changeableAttributes, { writeEnabled: false, deleteEnabled: false, readEnabled: true, listEnabled: true });
+  await assert.rejects(a.pushImage("lockreg/app", "v1"), /403/);
+  const shown = (await ok(["repository", "show", "--name", "lockreg", "--image", "app:v1"])) as { level: string };
+  assert.equal(shown.level, "tag");
+  await ok(["repository", "update", "--name", "lockreg", "--image", "app:v1", "--write-enabled", "true"]);
+  await a.pushImage("lockreg/app", "v1");
+  await fails(["repository", "update", "--name", "lockreg", "--image", "app", "--write-enabled", "false"], /needs a tag or digest/);
+  await fails(["repository", "update", "--name", "lockreg", "--repository", "app"], /Nothing to change/);
 });

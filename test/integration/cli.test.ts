@@ -274,7 +274,7 @@ describe("wharf help and usage", () => {
     failed(await cli("registry", "list", "-o", "yaml"), /--output: invalid choice 'yaml'/);
   });
 
-  test("works on a fresh data dir: migrations are applied first", async () => {
+  test("works on a fresh data dir (migrations applied first) and prints the configured login server", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-cli-fresh-"));
     try {
       const env = { ...wharf.env, WHARF_DATA_DIR: dir };
@@ -282,6 +282,13 @@ describe("wharf help and usage", () => {
       ok(await runCli({ env }, ["registry", "create", "-n", "freshreg1"]));
       assert.equal(ok(await runCli({ env }, ["registry", "list", "--query", "[].name", "-o", "tsv"])), "freshreg1\n");
       assert.ok(fs.existsSync(path.join(dir, "wharf.db")));
+      // The login server follows the deployment's public URL, or the base domain for host-style names.
+      const show = async (extra: Record<string, string>) =>
+        JSON.parse(ok(await runCli({ env: { ...env, ...extra } }, ["registry", "show", "-n", "freshreg1"])));
+      const byUrl = await show({ WHARF_PUBLIC_URL: "https://registry.example.com" });
+      assert.deepEqual([byUrl.loginServer, byUrl.repositoryPrefix], ["registry.example.com", "freshreg1/"]);
+      const byDomain = await show({ WHARF_REGISTRY_DOMAIN: "example.test" });
+      assert.deepEqual([byDomain.loginServer, byDomain.repositoryPrefix], ["freshreg1.example.test", ""]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -61,3 +61,14 @@ test("a bad configuration value stops start-up with a message naming the variabl
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /PORT/);
 });
+
+test("a second server on the same data dir starts while the first runs (nothing to migrate, no lock fight)", async () => {
+  const second = await startWharf({ dataDir: wharf.dataDir });
+  try {
+    assert.doesNotMatch(second.output(), /Applied migrations/);
+    assert.equal((await fetch(`${second.url}/v2/`)).status, 401);
+    assert.equal((await fetch(`${wharf.url}/v2/`)).status, 401);
+  } finally {
+    await second.stop();
+  }
+});

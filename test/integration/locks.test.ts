@@ -1,11 +1,17 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { OciLayout } from "../helpers/oci-layout";
 import { parseConfig, setConfig } from "../../lib/config";
 import { db } from "../../lib/db";
 import { LOCAL_OPERATOR } from "../../lib/access/actor";
 import { setLocks, type LockFlags } from "../../lib/registry/locks";
 import { api, createRegistryRow, pushPull, token, type Api } from "../helpers/registry-fixtures";
-import { startWharf, type Wharf } from "../helpers/wharf";
+import { ADMIN_PASSWORD, startWharf, type Wharf } from "../helpers/wharf";
 
 /** Locks through the real server: set with lib/registry/locks.ts on the server's database, refused by /v2. */
 describe("repository locks on /v2", () => {
@@ -89,6 +95,33 @@ describe("repository locks on /v2", () => {
     await lock({ repository: "hidden" }, { listEnabled: true });
     await lock({ repository: "app", tag: "quiet" }, { listEnabled: true });
     assert.deepEqual(await catalog(), ["contoso/app", "contoso/hidden"]);
+  });
+
+  it("skopeo: copying over a write-locked tag fails with the lock's message; deleting a delete-locked image too", async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-locks-"));
+    try {
+      fs.writeFileSync(path.join(tmp, "policy.json"), JSON.stringify({ default: [{ type: "insecureAcceptAnything" }] }));
+      const layout = new OciLayout(path.join(tmp, "src"));
+      const one = layout.image({ fileContent: "one\n" });
+      const two = layout.image({ fileContent: "two\n" });
+      layout.tag({ one, two });
+      const skopeo = (...args: string[]) =>
+        promisify(execFile)("skopeo", ["--policy", path.join(tmp, "policy.json"), ...args], { env: { ...process.env, HOME: tmp, REGISTRY_AUTH_FILE: path.join(tmp, "auth.json") } });
+      const creds = `admin:${ADMIN_PASSWORD}`;
+      const dest = `docker://${w.host}/contoso/skopeo:release`;
+      await skopeo("copy", "--dest-creds", creds, "--dest-tls-verify=false", `oci:${layout.dir}:one`, dest);
+      await lock({ repository: "skopeo", tag: "release" }, { writeEnabled: false });
+      await assert.rejects(
+        skopeo("copy", "--dest-creds", creds, "--dest-tls-verify=false", `oci:${layout.dir}:two`, dest),
+        (e: { stderr?: string }) => /denied/i.test(e.stderr ?? "") && /writeEnabled=false/.test(e.stderr ?? ""),
+      );
+      await lock({ repository: "skopeo", tag: "release" }, { writeEnabled: true, deleteEnabled: false });
+      await assert.rejects(skopeo("delete", "--creds", creds, "--tls-verify=false", dest), (e: { stderr?: string }) => /deleteEnabled=false/.test(e.stderr ?? ""));
+      await lock({ repository: "skopeo", tag: "release" }, { deleteEnabled: true });
+      await skopeo("delete", "--creds", creds, "--tls-verify=false", dest);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it("a write-locked repository refuses uploads and new manifests", async () => {

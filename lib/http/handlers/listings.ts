@@ -1,4 +1,6 @@
 import { accessInRegistry } from "../../auth/data-plane-access";
+import { networkDenial } from "../../auth/network";
+import { registryPolicy } from "../../auth/registry-policy";
 import { listCatalog } from "../../registry/catalog";
 import { manifestService } from "../../registry/manifest-service";
 import { OCI_INDEX } from "../../registry/media-types";
@@ -68,8 +70,18 @@ export async function listRepositories(ctx: Omit<Ctx, "ref" | "params">): Promis
       },
     });
     if (!unseen.size) return sendJson(ctx.res, 200, { repositories: page.items }, linkNext("/v2/_catalog", args.n, page.next));
-    for (const r of unseen) access.set(r, await accessInRegistry(principal, r));
+    for (const r of unseen) access.set(r, (await reachable(r, ctx.clientIp)) ? await accessInRegistry(principal, r) : null);
   }
+}
+
+/**
+ * Path-style catalogs span registries, and each registry's network rules apply to
+ * its names too: a registry the caller's address may not reach lists nothing.
+ * (Host-style requests were already checked for their one registry.)
+ */
+async function reachable(registry: string, clientIp: string): Promise<boolean> {
+  const policy = await registryPolicy(registry);
+  return !!policy && !networkDenial(policy, clientIp);
 }
 
 /** GET /v2/<name>/referrers/<digest>[?artifactType=]: an OCI index of manifests whose subject is <digest>. */
