@@ -2,6 +2,9 @@ import crypto from "node:crypto";
 import { db } from "./db";
 import { config } from "./config";
 import { hashPassword, randomSecret, verifyPassword } from "./auth/password";
+import { recordActivity } from "./activity";
+import { conflict, invalid, isUniqueViolation, notFound } from "./errors";
+import { actorName, requireActor, type Actor } from "./access/actor";
 
 export type UserInfo = { id: string; username: string };
 
@@ -83,4 +86,62 @@ export async function ensureBootstrapAdmin(log: (line: string) => void = console
   log("  Sign in and keep it somewhere safe.");
   log("");
   return password;
+}
+
+// ---- Managed from the portal (Owner at organisation scope) ----------------------------
+
+const ORG = { type: "organisation" } as const;
+
+async function findUserOrThrow(username: string) {
+  const name = String(username ?? "").trim().toLowerCase();
+  const user = await db().user.findUnique({ where: { username: name } });
+  if (!user) throw notFound(`No user named '${name}'.`);
+  return user;
+}
+
+/** Creates a user; without a password one is generated and returned once. */
+export async function createUserAs(actor: Actor, input: { username: string; password?: string | null }) {
+  await requireActor(actor, "assignRoles", ORG);
+  const name = String(input.username ?? "").trim().toLowerCase();
+  if (!USERNAME_RE.test(name)) throw invalid("Username must be 2–64 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.", "username");
+  const generated = !input.password;
+  const password = input.password || randomSecret(12);
+  if (password.length < 8) throw invalid("Password must be at least 8 characters.", "password");
+  if (await db().user.findUnique({ where: { username: name } })) throw conflict(`A user named '${name}' already exists.`, "username");
+  const passwordHash = await hashPassword(password);
+  try {
+    return await db().$transaction(async (tx) => {
+      const u = await tx.user.create({ data: { username: name, passwordHash } });
+      await recordActivity(tx, { actor: actorName(actor), action: "user.create", target: name });
+      return { id: u.id, username: u.username, password: generated ? password : null };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`A user named '${name}' already exists.`, "username");
+    throw err;
+  }
+}
+
+/** A new generated password, shown once; the old one stops working at once. */
+export async function resetUserPassword(actor: Actor, username: string): Promise<{ username: string; password: string }> {
+  await requireActor(actor, "assignRoles", ORG);
+  const user = await findUserOrThrow(username);
+  const password = randomSecret(12);
+  const passwordHash = await hashPassword(password);
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await recordActivity(tx, { actor: actorName(actor), action: "user.resetPassword", target: user.username });
+  });
+  return { username: user.username, password };
+}
+
+/** Disabled users cannot sign in, log in with docker, or keep using a portal session. */
+export async function setUserDisabled(actor: Actor, username: string, disabled: boolean): Promise<{ username: string; disabled: boolean }> {
+  await requireActor(actor, "assignRoles", ORG);
+  const user = await findUserOrThrow(username);
+  if (disabled && actor.kind === "user" && actor.id === user.id) throw invalid("You cannot disable your own account; ask another Owner.", "username");
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { disabled } });
+    await recordActivity(tx, { actor: actorName(actor), action: disabled ? "user.disable" : "user.enable", target: user.username });
+  });
+  return { username: user.username, disabled };
 }

@@ -59,3 +59,15 @@ export async function runAction<S extends z.ZodType, T>(
     return toActionError(err, name);
   }
 }
+
+/**
+ * `runAction` as a value: `export const verbNounAction = authedAction("verbNoun", schema, fn)`.
+ * Used by the repository, token, scope-map and access actions.
+ */
+export function authedAction<S extends z.ZodType, T>(
+  name: string,
+  schema: S,
+  fn: (input: z.infer<S>, ctx: { principal: Principal }) => Promise<T>,
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return (input) => runAction(name, schema, input, (principal, data) => fn(data, { principal }));
+}

@@ -4,10 +4,10 @@ import { signOutAction } from "@/app/_actions/sign-out-action";
 import { version } from "@/package.json";
 import { LogoMark, SignOutIcon } from "../ui/icons";
 import { MobileNav } from "./mobile-nav";
-import { NavItems } from "./nav-items";
+import { NavItems, type NavAccess } from "./nav-items";
 
 /** The signed-in frame: top bar, navigation (sidebar or menu), main area. */
-export function AppShell({ username, children }: { username: string; children: ReactNode }) {
+export function AppShell({ username, access, children }: { username: string; access?: NavAccess; children: ReactNode }) {
   return (
     <div className="min-h-dvh">
       <a
@@ -17,7 +17,7 @@ export function AppShell({ username, children }: { username: string; children: R
         Skip to content
       </a>
       <header className="sticky top-0 z-40 flex h-14 items-center gap-3 bg-nav px-4 text-nav-fg sm:px-5">
-        <MobileNav />
+        <MobileNav access={access} />
         <Link href="/registries" className="flex items-center gap-2.5 rounded-md py-1 pr-1 font-semibold tracking-tight">
           <LogoMark className="size-7" />
           <span className="text-[15px]">Wharf</span>
@@ -52,7 +52,7 @@ export function AppShell({ username, children }: { username: string; children: R
           aria-label="Main"
           className="sticky top-14 hidden h-[calc(100dvh-3.5rem)] w-60 shrink-0 flex-col border-r border-line bg-surface px-3 py-4 md:flex"
         >
-          <NavItems />
+          <NavItems access={access} />
           <p className="mt-auto px-2.5 text-xs text-subtle">Wharf {version}</p>
         </nav>
         <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-10 lg:py-8">

@@ -3,10 +3,10 @@
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { CloseIcon, MenuIcon } from "../ui/icons";
-import { NavItems } from "./nav-items";
+import { NavItems, type NavAccess } from "./nav-items";
 
 /** Below the md breakpoint the sidebar folds into a menu button in the top bar. */
-export function MobileNav() {
+export function MobileNav({ access }: { access?: NavAccess }) {
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -46,7 +46,7 @@ export function MobileNav() {
             aria-label="Main"
             className="fixed inset-x-0 top-14 z-40 border-b border-line bg-surface px-3 py-3 shadow-pop"
           >
-            <NavItems onNavigate={() => setOpen(false)} />
+            <NavItems onNavigate={() => setOpen(false)} access={access} />
           </nav>
         </>
       ) : null}

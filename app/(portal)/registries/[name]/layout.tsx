@@ -5,13 +5,16 @@ import { SkuBadge } from "@/components/sku-badge";
 import { ArrowLeftIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { findReadableRegistry } from "@/lib/registry-manage";
+import { findRegistryForRepositoryViewer } from "@/lib/repository-browser";
 import { requirePrincipal } from "../../../_lib/principal";
 import { RegistryTabs } from "./registry-tabs";
 
 /** Every registry page: a registry the user may not read is a 404, exactly like one that does not exist. */
 export default async function RegistryLayout({ children, params }: { children: ReactNode; params: Promise<{ name: string }> }) {
   const { name } = await params;
-  const registry = await findReadableRegistry(await requirePrincipal(), decodeURIComponent(name));
+  const principal = await requirePrincipal();
+  // Someone with a role on only some repositories (e.g. AcrPull on one) still reaches those repositories' pages.
+  const registry = (await findReadableRegistry(principal, decodeURIComponent(name))) ?? (await findRegistryForRepositoryViewer(principal, decodeURIComponent(name)));
   if (!registry) notFound();
   return (
     <>

@@ -7,6 +7,10 @@ import { cn } from "@/components/ui/cn";
 /** The registry's sections; pages for repositories, tokens and access add themselves here as they land. */
 const SECTIONS = [
   { href: "", label: "Overview" },
+  { href: "/repositories", label: "Repositories" },
+  { href: "/tokens", label: "Tokens" },
+  { href: "/scope-maps", label: "Scope maps" },
+  { href: "/access", label: "Access control" },
   { href: "/settings", label: "Settings" },
 ];
 

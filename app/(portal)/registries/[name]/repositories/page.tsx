@@ -1,0 +1,104 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card, CardHeader } from "@/components/ui/card";
+import { ButtonLink } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Input } from "@/components/ui/input";
+import { CommandLine } from "@/components/ui/code";
+import { RegistryIcon } from "@/components/ui/icons";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { formatBytes, formatDateTime, relativeTime } from "@/components/ui/format";
+import { LockIndicator } from "@/components/lock-indicator";
+import { loadOrPanel } from "@/components/error-panel";
+import { listRepositoryPage } from "@/lib/repository-browser";
+import { requirePrincipal } from "@/app/_lib/principal";
+import { imagePrefixResolver } from "@/app/_lib/image-ref";
+
+export const metadata: Metadata = { title: "Repositories" };
+
+type Search = { q?: string; after?: string };
+
+export default async function RepositoriesPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<Search> }) {
+  const { name } = await params;
+  const { q = "", after } = await searchParams;
+  const principal = await requirePrincipal();
+  const res = await loadOrPanel(() => listRepositoryPage(principal, { registry: name, search: q, cursor: after ?? null }));
+  if (res.panel) return res.panel;
+  const page = res.data;
+  const prefix = (await imagePrefixResolver())(name);
+  const base = `/registries/${name}/repositories`;
+  const withQuery = (extra: Record<string, string>) => `${base}?${new URLSearchParams({ ...(q ? { q } : {}), ...extra })}`;
+
+  return (
+    <Card className="overflow-hidden">
+      <CardHeader
+        title="Repositories"
+        description={q ? `${page.total.toLocaleString("en")} matching “${q}”` : `${page.total.toLocaleString("en")} ${page.total === 1 ? "repository" : "repositories"}`}
+        actions={
+          <form role="search" action={base} className="flex items-center gap-2">
+            <label htmlFor="repo-search" className="sr-only">Search repositories</label>
+            <Input id="repo-search" name="q" defaultValue={q} placeholder="Search repositories" className="h-9 w-64 max-w-full" />
+          </form>
+        }
+      />
+      {page.items.length === 0 ? (
+        <EmptyState icon={<RegistryIcon className="size-6" />} title={q ? "No repositories match" : "No repositories yet"}>
+          {q ? (
+            <p>
+              Nothing in this registry has “{q}” in its name. <Link className="font-medium text-accent hover:underline" href={base}>Clear the search</Link>.
+            </p>
+          ) : (
+            <>
+              <p>Push an image to create a repository:</p>
+              <div className="mx-auto mt-4 w-full max-w-md text-left">
+                <CommandLine command={`docker push ${prefix}/hello-world:v1`} />
+              </div>
+            </>
+          )}
+        </EmptyState>
+      ) : (
+        <>
+          <Table>
+            <THead>
+              <tr>
+                <Th>Repository</Th>
+                <Th className="text-right">Tags</Th>
+                <Th className="hidden text-right sm:table-cell">Manifests</Th>
+                <Th className="hidden text-right md:table-cell">Size</Th>
+                <Th>Last updated</Th>
+              </tr>
+            </THead>
+            <TBody>
+              {page.items.map((r) => (
+                <Tr key={r.name}>
+                  <Td>
+                    <div className="flex items-center gap-2">
+                      <Link href={`${base}/${r.name}`} className="font-medium text-fg hover:text-accent hover:underline">
+                        {r.name}
+                      </Link>
+                      <LockIndicator locks={r.locks} />
+                    </div>
+                  </Td>
+                  <Td className="text-right tabular-nums">{r.tagCount.toLocaleString("en")}</Td>
+                  <Td className="hidden text-right tabular-nums sm:table-cell">{r.manifestCount.toLocaleString("en")}</Td>
+                  <Td className="hidden text-right text-muted tabular-nums md:table-cell">{formatBytes(r.size)}</Td>
+                  <Td className="text-muted">
+                    <time dateTime={r.lastUpdateTime.toISOString()} title={formatDateTime(r.lastUpdateTime)}>{relativeTime(r.lastUpdateTime)}</time>
+                  </Td>
+                </Tr>
+              ))}
+            </TBody>
+          </Table>
+          {after || page.nextCursor ? (
+            <div className="flex items-center justify-between gap-3 border-t border-line px-5 py-3 text-sm">
+              {after ? <ButtonLink href={withQuery({})} variant="secondary" size="sm">First page</ButtonLink> : <span />}
+              {page.nextCursor ? (
+                <ButtonLink href={withQuery({ after: page.nextCursor })} variant="secondary" size="sm">Next page →</ButtonLink>
+              ) : null}
+            </div>
+          ) : null}
+        </>
+      )}
+    </Card>
+  );
+}

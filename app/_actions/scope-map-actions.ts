@@ -1,0 +1,34 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { createScopeMap, deleteScopeMap, updateScopeMap } from "@/lib/access/scope-maps";
+import { repositoryActions } from "@/lib/access/registry-tokens";
+import { authedAction } from "../_lib/action-client";
+
+const registry = z.string().trim().toLowerCase().regex(/^[a-z0-9]{5,50}$/, "Registry names are 5–50 lower-case letters and digits.");
+const name = z.string().trim().regex(/^[A-Za-z0-9_-]{5,50}$/, "Scope map names are 5–50 characters: letters, digits, '-' or '_'.");
+const rules = z
+  .array(z.object({ repository: z.string().trim().min(1, "Every row needs a repository (a name or prefix/*)."), actions: z.array(z.string()).min(1, "Tick at least one action in every row.") }))
+  .min(1, "Add at least one repository.");
+const description = z.string().max(256, "Keep the description under 256 characters.").optional();
+
+const revalidate = (r: string) => revalidatePath(`/registries/${r}`, "layout");
+
+export const createScopeMapAction = authedAction("createScopeMap", z.object({ registry, name, description, rules }), async (input, { principal }) => {
+  const m = await createScopeMap(principal, { registry: input.registry, name: input.name, description: input.description, actions: repositoryActions(input.rules) });
+  revalidate(input.registry);
+  return { name: m.name };
+});
+
+export const updateScopeMapAction = authedAction("updateScopeMap", z.object({ registry, name, description, rules }), async (input, { principal }) => {
+  const m = await updateScopeMap(principal, { registry: input.registry, name: input.name, description: input.description, actions: repositoryActions(input.rules) });
+  revalidate(input.registry);
+  return { name: m.name };
+});
+
+export const deleteScopeMapAction = authedAction("deleteScopeMap", z.object({ registry, name }), async (input, { principal }) => {
+  await deleteScopeMap(principal, input);
+  revalidate(input.registry);
+  return { deleted: true };
+});

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Tag_repositoryId_updatedAt_idx" ON "Tag"("repositoryId", "updatedAt");

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Manifest_repositoryId_updatedAt_idx" ON "Manifest"("repositoryId", "updatedAt");
