@@ -14,8 +14,8 @@ const SUITES = ["typecheck", "migrations", "unit", "integration", "e2e"];
 const wanted = process.argv.slice(2).filter((a) => SUITES.includes(a));
 const selected = wanted.length ? wanted : SUITES;
 
-/** Debian packages the tests drive: a real browser and a real registry client. */
-const DEBIAN = { chromium: "/usr/bin/chromium", skopeo: "/usr/bin/skopeo" };
+/** Debian packages the tests drive: a real browser and real registry clients. */
+const DEBIAN = { chromium: "/usr/bin/chromium", skopeo: "/usr/bin/skopeo", podman: "/usr/bin/podman", buildah: "/usr/bin/buildah" };
 
 function ensureDebianPackages() {
   const missing = Object.entries(DEBIAN).filter(([, bin]) => !fs.existsSync(bin)).map(([pkg]) => pkg);
