@@ -1,4 +1,5 @@
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { db } from "../db";
 import { blobUnknown } from "./errors";
 import { blobDataPath } from "./paths";
@@ -7,6 +8,9 @@ import { PathNotFoundError } from "./storage/driver";
 import { digestLock } from "./keyed-lock";
 import { hotReads } from "./hot-reads";
 import { manifestBytes } from "./manifest-cache";
+
+// A row without bytes means the store was damaged; say so rather than serve nothing.
+const missingBytes = (digest: string) => blobUnknown(`The bytes of blob ${digest} are missing from storage. Push the blob again.`, { digest });
 
 export type BlobDescriptor = { digest: string; size: number };
 
@@ -19,6 +23,12 @@ export interface BlobStore {
   stat(repositoryId: string, digest: string): Promise<BlobDescriptor | null>;
   /** Streams a linked blob (or a byte range of it). Throws BlobUnknown. */
   open(repositoryId: string, digest: string, range?: { start: number; end: number }): Promise<BlobDescriptor & { stream: Readable }>;
+  /**
+   * Sends a byte range of a blob the caller has already found linked (stat) into `dest`, calling `onOpen` once the
+   * bytes are there and before the first write (write headers there). Does not end `dest`. Throws BlobUnknown when
+   * the bytes are missing from storage.
+   */
+  send(digest: string, range: { start: number; end: number }, dest: Writable, onOpen: () => void): Promise<void>;
   /** A small linked blob whole (configs; the caller bounds the size). Throws BlobUnknown. */
   read(repositoryId: string, digest: string): Promise<Buffer>;
   /** Links an existing blob into a repository (a cross-repository mount). False when the blob is not stored. */
@@ -49,8 +59,20 @@ export const blobStore: BlobStore = {
       const stream = await storage().reader(blobDataPath(digest), range);
       return { ...desc, stream };
     } catch (err) {
-      // A row without bytes means the store was damaged; say so rather than serve nothing.
-      if (err instanceof PathNotFoundError) throw blobUnknown(`The bytes of blob ${digest} are missing from storage. Push the blob again.`, { digest });
+      if (err instanceof PathNotFoundError) throw missingBytes(digest);
+      throw err;
+    }
+  },
+
+  async send(digest, range, dest, onOpen) {
+    const driver = storage();
+    try {
+      if (driver.copyTo) return await driver.copyTo(blobDataPath(digest), range, dest, onOpen);
+      const stream = await driver.reader(blobDataPath(digest), range);
+      onOpen();
+      await pipeline(stream, dest, { end: false });
+    } catch (err) {
+      if (err instanceof PathNotFoundError) throw missingBytes(digest);
       throw err;
     }
   },
@@ -64,7 +86,7 @@ export const blobStore: BlobStore = {
       manifestBytes.set(digest, bytes);
       return bytes;
     } catch (err) {
-      if (err instanceof PathNotFoundError) throw blobUnknown(`The bytes of blob ${digest} are missing from storage. Push the blob again.`, { digest });
+      if (err instanceof PathNotFoundError) throw missingBytes(digest);
       throw err;
     }
   },

@@ -1,4 +1,3 @@
-import { pipeline } from "node:stream/promises";
 import { blobStore, blobUnknownIn } from "../../registry/blob-store";
 import { parseDigest } from "../../registry/digest";
 import { blobDataPath } from "../../registry/paths";
@@ -41,16 +40,11 @@ export async function getBlob(ctx: Ctx): Promise<void> {
     const bytes = await blobStore.read(repo.id, digest);
     return send(ctx.res, 200, { ...headers, "Content-Length": bytes.length }, bytes);
   }
-  const opened = await blobStore.open(repo.id, digest, range ?? { start: 0, end: desc.size - 1 });
-  if (range) {
-    headers["Content-Range"] = `bytes ${range.start}-${range.end}/${desc.size}`;
-    headers["Content-Length"] = range.end - range.start + 1;
-    ctx.res.writeHead(206, headers);
-  } else {
-    headers["Content-Length"] = desc.size;
-    ctx.res.writeHead(200, headers);
-  }
-  await pipeline(opened.stream, ctx.res);
+  const span = range ?? { start: 0, end: desc.size - 1 };
+  if (range) headers["Content-Range"] = `bytes ${range.start}-${range.end}/${desc.size}`;
+  headers["Content-Length"] = span.end - span.start + 1;
+  await blobStore.send(digest, span, ctx.res, () => ctx.res.writeHead(range ? 206 : 200, headers));
+  ctx.res.end();
 }
 
 /** DELETE /v2/<name>/blobs/<digest>: unlinks the blob from this repository only. */

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import { Readable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { PathNotFoundError, InvalidPathError, type StorageDriver } from "./driver";
 
@@ -60,6 +60,36 @@ export function runStorageDriverSuite(
       assert.ok((await readAll(await d.reader("r/file", { start: 10 }))).equals(data.subarray(10)));
       assert.ok((await readAll(await d.reader("r/file", { start: 5, end: 9 }))).equals(data.subarray(5, 10)));
       assert.ok((await readAll(await d.reader("r/file", { start: data.length - 1 }))).equals(data.subarray(data.length - 1)));
+    });
+
+    it("copies ranges into a slow writable without touching a chunk before it is flushed (when it has copyTo)", async () => {
+      if (!d.copyTo) return;
+      const data = crypto.randomBytes(5 * 1024 * 1024 + 3);
+      await d.putContent("c/file", data);
+      // Keeps each chunk as it is when its write completes: a chunk reused too early would show up as wrong bytes.
+      const sink = () => {
+        const parts: Buffer[] = [];
+        const w = new Writable({
+          highWaterMark: 1,
+          write(chunk: Buffer, _enc, cb) {
+            setTimeout(() => (parts.push(Buffer.from(chunk)), cb()), 2);
+          },
+        });
+        return { w, bytes: () => Buffer.concat(parts) };
+      };
+      for (const range of [{ start: 0, end: data.length - 1 }, { start: 7, end: 3 * 1024 * 1024 }, { start: data.length - 1, end: data.length - 1 }]) {
+        const s = sink();
+        let opened = 0;
+        await d.copyTo("c/file", range, s.w, () => opened++);
+        assert.equal(opened, 1);
+        assert.ok(s.bytes().equals(data.subarray(range.start, range.end + 1)), `${range.start}-${range.end}`);
+      }
+      let opened = 0;
+      await assert.rejects(d.copyTo("missing/file", { start: 0, end: 0 }, sink().w, () => opened++), PathNotFoundError);
+      assert.equal(opened, 0, "nothing is announced for missing bytes");
+      const early = new Writable({ write: (_c, _e, cb) => setTimeout(cb, 5) });
+      setTimeout(() => early.destroy(), 1);
+      await d.copyTo("c/file", { start: 0, end: data.length - 1 }, early); // a closed destination ends the copy, not hangs it
     });
 
     it("appends with a writer across several sessions, and cancels", async () => {

@@ -11,6 +11,12 @@ export interface StorageDriver {
   stat(path: string): Promise<FileInfo | null>;
   /** Streams the bytes at `path`, optionally a range (inclusive `end`). Throws PathNotFoundError. */
   reader(path: string, range?: { start?: number; end?: number }): Promise<Readable>;
+  /**
+   * Optional fast path for serving: writes the bytes of `path` in `range` (inclusive) into `dest` without ending it,
+   * and resolves once `dest` has flushed them all (or closed early). Throws PathNotFoundError before calling `onOpen`
+   * (where the caller writes its headers) and before writing anything. Drivers without it are served through `reader`.
+   */
+  copyTo?(path: string, range: { start: number; end: number }, dest: Writable, onOpen?: () => void): Promise<void>;
   /** Small files only (manifests): the whole content. Throws PathNotFoundError. */
   getContent(path: string): Promise<Buffer>;
   /** Writes small content atomically: readers see the old content or the new, never a part. */
