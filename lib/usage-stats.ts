@@ -22,9 +22,17 @@ export function utcDay(d = new Date()): string {
   return d.toISOString().slice(0, 10);
 }
 
+// The hot path asks for today's day once per pull: recompute it only when the UTC day changes.
+let today = { day: "", until: 0 };
+function currentDay(): string {
+  const now = Date.now();
+  if (now >= today.until) today = { day: utcDay(new Date(now)), until: (Math.floor(now / 86_400_000) + 1) * 86_400_000 };
+  return today.day;
+}
+
 function bump(registryId: string, field: "pushes" | "pulls"): void {
   const s = state();
-  const key = `${registryId}|${utcDay()}`;
+  const key = `${registryId}|${currentDay()}`;
   const entry = s.pending.get(key) ?? { pushes: 0, pulls: 0 };
   entry[field]++;
   s.pending.set(key, entry);

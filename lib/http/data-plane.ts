@@ -35,7 +35,19 @@ export function publicBase(req: IncomingMessage): string {
 /** The login server clients named: token audience and challenge `service`. */
 export function loginServer(req: IncomingMessage): string {
   if (hostRegistry(req)) return req.headers.host!.toLowerCase();
-  return new URL(publicBase(req)).host;
+  return hostOf(publicBase(req));
+}
+
+// Base URLs repeat on every request: parse each once.
+const hosts = new Map<string, string>();
+function hostOf(base: string): string {
+  let host = hosts.get(base);
+  if (host === undefined) {
+    host = new URL(base).host;
+    if (hosts.size > 1000) hosts.clear();
+    hosts.set(base, host);
+  }
+  return host;
 }
 
 type Handler = (ctx: Ctx) => Promise<void>;
@@ -101,7 +113,7 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
     // token service adds metadata rights to those when the caller has them.
     const asked = [...new Set(needed.map((a) => (a === "metadata_read" ? "pull" : a === "metadata_write" ? "push" : a)))];
     const scope = ref ? `repository:${ref.fullName}:${asked.join(",")}` : match.route.name === "catalog" ? "registry:catalog:*" : null;
-    const claims = await authenticate(req);
+    const claims = await authenticate(req, service);
     if (!claims || claims.sub === "anonymous") {
       const t = await throttleAnonymous(clientIp);
       if (!t.allowed) return tooMany(req, res, t, `Too many anonymous requests from ${clientIp}. Retry in ${t.resetSeconds} s, or log in.`);
@@ -127,10 +139,10 @@ function tooMany(req: IncomingMessage, res: ServerResponse, t: ThrottleResult, m
   sendOciError(req, res, "TooManyRequests", message);
 }
 
-async function authenticate(req: IncomingMessage): Promise<AccessClaims | null> {
+async function authenticate(req: IncomingMessage, service: string): Promise<AccessClaims | null> {
   const h = req.headers.authorization;
   if (!h || h.length < 8 || h.slice(0, 7).toLowerCase() !== "bearer ") return null;
-  return verifyAccessToken(h.slice(7).trim(), loginServer(req));
+  return verifyAccessToken(h.slice(7).trim(), service);
 }
 
 function challenge(req: IncomingMessage, res: ServerResponse, base: string, service: string, scope: string | null, error: string | null): void {

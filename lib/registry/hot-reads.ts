@@ -18,7 +18,7 @@ export interface HotReads {
 }
 
 /** `readLock`: which read lock forbids pulling it (repository, tag or manifest), read in the same query. */
-export type ManifestRow = { digest: string; mediaType: string; size: number; readLock?: "repository" | "tag" | "manifest" | null };
+export type ManifestRow = Readonly<{ digest: string; mediaType: string; size: number; readLock?: "repository" | "tag" | "manifest" | null }>;
 
 type LockCols = { repoRead: number | boolean; tagRead?: number | boolean; manifestRead: number | boolean };
 function withReadLock<T extends LockCols>(row: T | undefined): ManifestRow | null {
@@ -31,10 +31,17 @@ function withReadLock<T extends LockCols>(row: T | undefined): ManifestRow | nul
 class SqliteHotReads implements HotReads {
   private conn: Database.Database;
   private q;
+  /**
+   * Answers memoised until any other connection commits: `PRAGMA data_version` changes exactly then (any process,
+   * any write: a push, a tag delete from the CLI, a lock set in the portal), and costs far less than the joins.
+   */
+  private memo = new Map<string, ManifestRow | number | null>();
+  private memoVersion = -1;
   constructor(file: string) {
     this.conn = new Database(file, { readonly: true, fileMustExist: true });
     this.conn.pragma("busy_timeout = 5000");
     this.q = {
+      dataVersion: this.conn.prepare<[], number>("PRAGMA data_version").pluck(),
       registry: this.conn.prepare<[string], { id: string }>(`SELECT "id" FROM "Registry" WHERE "name" = ?`),
       repository: this.conn.prepare<[string, string], { id: string }>(`SELECT "id" FROM "Repository" WHERE "registryId" = ? AND "name" = ?`),
       // Read locks come with the row (a primary-key join), so a pull stays one query.
@@ -58,15 +65,29 @@ class SqliteHotReads implements HotReads {
   async repositoryId(registryId: string, name: string) {
     return this.q.repository.get(registryId, name)?.id ?? null;
   }
+  private memoised<T extends ManifestRow | number | null>(key: string, read: () => T): T {
+    const version = this.q.dataVersion.get()!;
+    if (version !== this.memoVersion) {
+      this.memo.clear();
+      this.memoVersion = version;
+    }
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = read();
+    if (this.memo.size >= 100_000) this.memo.clear();
+    this.memo.set(key, value);
+    return value;
+  }
   async manifestByTag(repositoryId: string, tag: string) {
-    return withReadLock(this.q.byTag.get(repositoryId, tag));
+    return this.memoised(`t\0${repositoryId}\0${tag}`, () => withReadLock(this.q.byTag.get(repositoryId, tag)));
   }
   async manifestByDigest(repositoryId: string, digest: string) {
-    return withReadLock(this.q.byDigest.get(repositoryId, digest));
+    return this.memoised(`m\0${repositoryId}\0${digest}`, () => withReadLock(this.q.byDigest.get(repositoryId, digest)));
   }
   async linkedBlobSize(repositoryId: string, digest: string) {
-    const row = this.q.blob.get(repositoryId, digest);
-    return row ? Number(row.size) : null;
+    return this.memoised(`b\0${repositoryId}\0${digest}`, () => {
+      const row = this.q.blob.get(repositoryId, digest);
+      return row ? Number(row.size) : null;
+    });
   }
 }
 
