@@ -166,11 +166,13 @@ test("a Reader sees settings with every control disabled and why; registries the
     await expect(page.getByRole("row").filter({ hasText: "readable1" })).toHaveCount(1);
     await expect(page.getByText("hiddenreg1")).toHaveCount(0);
     // The same page as for a registry that does not exist (no name, no settings leak).
-    await page.goto("/registries/hiddenreg1/settings");
+    // Answered 404 like a registry that does not exist, status included.
+    expect((await page.goto("/registries/hiddenreg1/settings"))?.status()).toBe(404);
     await expect(page.getByText("Page not found")).toBeVisible();
     await expect(page.getByText("hiddenreg1")).toHaveCount(0);
-    await page.goto("/registries/hiddenreg1");
+    expect((await page.goto("/registries/hiddenreg1"))?.status()).toBe(404);
     await expect(page.getByText("Page not found")).toBeVisible();
+    expect((await page.goto("/registries/nosuchregistry1"))?.status()).toBe(404);
 
     await page.goto("/registries/readable1/settings");
     await expect(page.getByText("You can view these settings but not change them")).toBeVisible();

@@ -1,7 +1,8 @@
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 
-export default function Loading() {
+/** The portal's page skeleton: each top-level section's loading.tsx renders it. */
+export function PageLoading() {
   return (
     <div role="status" aria-live="polite">
       <span className="sr-only">Loading…</span>
