@@ -138,7 +138,7 @@ export default async function RegistryOverviewPage({ params }: { params: Promise
     </div>
         <Card>
           <CardHeader title="Push and pull images" description={prefix ? `Repositories of this registry are named ${server}/${prefix}<repository>.` : undefined} />
-          <CardBody className="grid gap-6 xl:grid-cols-2">
+          <CardBody className="grid gap-6 2xl:grid-cols-2">
             <CommandGroup
               title="Docker"
               commands={[
