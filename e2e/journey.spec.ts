@@ -1,58 +1,12 @@
-import { execFile } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
+import { podmanKit } from "../test/helpers/podman";
 import { ADMIN_PASSWORD, expect, signIn, test, withWharf } from "./fixtures";
 import { skopeoKit } from "./skopeo";
 
-const run = promisify(execFile);
-
-/**
- * Podman with its own vfs storage, auth file and registries.conf under a temp dir. It speaks the registry protocol
- * only: running containers needs privileges this sandbox does not have, and no step here needs one.
- */
-function podmanKit() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-e2e-podman-"));
-  fs.writeFileSync(path.join(tmp, "auth.json"), "{}");
-  fs.writeFileSync(path.join(tmp, "registries.conf"), "unqualified-search-registries = []\n");
-  const storage = ["--root", path.join(tmp, "root"), "--runroot", path.join(tmp, "run"), "--storage-driver", "vfs"];
-  const env = {
-    ...process.env,
-    HOME: tmp,
-    REGISTRY_AUTH_FILE: path.join(tmp, "auth.json"),
-    CONTAINERS_REGISTRIES_CONF: path.join(tmp, "registries.conf"),
-    XDG_RUNTIME_DIR: path.join(tmp, "run"),
-    BUILDAH_ISOLATION: "chroot",
-  };
-  const tool = async (bin: string, args: string[]) => {
-    try {
-      return (await run(bin, [...storage, ...args], { env })).stdout;
-    } catch (err) {
-      throw new Error(`${bin} ${args.join(" ")}: ${(err as { stderr?: string }).stderr ?? err}`);
-    }
-  };
-  return {
-    /** Runs a command copied from the portal, e.g. "podman push host/reg/repo:v1", adding only what a test machine needs. */
-    shown: (command: string, ...extra: string[]) => {
-      const [bin, verb, ...rest] = command.split(" ");
-      expect(bin).toBe("podman");
-      return tool("podman", [verb, ...extra, ...rest]);
-    },
-    podman: (...args: string[]) => tool("podman", args),
-    /** A local image called hello-world, as the overview's "Tag a local image" step expects. */
-    buildHelloWorld: async () => {
-      const ctr = (await tool("buildah", ["from", "scratch"])).trim();
-      fs.writeFileSync(path.join(tmp, "hello"), "Hello from Wharf's journey test\n");
-      await tool("buildah", ["copy", ctr, path.join(tmp, "hello"), "/hello"]);
-      await tool("buildah", ["config", "--cmd", "/hello", ctr]);
-      await tool("buildah", ["commit", ctr, "localhost/hello-world:latest"]);
-    },
-    cleanup: async () => {
-      await run("podman", [...storage, "system", "reset", "--force"], { env }).catch(() => undefined);
-      fs.rmSync(tmp, { recursive: true, force: true });
-    },
-  };
+/** Runs a podman command copied from the portal ("podman push host/reg/repo:v1"), adding only what a test machine needs. */
+function runShown(pod: ReturnType<typeof podmanKit>, command: string, ...extra: string[]) {
+  const [bin, verb, ...rest] = command.split(" ");
+  expect(bin).toBe("podman");
+  return pod.podman(verb, ...extra, ...rest);
 }
 
 test("issue 5's journey: a Standard registry through the wizard, the IP rule needs Premium, push with the overview's commands, counted, then anonymous pull", async ({ browser }) => {
@@ -109,10 +63,10 @@ test("issue 5's journey: a Standard registry through the wizard, the IP rule nee
       const pull = await command("pull");
       expect(login).toBe(`podman login ${wharf.host}`);
       expect(push).toBe(`podman push ${wharf.host}/journeyreg1/hello-world:v1`);
-      await pod.buildHelloWorld();
-      await pod.shown(login, "--tls-verify=false", "-u", "admin", "-p", ADMIN_PASSWORD);
-      await pod.shown(tag);
-      await pod.shown(push, "--tls-verify=false");
+      await pod.build("hello-world", "Hello from Wharf's journey test\n");
+      await runShown(pod, login, "--tls-verify=false", "-u", "admin", "-p", ADMIN_PASSWORD);
+      await runShown(pod, tag);
+      await runShown(pod, push, "--tls-verify=false");
 
       // The push is counted on today's bar.
       await page.reload();
@@ -124,12 +78,12 @@ test("issue 5's journey: a Standard registry through the wizard, the IP rule nee
       await pod.podman("rmi", "--all", "--force");
       const image = `${wharf.host}/journeyreg1/hello-world:v1`;
       expect((await kit.inspectAnonymously(image)).ok).toBe(false);
-      await expect(pod.shown(pull, "--tls-verify=false")).rejects.toThrow(/unauthorized|authentication required|denied/i);
+      await expect(runShown(pod, pull, "--tls-verify=false")).rejects.toThrow(/unauthorized|authentication required|denied/i);
       await page.goto("/registries/journeyreg1/settings");
       await page.getByRole("switch", { name: "Allow anonymous pull" }).click();
       await expect(page.getByTestId("toast").filter({ hasText: "Anonymous pull enabled." })).toBeVisible();
-      await pod.shown(pull, "--tls-verify=false");
-      expect(await pod.podman("images", "--format", "{{.Repository}}:{{.Tag}}")).toContain(image);
+      await runShown(pod, pull, "--tls-verify=false");
+      expect((await pod.podman("images", "--format", "{{.Repository}}:{{.Tag}}")).stdout).toContain(image);
       const anonymous = await kit.inspectAnonymously(image);
       expect(anonymous.ok, anonymous.output).toBe(true);
 
