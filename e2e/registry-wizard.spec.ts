@@ -84,7 +84,7 @@ test("the create-registry wizard validates every tab, sends review problems back
   await page.getByRole("button", { name: "Next" }).click();
   await expect(page.getByRole("radio", { name: /Service-managed key/ })).toBeChecked();
   await expect(page.getByRole("radio", { name: /Customer-managed key/ })).toBeDisabled();
-  await expect(page.getByText("No key source is configured on this server (set WHARF_KEY_SOURCE)")).toBeVisible();
+  await expect(page.getByText("This server has no key vault to hold customer-managed keys")).toBeVisible();
   await page.screenshot({ path: shot("3-encryption"), fullPage: true });
 
   // Tags: every rule has its message.

@@ -24,9 +24,12 @@ import {
  * and the activity entries.
  */
 
-/** Why customer-managed keys cannot be chosen; null once a key source exists (none does yet). */
+/**
+ * Why customer-managed keys cannot be chosen; null once a key source exists. None does yet: Wharf has no key-vault
+ * integration, so the wizard never stores a key choice that would do nothing.
+ */
 export function customerManagedKeyUnavailableReason(): string | null {
-  return "No key source is configured on this server (set WHARF_KEY_SOURCE)";
+  return "This server has no key vault to hold customer-managed keys";
 }
 
 /** The configuration the wizard's rules depend on. */

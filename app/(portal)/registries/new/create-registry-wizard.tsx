@@ -283,7 +283,10 @@ export function CreateRegistryWizard({ resourceGroups, canCreateGroup, skus, con
 
         {step === "encryption" ? (
           <div className="mt-5 max-w-2xl space-y-4">
-            <p className="text-sm text-muted">Blobs are encrypted at rest. Choose who holds the key.</p>
+            <p className="text-sm text-muted">
+              Wharf stores blobs as files in its data directory and does not encrypt them itself: encryption at rest comes from the volume
+              underneath (LUKS, an encrypted cloud disk). Customer-managed keys need a key vault on the server.
+            </p>
             <fieldset className="space-y-2">
               <legend className="sr-only">Encryption key</legend>
               <ChoiceCard
@@ -292,7 +295,7 @@ export function CreateRegistryWizard({ resourceGroups, canCreateGroup, skus, con
                 checked={input.encryption === "service-managed"}
                 onSelect={() => set({ encryption: "service-managed" }, "encryption")}
                 title="Service-managed key"
-                description="Wharf manages the key. Nothing to set up."
+                description="No key to manage in Wharf; protect the data directory's volume with the platform's disk encryption."
               />
               <ChoiceCard
                 name="encryption"
