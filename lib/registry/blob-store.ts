@@ -111,7 +111,8 @@ export const blobStore: BlobStore = {
 
   async repositoriesLinking(registryId, digest) {
     const links = await db().blobLink.findMany({
-      where: { digest, repository: { registryId } },
+      // A repository locked against reads lends its blobs to no one.
+      where: { digest, repository: { registryId, readEnabled: true } },
       select: { repository: { select: { name: true } } },
       take: 1000,
     });

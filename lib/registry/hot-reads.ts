@@ -15,6 +15,8 @@ export interface HotReads {
   manifestByTag(repositoryId: string, tag: string): Promise<ManifestRow | null>;
   manifestByDigest(repositoryId: string, digest: string): Promise<ManifestRow | null>;
   linkedBlobSize(repositoryId: string, digest: string): Promise<number | null>;
+  /** False when the repository is locked against reads (readEnabled=false); true when unlocked or unknown. */
+  repositoryReadable(repositoryId: string): Promise<boolean>;
 }
 
 /** `readLock`: which read lock forbids pulling it (repository, tag or manifest), read in the same query. */
@@ -35,7 +37,7 @@ class SqliteHotReads implements HotReads {
    * Answers memoised until any other connection commits: `PRAGMA data_version` changes exactly then (any process,
    * any write: a push, a tag delete from the CLI, a lock set in the portal), and costs far less than the joins.
    */
-  private memo = new Map<string, ManifestRow | number | null>();
+  private memo = new Map<string, ManifestRow | number | boolean | null>();
   private memoVersion = -1;
   constructor(file: string) {
     this.conn = new Database(file, { readonly: true, fileMustExist: true });
@@ -54,6 +56,7 @@ class SqliteHotReads implements HotReads {
         `SELECT m."digest", m."mediaType", m."size", r."readEnabled" AS "repoRead", m."readEnabled" AS "manifestRead"
          FROM "Manifest" m JOIN "Repository" r ON r."id" = m."repositoryId" WHERE m."repositoryId" = ? AND m."digest" = ?`,
       ),
+      repoReadable: this.conn.prepare<[string], number>(`SELECT "readEnabled" FROM "Repository" WHERE "id" = ?`).pluck(),
       blob: this.conn.prepare<[string, string], { size: number }>(
         `SELECT b."size" FROM "BlobLink" l JOIN "Blob" b ON b."digest" = l."digest" WHERE l."repositoryId" = ? AND l."digest" = ?`,
       ),
@@ -65,7 +68,7 @@ class SqliteHotReads implements HotReads {
   async repositoryId(registryId: string, name: string) {
     return this.q.repository.get(registryId, name)?.id ?? null;
   }
-  private memoised<T extends ManifestRow | number | null>(key: string, read: () => T): T {
+  private memoised<T extends ManifestRow | number | boolean | null>(key: string, read: () => T): T {
     const version = this.q.dataVersion.get()!;
     if (version !== this.memoVersion) {
       this.memo.clear();
@@ -82,6 +85,9 @@ class SqliteHotReads implements HotReads {
   }
   async manifestByDigest(repositoryId: string, digest: string) {
     return this.memoised(`m\0${repositoryId}\0${digest}`, () => withReadLock(this.q.byDigest.get(repositoryId, digest)));
+  }
+  async repositoryReadable(repositoryId: string) {
+    return this.memoised(`r\0${repositoryId}`, () => this.q.repoReadable.get(repositoryId) !== 0);
   }
   async linkedBlobSize(repositoryId: string, digest: string) {
     return this.memoised(`b\0${repositoryId}\0${digest}`, () => {
@@ -119,6 +125,9 @@ const prismaHotReads: HotReads = {
     if (!m) return null;
     const { readEnabled: manifestRead, repository, ...row } = m;
     return withReadLock({ ...row, repoRead: repository.readEnabled, manifestRead });
+  },
+  async repositoryReadable(repositoryId) {
+    return (await db().repository.findUnique({ where: { id: repositoryId }, select: { readEnabled: true } }))?.readEnabled !== false;
   },
   async linkedBlobSize(repositoryId, digest) {
     const l = await db().blobLink.findUnique({ where: { repositoryId_digest: { repositoryId, digest } }, select: { blob: { select: { size: true } } } });

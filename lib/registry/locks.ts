@@ -1,3 +1,4 @@
+import { hotReads } from "./hot-reads";
 import { db } from "../db";
 import { recordActivity } from "../activity";
 import { invalid, notFound } from "../errors";
@@ -83,6 +84,14 @@ export function deleteBlockedBy(flags: Pick<LockFlags, "writeEnabled" | "deleteE
   if (!flags.deleteEnabled) return "deleteEnabled";
   if (!flags.writeEnabled) return "writeEnabled";
   return null;
+}
+
+/**
+ * Refuses reading blobs through a repository locked against reads: a read-locked repository serves no manifest, so
+ * its layers are not served either (a manifest- or tag-level read lock leaves shared layers alone).
+ */
+export async function assertRepositoryReadable(repo: { id: string; fullName: string }): Promise<void> {
+  if (!(await hotReads().repositoryReadable(repo.id))) throw lockDenied("read", { level: "repository", repository: repo.fullName }, "readEnabled");
 }
 
 /** Refuses pushes into a write-locked repository (blob upload start); one indexed read. */

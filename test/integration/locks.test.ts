@@ -79,6 +79,22 @@ describe("repository locks on /v2", () => {
     assert.equal((await a.fetch(`/v2/contoso/app/manifests/${img.digest}`)).status, 200);
   });
 
+  it("a read-locked repository serves no blobs either, and lends none to a cross-repository mount", async () => {
+    const img = await a.pushImage("contoso/app", "layers");
+    await lock({ repository: "app" }, { readEnabled: false });
+    await denied(await a.fetch(`/v2/contoso/app/blobs/${img.layer}`), "readEnabled");
+    assert.equal((await a.fetch(`/v2/contoso/app/blobs/${img.layer}`, { method: "HEAD" })).status, 403);
+    // Mounting from it falls back to an upload session (202), with or without `from`.
+    for (const from of ["&from=contoso/app", ""]) {
+      const m = await a.fetch(`/v2/contoso/hidden/blobs/uploads/?mount=${img.layer}${from}`, { method: "POST" });
+      assert.equal(m.status, 202, `mount${from || " without from"}`);
+    }
+    assert.equal((await a.fetch(`/v2/contoso/hidden/blobs/${img.layer}`, { method: "HEAD" })).status, 404);
+    await lock({ repository: "app" }, { readEnabled: true });
+    assert.equal((await a.fetch(`/v2/contoso/app/blobs/${img.layer}`)).status, 200);
+    assert.equal((await a.fetch(`/v2/contoso/hidden/blobs/uploads/?mount=${img.layer}&from=contoso/app`, { method: "POST" })).status, 201);
+  });
+
   it("list-locked tags and repositories are hidden from tags/list and _catalog but still pullable", async () => {
     await a.pushImage("contoso/app", "quiet");
     await a.pushImage("contoso/hidden", "v1");

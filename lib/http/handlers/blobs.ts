@@ -3,7 +3,7 @@ import { parseDigest } from "../../registry/digest";
 import { blobDataPath } from "../../registry/paths";
 import { findRepository } from "../../registry/repository-resolver";
 import { storage } from "../../registry/storage";
-import { assertRepositoryDeletable } from "../../registry/locks";
+import { assertRepositoryDeletable, assertRepositoryReadable } from "../../registry/locks";
 import { send, type Ctx } from "../context";
 import { sendOciError } from "../oci-errors";
 
@@ -15,6 +15,7 @@ export async function getBlob(ctx: Ctx): Promise<void> {
   const repo = await findRepository(ctx.ref);
   const desc = await blobStore.stat(repo.id, digest);
   if (!desc) throw blobUnknownIn(digest);
+  await assertRepositoryReadable(repo);
   const headers: Record<string, string | number> = {
     "Docker-Content-Digest": digest,
     "Content-Type": "application/octet-stream",

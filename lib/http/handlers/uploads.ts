@@ -1,3 +1,4 @@
+import { hotReads } from "../../registry/hot-reads";
 import { accessInRegistry } from "../../auth/data-plane-access";
 import { grantedActions } from "../../auth/tokens";
 import { blobStore } from "../../registry/blob-store";
@@ -68,7 +69,7 @@ async function tryMount(ctx: Ctx, repo: Repo, digest: string, from: string | nul
       if (isEngineError(err)) return false; // invalid or unknown source: upload instead
       throw err;
     }
-    if (!(await blobStore.stat(source.id, digest))) return false;
+    if (!(await blobStore.stat(source.id, digest)) || !(await hotReads().repositoryReadable(source.id))) return false;
     return blobStore.link(repo.id, digest);
   }
   // Without `from`: any repository of this registry that links the blob and that
