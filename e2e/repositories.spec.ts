@@ -77,6 +77,17 @@ test("browse repositories, tags, an image with layers and referrers, and an inde
   await expect(multi.getByText("linux/arm64")).toBeVisible();
   await expect(page.locator('tr[data-tag="v1"]')).toContainText(image.digest.slice(0, 19));
   await page.screenshot({ path: "test-results/portal3-tags.png", fullPage: true });
+  // Sortable by name, both ways, and filterable.
+  const tagOrder = () => page.locator("tr[data-tag]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-tag")));
+  await page.getByRole("columnheader", { name: "Tag" }).getByRole("link").click();
+  await expect(page).toHaveURL(/sort=name/);
+  await expect.poll(tagOrder).toEqual(["multi", "v1", "v2"]);
+  await expect(page.getByRole("columnheader", { name: "Tag" })).toHaveAttribute("aria-sort", "ascending");
+  await page.getByRole("columnheader", { name: "Tag" }).getByRole("link").click();
+  await expect.poll(tagOrder).toEqual(["v2", "v1", "multi"]);
+  await page.getByLabel("Filter tags").fill("v");
+  await page.getByLabel("Filter tags").press("Enter");
+  await expect.poll(tagOrder).toEqual(["v2", "v1"]);
 
   await page.locator('tr[data-tag="v1"]').getByRole("link", { name: "v1" }).click();
   await expect(page.getByRole("heading", { name: "Layers" })).toBeVisible();

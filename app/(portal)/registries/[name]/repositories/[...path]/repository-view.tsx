@@ -1,17 +1,14 @@
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CommandLine } from "@/components/ui/code";
-import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatBytes, formatDateTime, relativeTime, shortDigest } from "@/components/ui/format";
 import { LockIndicator } from "@/components/lock-indicator";
-import { DeleteButton } from "@/components/repositories/delete-button";
 import { LocksButton } from "@/components/repositories/locks-button";
 import type { Page, RepositoryInfo, TagRow } from "@/lib/repository-browser";
+import { TagTable, type TagTableHeader, type TagTableRow } from "./tag-table";
 
 type Query = { sort: string; dir: string; filter: string; after: string | null };
 
@@ -27,18 +24,33 @@ export function RepositoryView({ repo, tags, image, query, canDelete, canLock }:
     const s = p.toString();
     return s ? `${base}?${s}` : base;
   };
-  const sortHeader = (key: string, label: string, className?: string) => {
+  const sortable = (key: string, label: string, className?: string): TagTableHeader => {
     const active = query.sort === key;
     const nextDir = active ? (query.dir === "asc" ? "desc" : "asc") : key === "name" ? "asc" : "desc";
-    return (
-      <Th className={className} aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : undefined}>
-        <Link href={href({ sort: key, dir: nextDir })} className={`inline-flex items-center gap-1 hover:text-fg ${active ? "text-fg" : ""}`}>
-          {label}
-          <span aria-hidden="true" className={active ? "" : "opacity-0"}>{query.dir === "asc" ? "↑" : "↓"}</span>
-        </Link>
-      </Th>
-    );
+    return { key, label, className, href: href({ sort: key, dir: nextDir }), sort: active ? (query.dir === "asc" ? "ascending" : "descending") : undefined, arrow: query.dir === "asc" ? "↑" : "↓" };
   };
+  const headers: TagTableHeader[] = [
+    sortable("name", "Tag"),
+    { key: "digest", label: "Digest" },
+    { key: "size", label: "Size", className: "text-right" },
+    { key: "platforms", label: "Platforms", className: "hidden lg:table-cell" },
+    sortable("created", "Created", "hidden md:table-cell"),
+    sortable("updated", "Updated"),
+    { key: "actions", label: "Actions" },
+  ];
+  const now = Date.now();
+  const when = (d: Date) => ({ iso: d.toISOString(), text: relativeTime(d, now), title: formatDateTime(d) });
+  const rows: TagTableRow[] = tags.items.map((t) => ({
+    name: t.name,
+    digest: t.digest,
+    shortDigest: shortDigest(t.digest),
+    size: formatBytes(t.size),
+    platforms: t.platforms,
+    artifactType: t.artifactType && !t.artifactType.includes("image.config") ? t.artifactType : null,
+    created: when(t.createdTime),
+    updated: when(t.lastUpdateTime),
+    locks: t.locks,
+  }));
   const latest = tags.items[0]?.name ?? "latest";
   return (
     <div className="space-y-6">
@@ -83,6 +95,7 @@ export function RepositoryView({ repo, tags, image, query, canDelete, canLock }:
           actions={
             <form action={base} className="flex items-center gap-2">
               {query.sort !== "updated" ? <input type="hidden" name="sort" value={query.sort} /> : null}
+              {query.dir !== (query.sort === "name" ? "asc" : "desc") ? <input type="hidden" name="dir" value={query.dir} /> : null}
               <label htmlFor="tag-filter" className="sr-only">Filter tags</label>
               <Input id="tag-filter" name="filter" defaultValue={query.filter} placeholder="Filter tags" className="h-9 w-56 max-w-full" />
             </form>
@@ -93,64 +106,7 @@ export function RepositoryView({ repo, tags, image, query, canDelete, canLock }:
             <p>{query.filter ? "Try another filter." : "This repository holds no tagged manifests."}</p>
           </EmptyState>
         ) : (
-          <Table>
-            <THead>
-              <tr>
-                {sortHeader("name", "Tag")}
-                <Th>Digest</Th>
-                <Th className="text-right">Size</Th>
-                <Th className="hidden lg:table-cell">Platforms</Th>
-                {sortHeader("created", "Created", "hidden md:table-cell")}
-                {sortHeader("updated", "Updated")}
-                <Th><span className="sr-only">Actions</span></Th>
-              </tr>
-            </THead>
-            <TBody>
-              {tags.items.map((t) => (
-                <Tr key={t.name} data-tag={t.name}>
-                  <Td>
-                    <div className="flex items-center gap-2">
-                      <Link href={`${base}/-/manifests/${encodeURIComponent(t.name)}`} className="font-medium text-fg hover:text-accent hover:underline">
-                        {t.name}
-                      </Link>
-                      <LockIndicator locks={t.locks} />
-                    </div>
-                  </Td>
-                  <Td>
-                    <div className="flex items-center gap-0.5">
-                      <Link href={`${base}/-/manifests/${t.digest}`} className="font-mono text-[13px] text-muted hover:text-accent" title={t.digest}>
-                        {shortDigest(t.digest)}
-                      </Link>
-                      <CopyButton text={t.digest} label={`Copy digest of ${t.name}`} className="size-6" />
-                    </div>
-                  </Td>
-                  <Td className="text-right whitespace-nowrap text-muted tabular-nums">{formatBytes(t.size)}</Td>
-                  <Td className="hidden lg:table-cell">
-                    {t.platforms.length ? (
-                      <div className="flex flex-wrap gap-1">
-                        {t.platforms.map((p) => <Badge key={p}>{p}</Badge>)}
-                      </div>
-                    ) : (
-                      <span className="text-subtle">{t.artifactType && !t.artifactType.includes("image.config") ? <Badge tone="accent">{t.artifactType}</Badge> : "—"}</span>
-                    )}
-                  </Td>
-                  <Td className="hidden text-muted md:table-cell">
-                    <time dateTime={t.createdTime.toISOString()} title={formatDateTime(t.createdTime)}>{relativeTime(t.createdTime)}</time>
-                  </Td>
-                  <Td className="text-muted">
-                    <time dateTime={t.lastUpdateTime.toISOString()} title={formatDateTime(t.lastUpdateTime)}>{relativeTime(t.lastUpdateTime)}</time>
-                  </Td>
-                  <Td className="text-right whitespace-nowrap">
-                    <div className="flex items-center justify-end gap-1">
-                      <CopyButton text={`docker pull ${image}:${t.name}`} label={`Copy pull command for ${t.name}`} className="size-7" />
-                      {canLock ? <LocksButton registry={repo.registry} repository={repo.name} tag={t.name} locks={t.locks} compact /> : null}
-                      {canDelete ? <DeleteButton kind="tag" registry={repo.registry} repository={repo.name} tag={t.name} compact /> : null}
-                    </div>
-                  </Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
+          <TagTable rows={rows} headers={headers} base={base} image={image} registry={repo.registry} repository={repo.name} canDelete={canDelete} canLock={canLock} />
         )}
         {query.after || tags.nextCursor ? (
           <div className="flex items-center justify-between gap-3 border-t border-line px-5 py-3">
