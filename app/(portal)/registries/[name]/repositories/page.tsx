@@ -6,9 +6,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { CommandLine } from "@/components/ui/code";
 import { RegistryIcon } from "@/components/ui/icons";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatBytes, formatDateTime, relativeTime } from "@/components/ui/format";
-import { LockIndicator } from "@/components/lock-indicator";
+import { RepositoryTable } from "./repository-table";
 import { loadOrPanel } from "@/components/error-panel";
 import { listRepositoryPage } from "@/lib/repository-browser";
 import { requirePrincipal } from "@/app/_lib/principal";
@@ -58,37 +57,17 @@ export default async function RepositoriesPage({ params, searchParams }: { param
         </EmptyState>
       ) : (
         <>
-          <Table>
-            <THead>
-              <tr>
-                <Th>Repository</Th>
-                <Th className="text-right">Tags</Th>
-                <Th className="hidden text-right sm:table-cell">Manifests</Th>
-                <Th className="hidden text-right md:table-cell">Size</Th>
-                <Th>Last updated</Th>
-              </tr>
-            </THead>
-            <TBody>
-              {page.items.map((r) => (
-                <Tr key={r.name}>
-                  <Td>
-                    <div className="flex items-center gap-2">
-                      <Link href={`${base}/${r.name}`} className="font-medium text-fg hover:text-accent hover:underline">
-                        {r.name}
-                      </Link>
-                      <LockIndicator locks={r.locks} />
-                    </div>
-                  </Td>
-                  <Td className="text-right tabular-nums">{r.tagCount.toLocaleString("en")}</Td>
-                  <Td className="hidden text-right tabular-nums sm:table-cell">{r.manifestCount.toLocaleString("en")}</Td>
-                  <Td className="hidden text-right text-muted tabular-nums md:table-cell">{formatBytes(r.size)}</Td>
-                  <Td className="text-muted">
-                    <time dateTime={r.lastUpdateTime.toISOString()} title={formatDateTime(r.lastUpdateTime)}>{relativeTime(r.lastUpdateTime)}</time>
-                  </Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
+          <RepositoryTable
+            base={base}
+            rows={page.items.map((r) => ({
+              name: r.name,
+              tags: r.tagCount.toLocaleString("en"),
+              manifests: r.manifestCount.toLocaleString("en"),
+              size: formatBytes(r.size),
+              updated: { iso: r.lastUpdateTime.toISOString(), text: relativeTime(r.lastUpdateTime), title: formatDateTime(r.lastUpdateTime) },
+              locks: r.locks,
+            }))}
+          />
           {after || page.nextCursor ? (
             <div className="flex items-center justify-between gap-3 border-t border-line px-5 py-3 text-sm">
               {after ? <ButtonLink href={withQuery({})} variant="secondary" size="sm">First page</ButtonLink> : <span />}
