@@ -1,4 +1,4 @@
-import type { Readable, Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { db } from "../db";
 import { blobUnknown } from "./errors";
@@ -21,8 +21,6 @@ export type BlobDescriptor = { digest: string; size: number };
 export interface BlobStore {
   /** The blob as seen by a repository, or null when that repository does not link it. */
   stat(repositoryId: string, digest: string): Promise<BlobDescriptor | null>;
-  /** Streams a linked blob (or a byte range of it). Throws BlobUnknown. */
-  open(repositoryId: string, digest: string, range?: { start: number; end: number }): Promise<BlobDescriptor & { stream: Readable }>;
   /**
    * Sends a byte range of a blob the caller has already found linked (stat) into `dest`, calling `onOpen` once the
    * bytes are there and before the first write (write headers there). Does not end `dest`. Throws BlobUnknown when
@@ -50,18 +48,6 @@ export const blobStore: BlobStore = {
   async stat(repositoryId, digest) {
     const size = await hotReads().linkedBlobSize(repositoryId, digest);
     return size === null ? null : { digest, size };
-  },
-
-  async open(repositoryId, digest, range) {
-    const desc = await this.stat(repositoryId, digest);
-    if (!desc) throw blobUnknownIn(digest);
-    try {
-      const stream = await storage().reader(blobDataPath(digest), range);
-      return { ...desc, stream };
-    } catch (err) {
-      if (err instanceof PathNotFoundError) throw missingBytes(digest);
-      throw err;
-    }
   },
 
   async send(digest, range, dest, onOpen) {
