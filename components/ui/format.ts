@@ -36,3 +36,7 @@ export function relativeTime(d: Date | string, now = Date.now()): string {
   if (days < 30) return `${days} d ago`;
   return formatDate(d);
 }
+
+/** A moment as a table cell shows it, formatted once on the server so hydration sees the same words. */
+export type TimeText = { iso: string; text: string; title: string };
+export const timeText = (d: Date, now = Date.now()): TimeText => ({ iso: d.toISOString(), text: relativeTime(d, now), title: formatDateTime(d) });

@@ -6,7 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { CommandLine } from "@/components/ui/code";
 import { RegistryIcon } from "@/components/ui/icons";
-import { formatBytes, formatDateTime, relativeTime } from "@/components/ui/format";
+import { formatBytes, timeText } from "@/components/ui/format";
 import { RepositoryTable } from "./repository-table";
 import { loadOrPanel } from "@/components/error-panel";
 import { listRepositoryPage } from "@/lib/repository-browser";
@@ -64,7 +64,7 @@ export default async function RepositoriesPage({ params, searchParams }: { param
               tags: r.tagCount.toLocaleString("en"),
               manifests: r.manifestCount.toLocaleString("en"),
               size: formatBytes(r.size),
-              updated: { iso: r.lastUpdateTime.toISOString(), text: relativeTime(r.lastUpdateTime), title: formatDateTime(r.lastUpdateTime) },
+              updated: timeText(r.lastUpdateTime),
               locks: r.locks,
             }))}
           />

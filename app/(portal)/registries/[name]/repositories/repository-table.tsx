@@ -1,7 +1,9 @@
 "use client";
 
 import Link from "next/link";
+import type { TimeText } from "@/components/ui/format";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Time } from "@/components/ui/time";
 import { LockIndicator } from "@/components/lock-indicator";
 import type { LockFlags } from "@/lib/repository-browser";
 
@@ -11,7 +13,7 @@ export type RepositoryTableRow = {
   tags: string;
   manifests: string;
   size: string;
-  updated: { iso: string; text: string; title: string };
+  updated: TimeText;
   locks: LockFlags;
 };
 
@@ -43,7 +45,7 @@ export function RepositoryTable({ rows, base }: { rows: RepositoryTableRow[]; ba
             <Td className="hidden text-right tabular-nums sm:table-cell">{r.manifests}</Td>
             <Td className="hidden text-right text-muted tabular-nums md:table-cell">{r.size}</Td>
             <Td className="text-muted">
-              <time dateTime={r.updated.iso} title={r.updated.title}>{r.updated.text}</time>
+              <Time t={r.updated} />
             </Td>
           </Tr>
         ))}

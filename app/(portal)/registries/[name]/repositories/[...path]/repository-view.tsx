@@ -4,7 +4,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CommandLine } from "@/components/ui/code";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
-import { formatBytes, formatDateTime, relativeTime, shortDigest } from "@/components/ui/format";
+import { formatBytes, relativeTime, shortDigest, timeText } from "@/components/ui/format";
 import { LockIndicator } from "@/components/lock-indicator";
 import { LocksButton } from "@/components/repositories/locks-button";
 import type { Page, RepositoryInfo, TagRow } from "@/lib/repository-browser";
@@ -39,7 +39,6 @@ export function RepositoryView({ repo, tags, image, query, canDelete, canLock }:
     { key: "actions", label: "Actions" },
   ];
   const now = Date.now();
-  const when = (d: Date) => ({ iso: d.toISOString(), text: relativeTime(d, now), title: formatDateTime(d) });
   const rows: TagTableRow[] = tags.items.map((t) => ({
     name: t.name,
     digest: t.digest,
@@ -47,8 +46,8 @@ export function RepositoryView({ repo, tags, image, query, canDelete, canLock }:
     size: formatBytes(t.size),
     platforms: t.platforms,
     artifactType: t.artifactType && !t.artifactType.includes("image.config") ? t.artifactType : null,
-    created: when(t.createdTime),
-    updated: when(t.lastUpdateTime),
+    created: timeText(t.createdTime, now),
+    updated: timeText(t.lastUpdateTime, now),
     locks: t.locks,
   }));
   const latest = tags.items[0]?.name ?? "latest";

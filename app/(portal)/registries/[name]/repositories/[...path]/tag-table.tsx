@@ -3,8 +3,10 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { CopyButton } from "@/components/ui/copy-button";
+import type { TimeText } from "@/components/ui/format";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { LockIndicator } from "@/components/lock-indicator";
+import { Time } from "@/components/ui/time";
 import { DeleteButton } from "@/components/repositories/delete-button";
 import { LocksButton } from "@/components/repositories/locks-button";
 import type { LockFlags } from "@/lib/repository-browser";
@@ -17,8 +19,8 @@ export type TagTableRow = {
   size: string;
   platforms: string[];
   artifactType: string | null;
-  created: { iso: string; text: string; title: string };
-  updated: { iso: string; text: string; title: string };
+  created: TimeText;
+  updated: TimeText;
   locks: LockFlags;
 };
 
@@ -89,10 +91,10 @@ export function TagTable(props: {
               )}
             </Td>
             <Td className="hidden text-muted md:table-cell">
-              <time dateTime={t.created.iso} title={t.created.title}>{t.created.text}</time>
+              <Time t={t.created} />
             </Td>
             <Td className="text-muted">
-              <time dateTime={t.updated.iso} title={t.updated.title}>{t.updated.text}</time>
+              <Time t={t.updated} />
             </Td>
             <Td className="text-right whitespace-nowrap">
               <div className="flex items-center justify-end gap-1">
