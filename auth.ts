@@ -2,8 +2,8 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authConfig } from "./auth.config";
-import { checkUserPassword } from "./lib/users";
-import { loginThrottleState, recordLoginFailure } from "./lib/auth/login-throttle";
+import { checkUserPassword } from "@wharf/lib/services/users";
+import { loginThrottleState, recordLoginFailure } from "@wharf/lib/auth/login-throttle";
 
 /** Thrown from authorize() when the caller's address is blocked; the sign-in action turns it into a message. */
 export class LoginThrottled extends CredentialsSignin {

@@ -3,20 +3,22 @@ import http from "node:http";
 import path from "node:path";
 import crypto from "node:crypto";
 import next from "next";
-import { config, ConfigError } from "./lib/config";
+import { ConfigError } from "./lib/core/config";
+import { startContext } from "./lib/core/context";
 import { clientAddress } from "./lib/http/client-address";
 import { handleDataPlane, isDataPlanePath } from "./lib/http/data-plane";
-import { ensureBootstrapAdmin } from "./lib/users";
-import { flushUsageStats } from "./lib/usage-stats";
+import { ensureBootstrapAdmin } from "./lib/services/users";
 
 /**
  * One process, one port: /v2 and /oauth2 go straight to the data-plane handler
  * (plain Node streams, no React on the hot path); every other path goes to Next.
  */
 async function main(): Promise<void> {
-  let cfg;
+  // The process's one context: configuration, database, storage, caches. The
+  // portal's server code imports this same compiled lib/ (see next.config.ts).
+  let ctx;
   try {
-    cfg = config();
+    ctx = startContext();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const cfg = ctx.config;
   const root = path.resolve(__dirname, "..");
   // Migrations are idempotent; applying them here makes every way of starting safe.
   const { deployIfPending } = await import(path.join(root, "scripts", "migrate.mjs"));
@@ -58,13 +61,14 @@ async function main(): Promise<void> {
     console.log(`Wharf is ready on http://${shown}:${cfg.PORT} (data in ${cfg.dataDir})`);
   });
   const stop = () => {
-    server.close(() => void flushUsageStats().finally(() => process.exit(0)));
+    const exit = () => void ctx.close().finally(() => process.exit(0));
+    server.close(exit);
     // Browsers keep idle connections open; don't wait for them, and give requests in
     // flight a moment to finish.
     server.closeIdleConnections();
     setTimeout(() => {
       server.closeAllConnections();
-      void flushUsageStats().finally(() => process.exit(0));
+      exit();
     }, 3_000).unref();
   };
   process.on("SIGTERM", stop);

@@ -8,15 +8,16 @@
  */
 import { performance } from "node:perf_hooks";
 import { chromium } from "@playwright/test";
-import { parseConfig, setConfig } from "../lib/config";
-import { db } from "../lib/db";
-import { getManifestDetail, listRepositoryPage, listTagPage } from "../lib/repository-browser";
+import { parseConfig } from "../lib/core/config";
+import { startContext } from "../lib/core/context";
+import { db } from "../lib/core/db";
+import { getManifestDetail, listRepositoryPage, listTagPage } from "../lib/services/repository-browser";
 import type { Principal } from "../lib/auth/principal";
 
 const [dataDir, url, password, registry = "scale"] = process.argv.slice(2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const HTTP_RUNS = Number(process.env.BENCH_HTTP_RUNS ?? 60);
-setConfig(parseConfig({ WHARF_DATA_DIR: dataDir }));
+startContext(parseConfig({ WHARF_DATA_DIR: dataDir }));
 
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
 const cursor = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");

@@ -1,21 +1,21 @@
 import { UsageError, type ArgValue, type CommandSpec, type GroupSpec, type OptionSpec } from "./args";
-import { LOCAL_OPERATOR } from "../lib/access/actor";
-import { createRoleAssignment, deleteRoleAssignment, listRoleAssignments } from "../lib/access/role-assignments";
-import { createScopeMap, deleteScopeMap, getScopeMap, listScopeMaps, updateScopeMap } from "../lib/access/scope-maps";
-import { createToken, deleteToken, generateTokenPassword, listTokens, repositoryActions, showToken, updateToken } from "../lib/access/registry-tokens";
-import { normaliseNetworkRules, renewAdminPassword, showAdminCredentials, updateRegistry, type RegistryUpdate } from "../lib/access/registry-settings";
+import { LOCAL_OPERATOR } from "../lib/auth/actor";
+import { createRoleAssignment, deleteRoleAssignment, listRoleAssignments } from "../lib/services/role-assignments";
+import { createScopeMap, deleteScopeMap, getScopeMap, listScopeMaps, updateScopeMap } from "../lib/services/scope-maps";
+import { createToken, deleteToken, generateTokenPassword, listTokens, repositoryActions, showToken, updateToken } from "../lib/services/tokens";
+import { normaliseNetworkRules, renewAdminPassword, showAdminCredentials, updateRegistry, type RegistryUpdate } from "../lib/services/registry-settings";
 import {
   createServicePrincipal,
   deleteServicePrincipal,
   listServicePrincipals,
   resetServicePrincipalSecret,
-} from "../lib/access/service-principals";
-import { createResourceGroup, listResourceGroups } from "../lib/resource-groups";
-import { createUser, listUsers } from "../lib/users";
+} from "../lib/services/service-principals";
+import { createResourceGroup, listResourceGroups } from "../lib/services/resource-groups";
+import { createUser, listUsers } from "../lib/services/users";
 import { randomSecret } from "../lib/auth/password";
 import { ROLES } from "../lib/auth/roles";
 import { REPO_ACTIONS } from "../lib/auth/scope-map-actions";
-import { getRegistry, loginServerOf, SKUS } from "../lib/registries";
+import { getRegistry, loginServerOf, SKUS } from "../lib/services/registry-queries";
 import * as lockService from "../lib/registry/locks";
 
 /**

@@ -1,7 +1,7 @@
 import { UsageError, type ArgValue, type CommandSpec, type GroupSpec } from "./args";
-import { createRegistry, deleteRegistry, getRegistry, listRegistries, loginServerOf, RegistryError, SKUS } from "../lib/registries";
+import { createRegistry, deleteRegistry, getRegistry, listRegistries, loginServerOf, RegistryError, SKUS } from "../lib/services/registry-queries";
 import { collectGarbage } from "../lib/registry/gc";
-import { listRepositories, listTags, RepositoryError } from "../lib/repositories";
+import { listRepositories, listTags, RepositoryError } from "../lib/services/repositories";
 import { credential, networkRule, registryUpdate, repositoryShow, repositoryUpdate, resourceGroup, role, scopeMap, sp, token, user } from "./access-commands";
 
 /** The command tree. Verbs and argument names follow `az acr` so ACR users feel at home. */

@@ -2,8 +2,9 @@ import { helpText, parse, UsageError } from "./args";
 import { ROOT } from "./commands";
 import { ensureMigrated } from "./migrations";
 import { render } from "./output";
-import { config, ConfigError } from "../lib/config";
-import { WharfError } from "../lib/errors";
+import { ConfigError } from "../lib/core/config";
+import { startContext } from "../lib/core/context";
+import { WharfError } from "../lib/core/errors";
 
 /**
  * `wharf`: manage registries from the shell, on the same data dir and database as
@@ -16,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // A fresh data dir must work as well as the server's.
-  await ensureMigrated(config().databaseUrl);
+  await ensureMigrated(startContext().config.databaseUrl);
   const result = await parsed.command.run({ args: parsed.args, path: parsed.path.join(" ") });
   process.stdout.write(
     render(result, String(parsed.args.output), { query: parsed.args.query as string | undefined, table: parsed.command.table }),

@@ -1,7 +1,7 @@
 import { Card } from "./ui/card";
 import { EmptyState } from "./ui/empty-state";
 import { AlertIcon } from "./ui/icons";
-import { WharfError } from "@/lib/errors";
+import { WharfError } from "@wharf/lib/core/errors";
 
 /** What a page shows when lib/ refuses (no role) or cannot find what the URL names. Other errors go to error.tsx. */
 export function ErrorPanel({ error }: { error: WharfError }) {

@@ -1,4 +1,4 @@
-import type { LockFlags } from "@/lib/repository-browser";
+import type { LockFlags } from "@wharf/lib/services/repository-browser";
 
 const NAMES: [keyof LockFlags, string][] = [
   ["writeEnabled", "write"],

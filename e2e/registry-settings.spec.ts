@@ -1,8 +1,8 @@
-import { LOCAL_OPERATOR } from "../lib/access/actor";
-import { updateRegistry } from "../lib/access/registry-settings";
-import { createRoleAssignment } from "../lib/access/role-assignments";
-import { createRegistry } from "../lib/registries";
-import { createUser } from "../lib/users";
+import { LOCAL_OPERATOR } from "../lib/auth/actor";
+import { updateRegistry } from "../lib/services/registry-settings";
+import { createRoleAssignment } from "../lib/services/role-assignments";
+import { createRegistry } from "../lib/services/registry-queries";
+import { createUser } from "../lib/services/users";
 import { runCli } from "../test/helpers/wharf";
 import { expect, signIn, test, withWharf } from "./fixtures";
 import { withServerDb } from "./seed";

@@ -1,6 +1,7 @@
-import { parseConfig, setConfig } from "../lib/config";
-import { db } from "../lib/db";
-import { createRegistry } from "../lib/registries";
+import { parseConfig } from "../lib/core/config";
+import { startContext } from "../lib/core/context";
+import { db } from "../lib/core/db";
+import { createRegistry } from "../lib/services/registry-queries";
 
 /**
  * Creates registries straight in a test server's database through the real lib/
@@ -9,7 +10,7 @@ import { createRegistry } from "../lib/registries";
  * (a restart applies migrations and needs it to itself).
  */
 export async function seedRegistries(dataDir: string, registries: Array<{ name: string; sku?: string; location?: string }>): Promise<void> {
-  setConfig(parseConfig({ WHARF_DATA_DIR: dataDir }));
+  startContext(parseConfig({ WHARF_DATA_DIR: dataDir }));
   try {
     for (const r of registries) await createRegistry(r);
   } finally {
@@ -25,7 +26,7 @@ export async function seedRegistries(dataDir: string, registries: Array<{ name: 
  * as the CLI would), then lets go of the database again.
  */
 export async function withServerDb<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
-  setConfig(parseConfig({ WHARF_DATA_DIR: dataDir }));
+  startContext(parseConfig({ WHARF_DATA_DIR: dataDir }));
   try {
     return await fn();
   } finally {

@@ -25,10 +25,12 @@ const steps = [
   {
     name: "server",
     inputs: [...common, "tsconfig.server.json", "server.ts", "lib", "cli"],
-    output: "dist/server.js",
+    // Through the dist/lib link: missing when `npm install` pruned the package.
+    output: "dist/lib/core/context.js",
     run: () => {
       fs.rmSync(path.join(root, "dist"), { recursive: true, force: true });
       must(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.server.json"]);
+      moveCompiledLibIntoPackage();
     },
   },
   {
@@ -42,7 +44,52 @@ const steps = [
   },
 ];
 
+/**
+ * The portal imports the backend as the package `@wharf/lib`: types from lib/'s
+ * sources, code compiled by tsc. next.config.ts keeps the package out of Next's
+ * bundle, so Next requires it at run time. The compiled files live once, in the
+ * package (Turbopack externalises only files under node_modules), and dist/lib
+ * is a link to them: server.ts's `./lib/…` and Next's `@wharf/lib/…` resolve to
+ * the same real files, so the process holds one instance of lib/ (one context,
+ * one set of caches). The package is checked on every build: `npm install`
+ * prunes packages it did not install.
+ */
+const pkgDir = path.join(root, "node_modules", "@wharf", "lib");
+function linkBackendPackage() {
+  const manifest = JSON.stringify(
+    { name: "@wharf/lib", private: true, exports: { "./*": { types: "./src/*.ts", default: "./dist/*.js" } } },
+    null,
+    2,
+  );
+  fs.mkdirSync(pkgDir, { recursive: true });
+  const pkg = path.join(pkgDir, "package.json");
+  if (!fs.existsSync(pkg) || fs.readFileSync(pkg, "utf8") !== manifest) fs.writeFileSync(pkg, manifest);
+  const src = path.join(pkgDir, "src");
+  if (readLink(src) !== "../../../lib") {
+    fs.rmSync(src, { recursive: true, force: true });
+    fs.symlinkSync("../../../lib", src);
+  }
+}
+
+function readLink(p) {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return null;
+  }
+}
+
+/** After tsc: move dist/lib into the package and leave a link in its place. */
+function moveCompiledLibIntoPackage() {
+  const compiled = path.join(root, "dist", "lib");
+  const target = path.join(pkgDir, "dist");
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.renameSync(compiled, target);
+  fs.symlinkSync(path.relative(path.dirname(compiled), target), compiled);
+}
+
 let built = 0;
+linkBackendPackage();
 for (const step of steps) {
   const hash = hashSources(step.inputs);
   if (!force && stamps[step.name] === hash && fs.existsSync(path.join(root, step.output))) continue;

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { AppShell } from "@/components/shell/app-shell";
-import { authorize } from "@/lib/auth/authorize";
+import { authorize } from "@wharf/lib/auth/authorize";
 import { requireUser } from "../_lib/session";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {

@@ -2,9 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { createRoleAssignment, deleteRoleAssignment } from "@/lib/access/role-assignments";
-import { checkAccess, searchPrincipals } from "@/lib/access/role-grid";
-import { ROLES } from "@/lib/auth/roles";
+import { createRoleAssignment, deleteRoleAssignment } from "@wharf/lib/services/role-assignments";
+import { checkAccess, searchPrincipals } from "@wharf/lib/services/role-grid";
+import { ROLES } from "@wharf/lib/auth/roles";
 import { authedAction } from "../_lib/action-client";
 
 const scope = z.string().trim().startsWith("/", "Scopes start with '/'.").max(400);

@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { deleteManifest, deleteTag, suggestRepositories } from "@/lib/repository-browser";
-import { setLocks } from "@/lib/registry/locks";
+import { deleteManifest, deleteTag, suggestRepositories } from "@wharf/lib/services/repository-browser";
+import { setLocks } from "@wharf/lib/registry/locks";
 import { authedAction } from "../_lib/action-client";
 
 const registry = z.string().trim().toLowerCase().regex(/^[a-z0-9]{5,50}$/, "Registry names are 5–50 lower-case letters and digits.");

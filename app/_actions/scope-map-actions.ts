@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { createScopeMap, deleteScopeMap, updateScopeMap } from "@/lib/access/scope-maps";
-import { repositoryActions } from "@/lib/access/registry-tokens";
+import { createScopeMap, deleteScopeMap, updateScopeMap } from "@wharf/lib/services/scope-maps";
+import { repositoryActions } from "@wharf/lib/services/tokens";
 import { authedAction } from "../_lib/action-client";
 
 const registry = z.string().trim().toLowerCase().regex(/^[a-z0-9]{5,50}$/, "Registry names are 5–50 lower-case letters and digits.");

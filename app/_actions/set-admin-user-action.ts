@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { updateRegistry } from "@/lib/access/registry-settings";
-import { requireReadableRegistry } from "@/lib/registry-manage";
+import { updateRegistry } from "@wharf/lib/services/registry-settings";
+import { requireReadableRegistry } from "@wharf/lib/services/registry-manage";
 import { runAction } from "../_lib/action-client";
 
 const schema = z.object({ registry: z.string().min(1).max(60), enabled: z.boolean("Choose on or off.") });

@@ -4,8 +4,8 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { z } from "zod";
 import { clientAddressOf, LOGIN_THROTTLED, signIn } from "@/auth";
-import { config } from "@/lib/config";
-import { loginThrottleMessage, loginThrottleState } from "@/lib/auth/login-throttle";
+import { config } from "@wharf/lib/core/context";
+import { loginThrottleMessage, loginThrottleState } from "@wharf/lib/auth/login-throttle";
 import { safeCallbackUrl } from "../_lib/callback-url";
 
 export type SignInState = {

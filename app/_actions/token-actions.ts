@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { createToken, deleteToken, generateTokenPassword, updateToken } from "@/lib/access/registry-tokens";
+import { createToken, deleteToken, generateTokenPassword, updateToken } from "@wharf/lib/services/tokens";
 import { authedAction } from "../_lib/action-client";
 
 const registry = z.string().trim().toLowerCase().regex(/^[a-z0-9]{5,50}$/, "Registry names are 5–50 lower-case letters and digits.");

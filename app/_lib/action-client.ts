@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { Principal } from "@/lib/auth/principal";
-import { WharfError } from "@/lib/errors";
-import { WizardInvalid } from "@/lib/registry-create";
-import type { WizardProblem } from "@/lib/registry-rules";
+import type { Principal } from "@wharf/lib/auth/principal";
+import { WharfError } from "@wharf/lib/core/errors";
+import { WizardInvalid } from "@wharf/lib/services/registry-create";
+import type { WizardProblem } from "@wharf/lib/core/registry-rules";
 import { currentUser } from "./session";
 
 /**

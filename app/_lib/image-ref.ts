@@ -1,4 +1,4 @@
-import { config } from "@/lib/config";
+import { config } from "@wharf/lib/core/context";
 import { loginServerResolver } from "./login-server";
 
 /** What goes before the repository name in a pull/push command: `<name>.<domain>` host-style, `<host>/<name>` path-style. */

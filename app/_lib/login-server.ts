@@ -1,5 +1,5 @@
 import { headers } from "next/headers";
-import { config } from "@/lib/config";
+import { config } from "@wharf/lib/core/context";
 
 /**
  * What clients type for a registry (DESIGN §2): `<name>.<domain>` when a registry

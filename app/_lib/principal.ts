@@ -1,4 +1,4 @@
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@wharf/lib/auth/principal";
 import { requireUser } from "./session";
 
 /** The signed-in user as lib/auth's Principal (signed out → /login). */

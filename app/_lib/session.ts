@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/auth";
-import { db } from "@/lib/db";
+import { db } from "@wharf/lib/core/db";
 
 export type PortalUser = { id: string; username: string };
 

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { checkAccessAction, createRoleAssignmentAction, deleteRoleAssignmentAction, searchPrincipalsAction } from "@/app/_actions/access-actions";
-import type { AccessCheck, GridRow, PrincipalRef } from "@/lib/access/role-grid";
+import type { AccessCheck, GridRow, PrincipalRef } from "@wharf/lib/services/role-grid";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";

@@ -1,8 +1,8 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { useTempDatabase } from "../../test/helpers/test-db";
-import { db } from "../db";
-import { createUser } from "../users";
+import { db } from "../core/db";
+import { createUser } from "../services/users";
 import { authorize, grantRepositoryScope, readableRepositories } from "./authorize";
 import type { Principal } from "./principal";
 import type { Operation } from "./roles";

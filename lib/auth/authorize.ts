@@ -1,5 +1,5 @@
-import { db } from "../db";
-import { skuLimits } from "../skus";
+import { db } from "../core/db";
+import { skuLimits } from "../core/skus";
 import type { Principal } from "./principal";
 import { ROLE_OPERATIONS, isRole, type Operation, type Role } from "./roles";
 import { formatScope, scopeChain, type Scope } from "./scope";

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { config } from "../config";
+import { config, context, slot } from "../core/context";
 
 /**
  * Portal sign-in throttling per client address: more than
@@ -8,21 +8,19 @@ import { config } from "../config";
  * correctly is never slowed down; a success does not reset the count, so one
  * known account cannot be used to keep guessing others.
  *
- * The state is in memory (one node). The limiter lives on globalThis because
- * Next bundles this module separately from server.ts and may load it twice.
+ * The state is in memory (one node).
  */
 export type LoginThrottleState = { blocked: false } | { blocked: true; retryAfterSeconds: number };
 
 type Limits = { maxFailures: number; blockSeconds: number };
 
-const KEY = Symbol.for("wharf.loginThrottle");
-type G = typeof globalThis & { [KEY]?: { limits: Limits; limiter: RateLimiterMemory } };
+const held = slot("loginThrottle", () => ({ current: undefined as { limits: Limits; limiter: RateLimiterMemory } | undefined }));
 
 function limiter(limits: Limits = currentLimits()): RateLimiterMemory {
-  const g = globalThis as G;
-  const held = g[KEY];
-  if (!held || held.limits.maxFailures !== limits.maxFailures || held.limits.blockSeconds !== limits.blockSeconds) {
-    g[KEY] = {
+  const state = context().get(held);
+  const h = state.current;
+  if (!h || h.limits.maxFailures !== limits.maxFailures || h.limits.blockSeconds !== limits.blockSeconds) {
+    state.current = {
       limits,
       limiter: new RateLimiterMemory({
         keyPrefix: "portal-login",
@@ -32,7 +30,7 @@ function limiter(limits: Limits = currentLimits()): RateLimiterMemory {
       }),
     };
   }
-  return g[KEY]!.limiter;
+  return state.current!.limiter;
 }
 
 function currentLimits(): Limits {

@@ -1,4 +1,5 @@
-import { db } from "../db";
+import { context, slot } from "../core/context";
+import { db } from "../core/db";
 import type { RegistryRef } from "./authorize";
 import type { NetworkSettings } from "./network";
 
@@ -6,12 +7,11 @@ import type { NetworkSettings } from "./network";
 export type RegistryPolicy = RegistryRef & NetworkSettings;
 
 const TTL_MS = 2_000;
-// Shared by the portal's and the data plane's copies of this module (see repository-resolver).
-const CACHE = Symbol.for("wharf.registryPolicies");
-const cache: Map<string, { value: RegistryPolicy | null; until: number }> = ((globalThis as { [CACHE]?: Map<string, { value: RegistryPolicy | null; until: number }> })[CACHE] ??= new Map());
+const policies = slot("registryPolicies", () => new Map<string, { value: RegistryPolicy | null; until: number }>());
 
 /** Forget cached settings, after a change in this process. */
 export function forgetRegistryPolicy(name?: string): void {
+  const cache = context().get(policies);
   if (name) cache.delete(name);
   else cache.clear();
 }
@@ -23,6 +23,7 @@ export function forgetRegistryPolicy(name?: string): void {
  */
 export async function registryPolicy(name: string, opts: { fresh?: boolean } = {}): Promise<RegistryPolicy | null> {
   const now = Date.now();
+  const cache = context().get(policies);
   if (!opts.fresh) {
     const hit = cache.get(name);
     if (hit && hit.until > now) return hit.value;

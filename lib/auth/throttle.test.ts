@@ -1,10 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseConfig, setConfig } from "../config";
+import { parseConfig } from "../core/config";
+import { startContext } from "../core/context";
 import { throttleAnonymous, throttleHeaders, throttleRegistry } from "./throttle";
 
 test("registry operations are limited per minute by SKU, from configuration", async () => {
-  setConfig(parseConfig({ WHARF_SKU_LIMITS: JSON.stringify({ Basic: { readOpsPerMinute: 3, writeOpsPerMinute: 1 } }) }));
+  startContext(parseConfig({ WHARF_SKU_LIMITS: JSON.stringify({ Basic: { readOpsPerMinute: 3, writeOpsPerMinute: 1 } }) }));
   const reg = { id: "reg-throttle-1", sku: "Basic" };
   for (let i = 0; i < 3; i++) assert.equal((await throttleRegistry(reg, "read")).allowed, true);
   const over = await throttleRegistry(reg, "read");
@@ -19,7 +20,7 @@ test("registry operations are limited per minute by SKU, from configuration", as
 });
 
 test("anonymous calls are limited per address", async () => {
-  setConfig(parseConfig({ WHARF_ANONYMOUS_RATE_PER_MINUTE: "2" }));
+  startContext(parseConfig({ WHARF_ANONYMOUS_RATE_PER_MINUTE: "2" }));
   assert.equal((await throttleAnonymous("192.0.2.1")).allowed, true);
   assert.equal((await throttleAnonymous("192.0.2.1")).allowed, true);
   assert.equal((await throttleAnonymous("192.0.2.1")).allowed, false);
@@ -27,7 +28,7 @@ test("anonymous calls are limited per address", async () => {
 });
 
 test("failed token-endpoint logins block an address after the configured count", async () => {
-  setConfig(parseConfig({ WHARF_TOKEN_MAX_FAILURES: "3" }));
+  startContext(parseConfig({ WHARF_TOKEN_MAX_FAILURES: "3" }));
   const { recordTokenLoginFailure, tokenLoginBlocked } = await import("./throttle");
   for (let i = 0; i < 3; i++) {
     assert.equal(await tokenLoginBlocked("192.0.2.50"), null);

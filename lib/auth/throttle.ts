@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { config } from "../config";
-import { skuLimits } from "../skus";
+import { config, context, slot } from "../core/context";
+import { skuLimits } from "../core/skus";
 
 /**
  * Per-registry read/write operations per minute by SKU, and a per-address limit
@@ -15,12 +15,10 @@ export type ThrottleResult = {
   resetSeconds: number;
 };
 
-const KEY = Symbol.for("wharf.throttle");
-type G = typeof globalThis & { [KEY]?: Map<string, RateLimiterMemory> };
+const limiters = slot("throttle", () => new Map<string, RateLimiterMemory>());
 
 function limiter(kind: string, points: number): RateLimiterMemory {
-  const g = globalThis as G;
-  const map = (g[KEY] ??= new Map());
+  const map = context().get(limiters);
   const id = `${kind}:${points}`;
   let l = map.get(id);
   if (!l) {

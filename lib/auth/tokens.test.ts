@@ -4,13 +4,14 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseConfig, setConfig } from "../config";
+import { parseConfig } from "../core/config";
+import { startContext } from "../core/context";
 import { grantedActions, issueAccessToken, verifyAccessToken } from "./tokens";
 
 let dataDir: string;
 before(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-tokens-"));
-  setConfig(parseConfig({ WHARF_DATA_DIR: dataDir }));
+  startContext(parseConfig({ WHARF_DATA_DIR: dataDir }));
 });
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import { SignJWT, jwtVerify, calculateJwkThumbprint, exportJWK, importJWK, type JWK, type CryptoKey } from "jose";
-import { config } from "../config";
+import { config, context, slot } from "../core/context";
 
 /** One entry of the Docker token spec's `access` claim. */
 export type AccessEntry = { type: string; name: string; actions: string[] };
@@ -19,8 +19,6 @@ type KeySet = { privateKey: CryptoKey; publicKey: CryptoKey; kid: string };
 
 const ISSUER = "wharf";
 const ALG = "ES256";
-const KEY = Symbol.for("wharf.tokenKeys");
-type G = typeof globalThis & { [KEY]?: { dir: string; keys: Promise<KeySet> } };
 
 /** The ES256 signing key lives in the data dir, made on first use, readable only by us. */
 async function loadOrCreateKeys(dir: string): Promise<KeySet> {
@@ -52,11 +50,10 @@ async function loadOrCreateKeys(dir: string): Promise<KeySet> {
   };
 }
 
+const signingKeys = slot("tokenKeys", (ctx) => loadOrCreateKeys(ctx.config.dataDir));
+
 function keys(): Promise<KeySet> {
-  const g = globalThis as G;
-  const dir = config().dataDir;
-  if (!g[KEY] || g[KEY].dir !== dir) g[KEY] = { dir, keys: loadOrCreateKeys(dir) };
-  return g[KEY].keys;
+  return context().get(signingKeys);
 }
 
 export async function issueAccessToken(input: { subject: string; audience: string; access: AccessEntry[]; ttlSeconds?: number }) {
@@ -81,10 +78,11 @@ export async function issueAccessToken(input: { subject: string; audience: strin
  * remember verified tokens until they expire. The cache key is the whole token
  * string, so a tampered token is never a hit.
  */
-const verified = new Map<string, AccessClaims>();
+const verifiedTokens = slot("verifiedTokens", () => new Map<string, AccessClaims>());
 
 export async function verifyAccessToken(token: string, audience: string): Promise<AccessClaims | null> {
   const now = Math.floor(Date.now() / 1000);
+  const verified = context().get(verifiedTokens);
   const hit = verified.get(token);
   if (hit) {
     if (hit.exp > now && hit.aud === audience) return hit;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AccessClaims } from "../auth/tokens";
 import type { Principal } from "../auth/principal";
-import type { RepositoryRef } from "../registry/names";
+import type { RepositoryRef } from "../core/names";
 
 /** What a handler gets: the request, who is calling, and the repository it names. */
 export type Ctx = {

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { config } from "../config";
+import { config } from "../core/context";
 import { lazyPrincipal } from "../auth/data-plane-access";
 import { networkDenial } from "../auth/network";
 import { registryPolicy } from "../auth/registry-policy";
 import { throttleAnonymous, throttleHeaders, throttleRegistry, type ThrottleResult } from "../auth/throttle";
 import { clientAddress } from "./client-address";
-import { handleTokenRequest } from "../auth/token-endpoint";
+import { handleTokenRequest } from "./token-endpoint";
 import { grantedActions, verifyAccessToken, type AccessClaims } from "../auth/tokens";
-import { splitName } from "../registry/names";
+import { splitName } from "../core/names";
 import type { Ctx } from "./context";
 import { sendJson } from "./context";
 import { deleteBlob, getBlob } from "./handlers/blobs";

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseRange } from "./handlers/blobs";
 import { matchRoute } from "./routes";
-import { parseScopes } from "../auth/token-endpoint";
+import { parseScopes } from "./token-endpoint";
 import { OCI_ERRORS } from "./oci-errors";
 
 describe("routes", () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isEngineError, type RegistryErrorKind } from "../registry/errors";
+import { isEngineError, type RegistryErrorKind } from "../core/registry-errors";
 
 /** Every OCI error code we answer with, once, with its HTTP status. */
 export const OCI_ERRORS: Record<RegistryErrorKind, { code: string; status: number }> = {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { config } from "../config";
-import { manifestTooLarge } from "../registry/errors";
+import { config } from "../core/context";
+import { manifestTooLarge } from "../core/registry-errors";
 
 /** Does the request carry a body (a final chunk, a monolithic upload)? */
 export function hasBody(req: IncomingMessage): boolean {

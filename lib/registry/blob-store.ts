@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { db } from "../db";
-import { blobUnknown } from "./errors";
+import { db } from "../core/db";
+import { blobUnknown } from "../core/registry-errors";
 import { blobDataPath } from "./paths";
 import { storage } from "./storage";
 import { PathNotFoundError } from "./storage/driver";
@@ -65,11 +65,11 @@ export const blobStore: BlobStore = {
 
   async read(repositoryId, digest) {
     if (!(await this.stat(repositoryId, digest))) throw blobUnknownIn(digest);
-    const hit = manifestBytes.get(digest);
+    const hit = manifestBytes().get(digest);
     if (hit) return hit;
     try {
       const bytes = await storage().getContent(blobDataPath(digest));
-      manifestBytes.set(digest, bytes);
+      manifestBytes().set(digest, bytes);
       return bytes;
     } catch (err) {
       if (err instanceof PathNotFoundError) throw missingBytes(digest);
@@ -78,7 +78,7 @@ export const blobStore: BlobStore = {
   },
 
   async link(repositoryId, digest) {
-    return digestLock.run(digest, async () => {
+    return digestLock().run(digest, async () => {
       const blob = await db().blob.findUnique({ where: { digest }, select: { digest: true } });
       if (!blob) return false;
       await db().blobLink.upsert({
@@ -106,7 +106,7 @@ export const blobStore: BlobStore = {
   },
 
   async commit({ repositoryId, digest, size, fromPath, extra }) {
-    await digestLock.run(digest, async () => {
+    await digestLock().run(digest, async () => {
       const target = blobDataPath(digest);
       const existing = await storage().stat(target);
       if (existing && existing.size === size) {

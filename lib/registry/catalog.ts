@@ -1,4 +1,4 @@
-import { db } from "../db";
+import { db } from "../core/db";
 import { DEFAULT_PAGE, type Page } from "./tag-service";
 
 /**

@@ -5,8 +5,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { parseConfig, setConfig } from "../config";
-import { db } from "../db";
+import { parseConfig } from "../core/config";
+import { startContext } from "../core/context";
+import { db } from "../core/db";
 import { blobStore } from "./blob-store";
 import { collectGarbage } from "./gc";
 import { manifestService } from "./manifest-service";
@@ -14,8 +15,8 @@ import { blobDataPath, uploadDataPath } from "./paths";
 import { ensureRepository, findRepository, type Repo } from "./repository-resolver";
 import { storage } from "./storage";
 import { uploadSessions } from "./upload-session";
-import { splitName } from "./names";
-import { RegistryEngineError } from "./errors";
+import { splitName } from "../core/names";
+import { RegistryEngineError } from "../core/registry-errors";
 
 /** The engine against a real SQLite file and a real filesystem driver, no HTTP. */
 const sha = (b: Buffer | string) => "sha256:" + crypto.createHash("sha256").update(b).digest("hex");
@@ -28,7 +29,7 @@ describe("registry engine", () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-engine-"));
-    setConfig(parseConfig({ ...process.env, WHARF_DATA_DIR: dir, WHARF_DATABASE_URL: "" }));
+    startContext(parseConfig({ ...process.env, WHARF_DATA_DIR: dir, WHARF_DATABASE_URL: "" }));
     const { deploy } = await import(path.resolve(__dirname, "../../scripts/migrate.mjs"));
     await deploy(`file:${path.join(dir, "wharf.db")}`);
     await db().registry.create({ data: { name: "contoso" } });

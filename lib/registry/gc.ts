@@ -1,4 +1,4 @@
-import { db } from "../db";
+import { db } from "../core/db";
 import { digestLock } from "./keyed-lock";
 import { UPLOADS_DIR, blobDir, uploadDataPath, uploadDir } from "./paths";
 import { storage } from "./storage";
@@ -19,7 +19,7 @@ export async function collectGarbage(opts: { uploadMaxAgeMs?: number } = {}): Pr
     select: { digest: true },
   });
   for (const { digest } of candidates) {
-    await digestLock.run(digest, async () => {
+    await digestLock().run(digest, async () => {
       const deleted = await db().$transaction(async (tx) => {
         const [links, manifests] = await Promise.all([
           tx.blobLink.count({ where: { digest } }),
@@ -34,7 +34,7 @@ export async function collectGarbage(opts: { uploadMaxAgeMs?: number } = {}): Pr
       if (!deleted) return;
       // Row first, bytes second: an interrupted collection leaves an orphan file, never a row without bytes.
       await storage().delete(blobDir(digest));
-      manifestBytes.delete(digest);
+      manifestBytes().delete(digest);
       result.blobsDeleted++;
       result.bytesFreed += Number(deleted.size);
     });

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { useTempDatabase } from "../../test/helpers/test-db";
-import { db } from "../db";
+import { db } from "../core/db";
 import { hotReads } from "./hot-reads";
 
 /** The memoised pull reads must see every committed write, from this process's Prisma or from another connection. */

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
-import { config } from "../config";
-import { db } from "../db";
+import { context, slot } from "../core/context";
+import { db } from "../core/db";
 
 /**
  * The reads on every pull (tag → manifest, manifest by digest, blob link, name
@@ -135,22 +135,16 @@ const prismaHotReads: HotReads = {
   },
 };
 
-const KEY = Symbol.for("wharf.hotReads");
-type G = typeof globalThis & { [KEY]?: { url: string; reads: HotReads } };
+const hotReadsSlot = slot<HotReads>("hotReads", (ctx) => {
+  const url = ctx.config.databaseUrl;
+  if (!url.startsWith("file:")) return prismaHotReads;
+  try {
+    return new SqliteHotReads(url.slice("file:".length));
+  } catch {
+    return prismaHotReads; // no database file yet (first start before migrations): Prisma works either way
+  }
+});
 
 export function hotReads(): HotReads {
-  const g = globalThis as G;
-  const url = config().databaseUrl;
-  if (!g[KEY] || g[KEY].url !== url) {
-    let reads: HotReads = prismaHotReads;
-    if (url.startsWith("file:")) {
-      try {
-        reads = new SqliteHotReads(url.slice("file:".length));
-      } catch {
-        reads = prismaHotReads; // no database file yet (first start before migrations): Prisma works either way
-      }
-    }
-    g[KEY] = { url, reads };
-  }
-  return g[KEY].reads;
+  return context().get(hotReadsSlot);
 }

@@ -1,3 +1,5 @@
+import { context, slot } from "../core/context";
+
 /**
  * Serialises async work per key inside this process (one upload session, one
  * digest being committed or collected). Keys with nothing queued are dropped.
@@ -21,11 +23,12 @@ export class KeyedLock {
   }
 }
 
+const digestLocks = slot("digestLock", () => new KeyedLock());
+
 /**
- * Commits of a digest and garbage collection of that digest never interleave.
- * On globalThis: the portal (Next's bundle) and the data plane load separate
- * copies of this module in one process, and a portal-triggered GC must wait for
- * the data plane's commits.
+ * Commits of a digest and garbage collection of that digest never interleave in
+ * this process (the portal's GC waits for the data plane's commits).
  */
-const DIGEST_LOCK = Symbol.for("wharf.digestLock");
-export const digestLock: KeyedLock = ((globalThis as { [DIGEST_LOCK]?: KeyedLock })[DIGEST_LOCK] ??= new KeyedLock());
+export function digestLock(): KeyedLock {
+  return context().get(digestLocks);
+}

@@ -1,12 +1,12 @@
 import { hotReads } from "./hot-reads";
-import { db } from "../db";
-import { recordActivity } from "../activity";
-import { invalid, notFound } from "../errors";
-import { actorName, requireActor, type Actor } from "../access/actor";
+import { db } from "../core/db";
+import { recordActivity } from "../services/activity";
+import { invalid, notFound } from "../core/errors";
+import { actorName, requireActor, type Actor } from "../auth/actor";
 import type { Operation } from "../auth/roles";
-import { isDigest } from "./digest";
-import { denied, type RegistryEngineError } from "./errors";
-import { isValidRepositoryName, isValidTag } from "./names";
+import { isDigest } from "../core/digest";
+import { denied, type RegistryEngineError } from "../core/registry-errors";
+import { isValidRepositoryName, isValidTag } from "../core/names";
 
 /**
  * Locks: ACR's `changeableAttributes` on a repository, a tag or a manifest. All

@@ -1,3 +1,5 @@
+import { context, slot } from "../core/context";
+
 /**
  * Small content by digest: manifests and small blobs such as image configs. Content-addressed, so an entry is never stale;
  * bounded by total bytes, least recently used first out.
@@ -41,4 +43,9 @@ export class ByteLru {
   }
 }
 
-export const manifestBytes = new ByteLru(64 * 1024 * 1024);
+const manifestByteCache = slot("manifestBytes", () => new ByteLru(64 * 1024 * 1024));
+
+/** Manifest and small-blob bytes by digest, for this process. */
+export function manifestBytes(): ByteLru {
+  return context().get(manifestByteCache);
+}

@@ -1,9 +1,9 @@
-import { db } from "../db";
-import { digestOf, isDigest, parseDigest } from "./digest";
-import { digestInvalid, manifestBlobUnknown, manifestInvalid, manifestTooLarge, manifestUnknown } from "./errors";
+import { db } from "../core/db";
+import { digestOf, isDigest, parseDigest } from "../core/digest";
+import { digestInvalid, manifestBlobUnknown, manifestInvalid, manifestTooLarge, manifestUnknown } from "../core/registry-errors";
 import { manifestBytes } from "./manifest-cache";
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, isForeignLayer, isIndexType, isManifestType } from "./media-types";
-import { isValidTag } from "./names";
+import { isValidTag } from "../core/names";
 import { blobDataPath } from "./paths";
 import type { Repo } from "./repository-resolver";
 import { storage } from "./storage";
@@ -151,7 +151,7 @@ async function checkReferences(repo: Repo, parsed: Parsed): Promise<void> {
 
 async function storeBytes(digest: string, bytes: Buffer): Promise<void> {
   const path = blobDataPath(digest);
-  await digestLock.run(digest, async () => {
+  await digestLock().run(digest, async () => {
     const st = await storage().stat(path);
     if (!st || st.size !== bytes.length) await storage().putContent(path, bytes);
     await db().blob.upsert({ where: { digest }, create: { digest, size: BigInt(bytes.length) }, update: {} });
@@ -183,7 +183,7 @@ export const manifestService: ManifestService = {
     }
     await checkReferences(repo, parsed);
     await storeBytes(digest, bytes);
-    manifestBytes.set(digest, bytes);
+    manifestBytes().set(digest, bytes);
     await db().$transaction(async (tx) => {
       let m = await tx.manifest.findUnique({ where: { repositoryId_digest: { repositoryId: repo.id, digest } }, select: { id: true } });
       // Locks, checked in the transaction that writes: re-pushing what is already
@@ -245,10 +245,10 @@ export const manifestService: ManifestService = {
   },
 
   async bytes(m) {
-    const hit = manifestBytes.get(m.digest);
+    const hit = manifestBytes().get(m.digest);
     if (hit) return hit;
     const b = await storage().getContent(blobDataPath(m.digest));
-    manifestBytes.set(m.digest, b);
+    manifestBytes().set(m.digest, b);
     return b;
   },
 

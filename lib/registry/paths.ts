@@ -1,4 +1,4 @@
-import { parseDigest } from "./digest";
+import { parseDigest } from "../core/digest";
 
 /**
  * The whole layout of bytes at rest, relative to the storage driver's root:

@@ -1,7 +1,8 @@
-import { db } from "../db";
-import { nameUnknown } from "./errors";
+import { context, slot } from "../core/context";
+import { db } from "../core/db";
+import { nameUnknown } from "../core/registry-errors";
 import { hotReads } from "./hot-reads";
-import type { RepositoryRef } from "./names";
+import type { RepositoryRef } from "../core/names";
 
 export type Repo = { id: string; registryId: string; registry: string; name: string; fullName: string };
 
@@ -12,14 +13,11 @@ export type Repo = { id: string; registryId: string; registry: string; name: str
  */
 const HIT_MS = 5_000;
 const MISS_MS = 1_000;
-// On globalThis: the portal (Next's bundle) and the data plane (server.ts) load
-// separate copies of this module in one process, and a delete in one must clear both.
-const CACHE = Symbol.for("wharf.resolvedNames");
 type Caches = { registries: Map<string, { id: string | null; until: number }>; repositories: Map<string, { id: string; until: number }> };
-const caches: Caches = ((globalThis as { [CACHE]?: Caches })[CACHE] ??= { registries: new Map(), repositories: new Map() });
-const { registries, repositories } = caches;
+const resolvedNames = slot<Caches>("resolvedNames", () => ({ registries: new Map(), repositories: new Map() }));
 
 export async function findRegistryId(name: string): Promise<string | null> {
+  const { registries } = context().get(resolvedNames);
   const now = Date.now();
   const hit = registries.get(name);
   if (hit && hit.until > now) return hit.id;
@@ -43,6 +41,7 @@ async function registryOrThrow(ref: RepositoryRef): Promise<string> {
 export async function findRepository(ref: RepositoryRef): Promise<Repo> {
   const registryId = await registryOrThrow(ref);
   const key = `${registryId}\0${ref.repository}`;
+  const { repositories } = context().get(resolvedNames);
   const now = Date.now();
   const hit = repositories.get(key);
   if (hit && hit.until > now) return { id: hit.id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
@@ -75,12 +74,13 @@ export async function ensureRepository(ref: RepositoryRef): Promise<Repo> {
       name: ref.fullName,
     });
   }
-  repositories.set(`${registryId}\0${ref.repository}`, { id: row.id, until: Date.now() + HIT_MS });
+  context().get(resolvedNames).repositories.set(`${registryId}\0${ref.repository}`, { id: row.id, until: Date.now() + HIT_MS });
   return { id: row.id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
 }
 
 /** Call after deleting registries or repositories in this process. */
 export function forgetResolvedNames(): void {
+  const { registries, repositories } = context().get(resolvedNames);
   registries.clear();
   repositories.clear();
 }

@@ -1,4 +1,4 @@
-import { db } from "../db";
+import { db } from "../core/db";
 import type { Repo } from "./repository-resolver";
 
 export type Page<T> = { items: T[]; next: string | null };

@@ -1,10 +1,11 @@
 import crypto from "node:crypto";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { db } from "../db";
+import { context, slot } from "../core/context";
+import { db } from "../core/db";
 import { blobStore, type BlobDescriptor } from "./blob-store";
-import { parseDigest, type Algorithm } from "./digest";
-import { blobUploadUnknown, digestInvalid, rangeInvalid, sizeInvalid } from "./errors";
+import { parseDigest, type Algorithm } from "../core/digest";
+import { blobUploadUnknown, digestInvalid, rangeInvalid, sizeInvalid } from "../core/registry-errors";
 import { KeyedLock } from "./keyed-lock";
 import { uploadDataPath, uploadDir } from "./paths";
 import type { Repo } from "./repository-resolver";
@@ -27,8 +28,9 @@ export interface UploadSession {
 }
 
 type HashState = { hash: crypto.Hash; size: number };
-const hashes = new Map<string, HashState>();
-const sessionLock = new KeyedLock();
+type Sessions = { hashes: Map<string, HashState>; lock: KeyedLock };
+const liveSessions = slot<Sessions>("uploadSessions", () => ({ hashes: new Map(), lock: new KeyedLock() }));
+const sessions = () => context().get(liveSessions);
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -54,10 +56,10 @@ async function hashFile(algorithm: Algorithm, path: string): Promise<crypto.Hash
 
 /** The running sha256 for exactly the stored bytes, rebuilt from storage when we lost it. */
 async function hashStateFor(id: string, size: number): Promise<HashState> {
-  const known = hashes.get(id);
+  const known = sessions().hashes.get(id);
   if (known && known.size === size) return known;
   const state = { hash: await hashFile("sha256", uploadDataPath(id)), size };
-  hashes.set(id, state);
+  sessions().hashes.set(id, state);
   return state;
 }
 
@@ -85,14 +87,14 @@ async function appendBytes(id: string, body: Readable, length?: number): Promise
     return size;
   } catch (err) {
     // The hash may have seen bytes that never reached storage: rebuild it next time.
-    hashes.delete(id);
+    sessions().hashes.delete(id);
     writer.stream.destroy();
     throw err;
   }
 }
 
 async function removeSession(id: string): Promise<void> {
-  hashes.delete(id);
+  sessions().hashes.delete(id);
   await db().upload.deleteMany({ where: { id } });
   await storage().delete(uploadDir(id));
 }
@@ -103,7 +105,7 @@ export const uploadSessions: UploadSession = {
     // Bytes first, row second: a session row always has a (possibly empty) file.
     await storage().putContent(uploadDataPath(id), Buffer.alloc(0));
     await db().upload.create({ data: { id, repositoryId: repo.id } });
-    hashes.set(id, { hash: crypto.createHash("sha256"), size: 0 });
+    sessions().hashes.set(id, { hash: crypto.createHash("sha256"), size: 0 });
     return { id, size: 0 };
   },
 
@@ -114,7 +116,7 @@ export const uploadSessions: UploadSession = {
 
   async append(repo, id, body, opts = {}) {
     await loadSession(repo, id);
-    return sessionLock.run(id, async () => {
+    return sessions().lock.run(id, async () => {
       const current = await storedSize(id);
       if (opts.range) {
         const { start, end } = opts.range;
@@ -140,7 +142,7 @@ export const uploadSessions: UploadSession = {
   async finish(repo, id, digest, body, opts = {}) {
     const want = parseDigest(digest);
     await loadSession(repo, id);
-    return sessionLock.run(id, async () => {
+    return sessions().lock.run(id, async () => {
       if (body) await appendBytes(id, body, opts.length);
       const path = uploadDataPath(id);
       const size = await storedSize(id);
@@ -163,7 +165,7 @@ export const uploadSessions: UploadSession = {
         fromPath: path,
         extra: (tx) => tx.upload.deleteMany({ where: { id } }),
       });
-      hashes.delete(id);
+      sessions().hashes.delete(id);
       await storage().delete(uploadDir(id));
       return { digest: want.value, size };
     });
@@ -171,6 +173,6 @@ export const uploadSessions: UploadSession = {
 
   async cancel(repo, id) {
     await loadSession(repo, id);
-    await sessionLock.run(id, () => removeSession(id));
+    await sessions().lock.run(id, () => removeSession(id));
   },
 };

@@ -1,4 +1,5 @@
-import { parseConfig, setConfig } from "../../lib/config";
+import { parseConfig } from "../../lib/core/config";
+import { startContext } from "../../lib/core/context";
 import { basicAuth, type Wharf } from "./wharf";
 
 /**
@@ -8,7 +9,7 @@ import { basicAuth, type Wharf } from "./wharf";
  * /oauth2/token and /v2 endpoints.
  */
 export function useServerDatabase(w: Pick<Wharf, "dataDir">): void {
-  setConfig(parseConfig({ WHARF_DATA_DIR: w.dataDir }));
+  startContext(parseConfig({ WHARF_DATA_DIR: w.dataDir }));
 }
 
 export type TokenAnswer = { status: number; body: Record<string, unknown>; token: string | null; access: { type: string; name: string; actions: string[] }[] };

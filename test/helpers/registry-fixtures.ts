@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import path from "node:path";
-import { createDb } from "../../lib/db";
+import { createDb } from "../../lib/core/db";
 import { ADMIN_PASSWORD, basicAuth, type Wharf } from "./wharf";
 
 /**

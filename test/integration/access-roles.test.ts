@@ -1,11 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import { db } from "../../lib/db";
-import { createUser } from "../../lib/users";
-import { LOCAL_OPERATOR } from "../../lib/access/actor";
-import { createRoleAssignment } from "../../lib/access/role-assignments";
-import { createResourceGroup } from "../../lib/resource-groups";
+import { db } from "../../lib/core/db";
+import { createUser } from "../../lib/services/users";
+import { LOCAL_OPERATOR } from "../../lib/auth/actor";
+import { createRoleAssignment } from "../../lib/services/role-assignments";
+import { createResourceGroup } from "../../lib/services/resource-groups";
 import { api, pushPull, sha256, token, type Api } from "../helpers/registry-fixtures";
 import { errorCode, getToken, useServerDatabase } from "../helpers/access";
 import { startWharf, type Wharf } from "../helpers/wharf";

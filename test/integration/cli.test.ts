@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import crypto from "node:crypto";
-import { createDb, type Db } from "../../lib/db";
+import { createDb, type Db } from "../../lib/core/db";
 import { api, pushPull, token } from "../helpers/registry-fixtures";
 import { runCli, startWharf, type Wharf } from "../helpers/wharf";
 

@@ -6,9 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { OciLayout } from "../helpers/oci-layout";
-import { parseConfig, setConfig } from "../../lib/config";
-import { db } from "../../lib/db";
-import { LOCAL_OPERATOR } from "../../lib/access/actor";
+import { parseConfig } from "../../lib/core/config";
+import { startContext } from "../../lib/core/context";
+import { db } from "../../lib/core/db";
+import { LOCAL_OPERATOR } from "../../lib/auth/actor";
 import { setLocks, type LockFlags } from "../../lib/registry/locks";
 import { api, createRegistryRow, pushPull, token, type Api } from "../helpers/registry-fixtures";
 import { ADMIN_PASSWORD, startWharf, type Wharf } from "../helpers/wharf";
@@ -30,7 +31,7 @@ describe("repository locks on /v2", () => {
   before(async () => {
     w = await startWharf();
     await createRegistryRow(w, "contoso");
-    setConfig(parseConfig({ WHARF_DATA_DIR: w.dataDir }));
+    startContext(parseConfig({ WHARF_DATA_DIR: w.dataDir }));
     a = api(w, await token(w, [pushPull("contoso/app"), pushPull("contoso/hidden"), "registry:catalog:*"]));
   });
   after(async () => {

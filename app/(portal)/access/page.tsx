@@ -4,9 +4,9 @@ import { AccessControl } from "@/components/access/access-control";
 import { loadOrPanel } from "@/components/error-panel";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePrincipal } from "@/app/_lib/principal";
-import { roleGrid } from "@/lib/access/role-grid";
-import { ROLE_DESCRIPTIONS } from "@/lib/auth/roles";
-import { db } from "@/lib/db";
+import { roleGrid } from "@wharf/lib/services/role-grid";
+import { ROLE_DESCRIPTIONS } from "@wharf/lib/auth/roles";
+import { db } from "@wharf/lib/core/db";
 
 export const metadata: Metadata = { title: "Access control" };
 

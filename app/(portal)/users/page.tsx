@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { ErrorPanel } from "@/components/error-panel";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePrincipal } from "@/app/_lib/principal";
-import { authorize } from "@/lib/auth/authorize";
-import { denied } from "@/lib/errors";
-import { listUsers } from "@/lib/users";
+import { authorize } from "@wharf/lib/auth/authorize";
+import { denied } from "@wharf/lib/core/errors";
+import { listUsers } from "@wharf/lib/services/users";
 import { PrincipalsManager } from "@/components/access/principals-manager";
 
 export const metadata: Metadata = { title: "Users" };

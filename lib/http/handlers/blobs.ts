@@ -1,5 +1,5 @@
 import { blobStore, blobUnknownIn } from "../../registry/blob-store";
-import { parseDigest } from "../../registry/digest";
+import { parseDigest } from "../../core/digest";
 import { blobDataPath } from "../../registry/paths";
 import { findRepository } from "../../registry/repository-resolver";
 import { storage } from "../../registry/storage";

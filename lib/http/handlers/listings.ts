@@ -6,7 +6,7 @@ import { manifestService } from "../../registry/manifest-service";
 import { OCI_INDEX } from "../../registry/media-types";
 import { findRegistryId, findRepository } from "../../registry/repository-resolver";
 import { tagService } from "../../registry/tag-service";
-import { nameUnknown } from "../../registry/errors";
+import { nameUnknown } from "../../core/registry-errors";
 import { sendJson, type Ctx } from "../context";
 import { pageSize } from "../request";
 import type { IncomingMessage, ServerResponse } from "node:http";

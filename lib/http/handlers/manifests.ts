@@ -1,9 +1,9 @@
 import { findRepository, ensureRepository } from "../../registry/repository-resolver";
 import { manifestService, MAX_MANIFEST_BYTES } from "../../registry/manifest-service";
-import { isDigest } from "../../registry/digest";
+import { isDigest } from "../../core/digest";
 import { repoUrl, send, type Ctx } from "../context";
 import { readBounded } from "../request";
-import { countPull, countPush } from "../../usage-stats";
+import { countPull, countPush } from "../../registry/usage-stats";
 
 function acceptList(header: string | string[] | undefined): string[] | null {
   if (!header) return null;

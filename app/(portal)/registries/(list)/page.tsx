@@ -5,7 +5,7 @@ import { CommandLine } from "@/components/ui/code";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PlusIcon, RegistryIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
-import { listReadableRegistries } from "@/lib/registry-manage";
+import { listReadableRegistries } from "@wharf/lib/services/registry-manage";
 import { loginServerResolver } from "../../../_lib/login-server";
 import { requirePrincipal } from "../../../_lib/principal";
 import { RegistryTable } from "./registry-table";

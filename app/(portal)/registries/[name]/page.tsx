@@ -3,12 +3,12 @@ import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CommandLine } from "@/components/ui/code";
-import { findReadableRegistry } from "@/lib/registry-manage";
-import { skuLimits } from "@/lib/skus";
-import { storageUsedBytes, usageLastDays, type DailyUsage } from "@/lib/usage-stats";
+import { findReadableRegistry } from "@wharf/lib/services/registry-manage";
+import { skuLimits } from "@wharf/lib/core/skus";
+import { storageUsedBytes, usageLastDays, type DailyUsage } from "@wharf/lib/registry/usage-stats";
 import { loginServerResolver } from "../../../_lib/login-server";
 import { requirePrincipal } from "../../../_lib/principal";
-import { config } from "@/lib/config";
+import { config } from "@wharf/lib/core/context";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
   return { title: (await params).name };

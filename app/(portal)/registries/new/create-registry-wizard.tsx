@@ -13,7 +13,7 @@ import { AlertIcon, CheckIcon, ChevronLeftIcon, ChevronRightIcon, LockIcon, Plus
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
-import type { SkuLimits } from "@/lib/skus";
+import type { SkuLimits } from "@wharf/lib/core/skus";
 import {
   MAX_TAGS,
   networkRuleProblem,
@@ -24,7 +24,7 @@ import {
   type WizardInput,
   type WizardProblem,
   type WizardTab,
-} from "@/lib/registry-rules";
+} from "@wharf/lib/core/registry-rules";
 import { checkRegistryNameAction } from "@/app/_actions/check-registry-name-action";
 import { createRegistryAction } from "@/app/_actions/create-registry-action";
 

@@ -4,11 +4,11 @@ import { headers } from "next/headers";
 import { Alert } from "@/components/ui/alert";
 import { ArrowLeftIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
-import { authorize } from "@/lib/auth/authorize";
-import { config } from "@/lib/config";
-import { db } from "@/lib/db";
-import { wizardContext } from "@/lib/registry-create";
-import { skuLimits, SKU_NAMES } from "@/lib/skus";
+import { authorize } from "@wharf/lib/auth/authorize";
+import { config } from "@wharf/lib/core/context";
+import { db } from "@wharf/lib/core/db";
+import { wizardContext } from "@wharf/lib/services/registry-create";
+import { skuLimits, SKU_NAMES } from "@wharf/lib/core/skus";
 import { requirePrincipal } from "../../../_lib/principal";
 import { CreateRegistryWizard } from "./create-registry-wizard";
 

@@ -5,8 +5,8 @@ import { loadOrPanel } from "@/components/error-panel";
 import { Input } from "@/components/ui/input";
 import { Button } from "@/components/ui/button";
 import { requirePrincipal } from "@/app/_lib/principal";
-import { roleGrid } from "@/lib/access/role-grid";
-import { ROLE_DESCRIPTIONS } from "@/lib/auth/roles";
+import { roleGrid } from "@wharf/lib/services/role-grid";
+import { ROLE_DESCRIPTIONS } from "@wharf/lib/auth/roles";
 
 export const metadata: Metadata = { title: "Access control" };
 

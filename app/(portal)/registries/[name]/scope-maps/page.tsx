@@ -7,8 +7,8 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { PlusIcon } from "@/components/ui/icons";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { requirePrincipal } from "@/app/_lib/principal";
-import { authorize } from "@/lib/auth/authorize";
-import { listScopeMaps } from "@/lib/access/scope-maps";
+import { authorize } from "@wharf/lib/auth/authorize";
+import { listScopeMaps } from "@wharf/lib/services/scope-maps";
 
 export const metadata: Metadata = { title: "Scope maps" };
 

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { findReadableRegistry, registryCapabilities } from "@/lib/registry-manage";
-import { publicAccessOf } from "@/lib/registry-create";
-import { skuLimits, SKU_NAMES } from "@/lib/skus";
+import { findReadableRegistry, registryCapabilities } from "@wharf/lib/services/registry-manage";
+import { publicAccessOf } from "@wharf/lib/services/registry-create";
+import { skuLimits, SKU_NAMES } from "@wharf/lib/core/skus";
 import { requirePrincipal } from "../../../../_lib/principal";
 import { RegistrySettings } from "./registry-settings";
 

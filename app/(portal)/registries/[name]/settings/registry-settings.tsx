@@ -23,7 +23,7 @@ import { setAdminUserAction } from "@/app/_actions/set-admin-user-action";
 import { setAnonymousPullAction } from "@/app/_actions/set-anonymous-pull-action";
 import { updateRegistryNetworkingAction } from "@/app/_actions/update-registry-networking-action";
 import { updateRegistryTagsAction } from "@/app/_actions/update-registry-tags-action";
-import { networkRuleProblem, tagProblems, type PublicAccess, type ResourceTag } from "@/lib/registry-rules";
+import { networkRuleProblem, tagProblems, type PublicAccess, type ResourceTag } from "@wharf/lib/core/registry-rules";
 import { NetworkRuleRows, TagRows } from "../../new/create-registry-wizard";
 
 export type SettingsProps = {

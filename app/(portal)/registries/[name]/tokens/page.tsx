@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { loadOrPanel } from "@/components/error-panel";
 import { requirePrincipal } from "@/app/_lib/principal";
 import { loginServerResolver } from "@/app/_lib/login-server";
-import { authorize } from "@/lib/auth/authorize";
-import { listTokens } from "@/lib/access/registry-tokens";
-import { listScopeMaps } from "@/lib/access/scope-maps";
+import { authorize } from "@wharf/lib/auth/authorize";
+import { listTokens } from "@wharf/lib/services/tokens";
+import { listScopeMaps } from "@wharf/lib/services/scope-maps";
 import { TokensManager } from "./tokens-manager";
 
 export const metadata: Metadata = { title: "Tokens" };

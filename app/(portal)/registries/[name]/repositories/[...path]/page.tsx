@@ -3,8 +3,8 @@ import { notFound } from "next/navigation";
 import { loadOrPanel } from "@/components/error-panel";
 import { requirePrincipal } from "@/app/_lib/principal";
 import { imagePrefixResolver } from "@/app/_lib/image-ref";
-import { authorize } from "@/lib/auth/authorize";
-import { getManifestDetail, getRepository, listTagPage, type TagSort } from "@/lib/repository-browser";
+import { authorize } from "@wharf/lib/auth/authorize";
+import { getManifestDetail, getRepository, listTagPage, type TagSort } from "@wharf/lib/services/repository-browser";
 import { RepositoryView } from "./repository-view";
 import { ManifestView } from "./manifest-view";
 

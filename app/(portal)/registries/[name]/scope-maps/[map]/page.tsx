@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { loadOrPanel } from "@/components/error-panel";
 import { requirePrincipal } from "@/app/_lib/principal";
-import { authorize } from "@/lib/auth/authorize";
-import { getScopeMap } from "@/lib/access/scope-maps";
+import { authorize } from "@wharf/lib/auth/authorize";
+import { getScopeMap } from "@wharf/lib/services/scope-maps";
 import { ScopeMapEditor } from "./scope-map-editor";
 
 export const metadata: Metadata = { title: "Scope map" };

@@ -1,16 +1,16 @@
-import { db } from "./db";
+import { db } from "../core/db";
 import { recordActivity } from "./activity";
-import { denied, invalid, notFound, WharfError } from "./errors";
-import { actorName, requireActor, type Actor } from "./access/actor";
-import { authorize, permissionResolver } from "./auth/authorize";
-import { isDigest } from "./registry/digest";
-import { RegistryEngineError } from "./registry/errors";
-import { manifestService, type Descriptor } from "./registry/manifest-service";
-import { isIndexType } from "./registry/media-types";
-import { isValidRepositoryName, isValidTag } from "./registry/names";
-import { blobDataPath } from "./registry/paths";
-import type { Repo } from "./registry/repository-resolver";
-import { storage } from "./registry/storage";
+import { denied, invalid, notFound, WharfError } from "../core/errors";
+import { actorName, requireActor, type Actor } from "../auth/actor";
+import { authorize, permissionResolver } from "../auth/authorize";
+import { isDigest } from "../core/digest";
+import { RegistryEngineError } from "../core/registry-errors";
+import { manifestService, type Descriptor } from "../registry/manifest-service";
+import { isIndexType } from "../registry/media-types";
+import { isValidRepositoryName, isValidTag } from "../core/names";
+import { blobDataPath } from "../registry/paths";
+import type { Repo } from "../registry/repository-resolver";
+import { storage } from "../registry/storage";
 
 /**
  * What the portal's repository browser reads: cursor-paginated repository and tag

@@ -1,10 +1,10 @@
 import crypto from "node:crypto";
-import { db } from "./db";
-import { config } from "./config";
-import { hashPassword, randomSecret, verifyPassword } from "./auth/password";
+import { db } from "../core/db";
+import { config, context, slot } from "../core/context";
+import { hashPassword, randomSecret, verifyPassword } from "../auth/password";
 import { recordActivity } from "./activity";
-import { conflict, invalid, isUniqueViolation, notFound } from "./errors";
-import { actorName, requireActor, type Actor } from "./access/actor";
+import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
+import { actorName, requireActor, type Actor } from "../auth/actor";
 
 export type UserInfo = { id: string; username: string };
 
@@ -15,7 +15,7 @@ export const USERNAME_RE = /^[a-z0-9][a-z0-9._-]{1,63}$/;
  * `docker login`/token requests with the same credentials stays cheap. Keyed by
  * a hash of user id + stored hash + password: a password change invalidates it.
  */
-const recent = new Map<string, number>();
+const recentChecks = slot("recentPasswordChecks", () => new Map<string, number>());
 const CACHE_MS = 60_000;
 
 function cacheKey(id: string, stored: string, password: string): string {
@@ -29,6 +29,7 @@ export async function checkUserPassword(username: string, password: string): Pro
     await verifyPassword(password, DUMMY_HASH);
     return null;
   }
+  const recent = context().get(recentChecks);
   const key = cacheKey(user.id, user.passwordHash, password);
   const hit = recent.get(key);
   if (hit && hit > Date.now()) return { id: user.id, username: user.username };

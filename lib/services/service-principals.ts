@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
-import { db } from "../db";
-import { recordActivity } from "../activity";
-import { invalid, notFound } from "../errors";
+import { db } from "../core/db";
+import { recordActivity } from "./activity";
+import { invalid, notFound } from "../core/errors";
 import { randomSecret, sha256Hex } from "../auth/password";
-import { actorName, requireActor, type Actor } from "./actor";
+import { actorName, requireActor, type Actor } from "../auth/actor";
 
 const ORG = { type: "organisation" } as const;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;

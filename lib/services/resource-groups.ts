@@ -1,7 +1,7 @@
-import { db } from "./db";
+import { db } from "../core/db";
 import { recordActivity } from "./activity";
-import { conflict, invalid, isUniqueViolation } from "./errors";
-import { actorName, requireActor, type Actor } from "./access/actor";
+import { conflict, invalid, isUniqueViolation } from "../core/errors";
+import { actorName, requireActor, type Actor } from "../auth/actor";
 
 /** Azure's rule: 1–90 letters, digits, '.', '_', '-', '(' or ')', not ending in '.'. */
 export const RESOURCE_GROUP_RE = /^[A-Za-z0-9._()-]{1,90}$/;

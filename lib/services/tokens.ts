@@ -1,9 +1,9 @@
-import { db } from "../db";
-import { recordActivity } from "../activity";
-import { conflict, invalid, isUniqueViolation, notFound } from "../errors";
+import { db } from "../core/db";
+import { recordActivity } from "./activity";
+import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { randomSecret, sha256Hex } from "../auth/password";
 import { formatAction, REPO_ACTIONS, type RepoAction } from "../auth/scope-map-actions";
-import { actorName, requireActor, type Actor } from "./actor";
+import { actorName, requireActor, type Actor } from "../auth/actor";
 import { createScopeMap, ensureBuiltInScopeMaps, findRegistry } from "./scope-maps";
 
 export const TOKEN_NAME_RE = /^[A-Za-z0-9_-]{5,50}$/;

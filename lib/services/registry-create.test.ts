@@ -1,16 +1,16 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { useTempDatabase } from "../test/helpers/test-db";
-import { db } from "./db";
-import { WharfError } from "./errors";
+import { useTempDatabase } from "../../test/helpers/test-db";
+import { db } from "../core/db";
+import { WharfError } from "../core/errors";
 import { createUser } from "./users";
-import type { Principal } from "./auth/principal";
-import { LOCAL_OPERATOR } from "./access/actor";
-import { createRoleAssignment } from "./access/role-assignments";
-import { updateRegistry } from "./access/registry-settings";
+import type { Principal } from "../auth/principal";
+import { LOCAL_OPERATOR } from "../auth/actor";
+import { createRoleAssignment } from "./role-assignments";
+import { updateRegistry } from "./registry-settings";
 import { checkRegistryName, createRegistryFromWizard, publicAccessOf, WizardInvalid } from "./registry-create";
 import { deleteRegistryAs, findReadableRegistry, listReadableRegistries, registryCapabilities, updateRegistryNetworking, updateRegistryTags } from "./registry-manage";
-import { networkRuleProblem, registryNameProblem, tagProblems, wizardProblems, type WizardInput } from "./registry-rules";
+import { networkRuleProblem, registryNameProblem, tagProblems, wizardProblems, type WizardInput } from "../core/registry-rules";
 
 const code = (c: string) => (err: unknown) => err instanceof WharfError && err.code === c;
 const problemsOf = (fields: string[]) => (err: unknown) => {

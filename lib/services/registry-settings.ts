@@ -1,11 +1,11 @@
-import { db } from "../db";
-import { recordActivity } from "../activity";
-import { invalid } from "../errors";
+import { db } from "../core/db";
+import { recordActivity } from "./activity";
+import { invalid } from "../core/errors";
 import { randomSecret, sha256Hex } from "../auth/password";
 import { parseCidr } from "../auth/network";
 import { forgetRegistryPolicy } from "../auth/registry-policy";
-import { isSku, skuLimits, SKU_NAMES } from "../skus";
-import { actorName, requireActor, type Actor } from "./actor";
+import { isSku, skuLimits, SKU_NAMES } from "../core/skus";
+import { actorName, requireActor, type Actor } from "../auth/actor";
 import { findRegistry } from "./scope-maps";
 
 export type RegistryUpdate = {

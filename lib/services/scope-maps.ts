@@ -1,8 +1,8 @@
-import { db } from "../db";
-import { recordActivity } from "../activity";
-import { conflict, invalid, isUniqueViolation, notFound } from "../errors";
+import { db } from "../core/db";
+import { recordActivity } from "./activity";
+import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { BUILT_IN_SCOPE_MAPS, normaliseActions, ScopeMapError } from "../auth/scope-map-actions";
-import { actorName, requireActor, type Actor } from "./actor";
+import { actorName, requireActor, type Actor } from "../auth/actor";
 
 export const SCOPE_MAP_NAME_RE = /^[A-Za-z0-9_-]{5,50}$/;
 

@@ -1,5 +1,5 @@
-import { db } from "./db";
-import type { Prisma } from "./generated/prisma/client";
+import { db } from "../core/db";
+import type { Prisma } from "../generated/prisma/client";
 
 type Tx = Prisma.TransactionClient;
 

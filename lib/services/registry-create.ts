@@ -1,11 +1,11 @@
-import { db } from "./db";
-import { config } from "./config";
+import { db } from "../core/db";
+import { config } from "../core/context";
 import { recordActivity } from "./activity";
-import { conflict, denied, invalid, isUniqueViolation, WharfError } from "./errors";
-import { actorName, requireActor, type Actor } from "./access/actor";
-import { normaliseNetworkRules } from "./access/registry-settings";
-import { skuLimits, SKU_NAMES } from "./skus";
-import { forgetRegistryPolicy } from "./auth/registry-policy";
+import { conflict, denied, invalid, isUniqueViolation, WharfError } from "../core/errors";
+import { actorName, requireActor, type Actor } from "../auth/actor";
+import { normaliseNetworkRules } from "./registry-settings";
+import { skuLimits, SKU_NAMES } from "../core/skus";
+import { forgetRegistryPolicy } from "../auth/registry-policy";
 import {
   registryNameProblem,
   tagProblems,
@@ -15,7 +15,7 @@ import {
   type WizardContext,
   type WizardInput,
   type WizardProblem,
-} from "./registry-rules";
+} from "../core/registry-rules";
 
 /**
  * The create-registry wizard's backend: every rule of every tab checked again

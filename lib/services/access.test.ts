@@ -1,16 +1,16 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { useTempDatabase } from "../../test/helpers/test-db";
-import { db } from "../db";
-import { createUser } from "../users";
-import { WharfError } from "../errors";
+import { db } from "../core/db";
+import { createUser } from "./users";
+import { WharfError } from "../core/errors";
 import { grantRepositoryScope } from "../auth/authorize";
 import { authenticateBasic, principalFromSubject, subjectOf, type Principal } from "../auth/principal";
 import { networkDenial } from "../auth/network";
-import { LOCAL_OPERATOR } from "./actor";
+import { LOCAL_OPERATOR } from "../auth/actor";
 import { createRoleAssignment, deleteRoleAssignment, listRoleAssignments } from "./role-assignments";
 import { createScopeMap, deleteScopeMap, listScopeMaps, updateScopeMap } from "./scope-maps";
-import { createToken, generateTokenPassword, updateToken } from "./registry-tokens";
+import { createToken, generateTokenPassword, updateToken } from "./tokens";
 import { renewAdminPassword, updateRegistry } from "./registry-settings";
 import { createServicePrincipal } from "./service-principals";
 

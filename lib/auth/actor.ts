@@ -1,8 +1,8 @@
-import { authorize } from "../auth/authorize";
-import type { Principal } from "../auth/principal";
-import type { Operation } from "../auth/roles";
-import type { Scope } from "../auth/scope";
-import { denied } from "../errors";
+import { authorize } from "./authorize";
+import type { Principal } from "./principal";
+import type { Operation } from "./roles";
+import type { Scope } from "./scope";
+import { denied } from "../core/errors";
 
 /**
  * Who asks a service to change something: a signed-in principal (portal), or the

@@ -1,8 +1,8 @@
-import { config } from "./config";
-import { db } from "./db";
-import { forgetRegistryPolicy } from "./auth/registry-policy";
-import { forgetResolvedNames } from "./registry/repository-resolver";
-import { Prisma } from "./generated/prisma/client";
+import { config } from "../core/context";
+import { db } from "../core/db";
+import { forgetRegistryPolicy } from "../auth/registry-policy";
+import { forgetResolvedNames } from "../registry/repository-resolver";
+import { Prisma } from "../generated/prisma/client";
 
 export const SKUS = ["Basic", "Standard", "Premium"] as const;
 export type Sku = (typeof SKUS)[number];

@@ -1,4 +1,4 @@
-import { config } from "./config";
+import { config } from "./context";
 
 export const SKU_NAMES = ["Basic", "Standard", "Premium"] as const;
 export type SkuName = (typeof SKU_NAMES)[number];

@@ -1,7 +1,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { useTempDatabase } from "../test/helpers/test-db";
-import { db } from "./db";
+import { useTempDatabase } from "../../test/helpers/test-db";
+import { db } from "../core/db";
 import { countPull, countPush, flushUsageStats, storageUsedBytes, usageLastDays, utcDay } from "./usage-stats";
 
 let registryId: string;

@@ -2,8 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { assertRepositoryName, isValidTag, splitName } from "./names";
 import { parseDigest } from "./digest";
-import { KeyedLock } from "./keyed-lock";
-import { ByteLru } from "./manifest-cache";
+import { KeyedLock } from "../registry/keyed-lock";
+import { ByteLru } from "../registry/manifest-cache";
 
 describe("names", () => {
   it("accepts the OCI grammar", () => {

@@ -1,5 +1,5 @@
-import { db } from "./db";
-import { RegistryError } from "./registries";
+import { db } from "../core/db";
+import { RegistryError } from "./registry-queries";
 
 /** Read queries over a registry's repositories and tags (the CLI and the portal share them). */
 

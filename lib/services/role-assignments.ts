@@ -1,9 +1,9 @@
-import { db } from "../db";
-import { recordActivity } from "../activity";
-import { conflict, invalid, isUniqueViolation, notFound } from "../errors";
+import { db } from "../core/db";
+import { recordActivity } from "./activity";
+import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { parseRole, type Role } from "../auth/roles";
 import { formatScope, parseScope, ScopeError, type Scope } from "../auth/scope";
-import { actorName, requireActor, type Actor } from "./actor";
+import { actorName, requireActor, type Actor } from "../auth/actor";
 
 export type Assignee = { principalType: "user" | "servicePrincipal"; principalId: string; name: string };
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isEngineError } from "../registry/errors";
-import { isValidRepositoryName, splitName } from "../registry/names";
-import { grantRepositoryScope } from "./authorize";
-import { networkDenial } from "./network";
+import { isEngineError } from "../core/registry-errors";
+import { isValidRepositoryName, splitName } from "../core/names";
+import { grantRepositoryScope } from "../auth/authorize";
+import { networkDenial } from "../auth/network";
 import {
   ANONYMOUS,
   authenticateBasic,
@@ -11,10 +11,10 @@ import {
   principalFromSubject,
   subjectOf,
   type Principal,
-} from "./principal";
-import { registryPolicy, type RegistryPolicy } from "./registry-policy";
-import { recordTokenLoginFailure, throttleAnonymous, throttleHeaders, tokenLoginBlocked } from "./throttle";
-import { issueAccessToken, issueRefreshToken, verifyRefreshToken, type AccessEntry } from "./tokens";
+} from "../auth/principal";
+import { registryPolicy, type RegistryPolicy } from "../auth/registry-policy";
+import { recordTokenLoginFailure, throttleAnonymous, throttleHeaders, tokenLoginBlocked } from "../auth/throttle";
+import { issueAccessToken, issueRefreshToken, verifyRefreshToken, type AccessEntry } from "../auth/tokens";
 
 export type AccessRequest = { type: string; name: string; actions: string[] };
 

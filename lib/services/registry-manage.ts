@@ -1,14 +1,14 @@
-import { db } from "./db";
+import { db } from "../core/db";
 import { recordActivity } from "./activity";
-import { conflict, invalid, notFound } from "./errors";
-import { authorize, type Decision } from "./auth/authorize";
-import { actorName, requireActor, type Actor } from "./access/actor";
-import { collectGarbage } from "./registry/gc";
-import { forgetResolvedNames } from "./registry/repository-resolver";
-import { forgetRegistryPolicy } from "./auth/registry-policy";
+import { conflict, invalid, notFound } from "../core/errors";
+import { authorize, type Decision } from "../auth/authorize";
+import { actorName, requireActor, type Actor } from "../auth/actor";
+import { collectGarbage } from "../registry/gc";
+import { forgetResolvedNames } from "../registry/repository-resolver";
+import { forgetRegistryPolicy } from "../auth/registry-policy";
 import { networkingFields, normaliseTags } from "./registry-create";
-import { networkRuleProblem, type PublicAccess, type ResourceTag } from "./registry-rules";
-import { updateRegistry } from "./access/registry-settings";
+import { networkRuleProblem, type PublicAccess, type ResourceTag } from "../core/registry-rules";
+import { updateRegistry } from "./registry-settings";
 
 /**
  * What the portal's registry pages need beyond the settings service: listing and

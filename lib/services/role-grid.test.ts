@@ -1,10 +1,10 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { useTempDatabase } from "../../test/helpers/test-db";
-import { db } from "../db";
-import { WharfError } from "../errors";
+import { db } from "../core/db";
+import { WharfError } from "../core/errors";
 import type { Principal } from "../auth/principal";
-import { checkUserPassword, createUser, createUserAs, resetUserPassword, setUserDisabled } from "../users";
+import { checkUserPassword, createUser, createUserAs, resetUserPassword, setUserDisabled } from "./users";
 import { checkAccess, roleGrid, searchPrincipals } from "./role-grid";
 import { createRoleAssignment } from "./role-assignments";
 import { createServicePrincipal } from "./service-principals";

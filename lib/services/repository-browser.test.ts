@@ -1,17 +1,17 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import { useTempDatabase } from "../test/helpers/test-db";
-import { db } from "./db";
+import { useTempDatabase } from "../../test/helpers/test-db";
+import { db } from "../core/db";
 import { createUser } from "./users";
-import { WharfError } from "./errors";
-import type { Principal } from "./auth/principal";
-import { LOCAL_OPERATOR } from "./access/actor";
-import { manifestService } from "./registry/manifest-service";
-import { blobDataPath } from "./registry/paths";
-import { storage } from "./registry/storage";
-import type { Repo } from "./registry/repository-resolver";
-import { setLocks } from "./registry/locks";
+import { WharfError } from "../core/errors";
+import type { Principal } from "../auth/principal";
+import { LOCAL_OPERATOR } from "../auth/actor";
+import { manifestService } from "../registry/manifest-service";
+import { blobDataPath } from "../registry/paths";
+import { storage } from "../registry/storage";
+import type { Repo } from "../registry/repository-resolver";
+import { setLocks } from "../registry/locks";
 import {
   deleteManifest,
   deleteTag,

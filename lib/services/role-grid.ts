@@ -1,10 +1,10 @@
-import { db } from "../db";
-import { invalid } from "../errors";
+import { db } from "../core/db";
+import { invalid } from "../core/errors";
 import { authorize, effectiveRoles, permissionResolver } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { OPERATIONS, ROLE_OPERATIONS, ROLES, isRole, type Operation, type Role } from "../auth/roles";
 import { describeScope, formatScope, parseScope, scopeChain, ScopeError, type Scope } from "../auth/scope";
-import { requireActor, type Actor } from "./actor";
+import { requireActor, type Actor } from "../auth/actor";
 import { resolveAssignee } from "./role-assignments";
 
 /**

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -75,22 +74,4 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     databaseUrl: c.WHARF_DATABASE_URL ?? `file:${path.join(dataDir, "wharf.db")}`,
     blobsDir: path.join(dataDir, "blobs"),
   };
-}
-
-const KEY = Symbol.for("wharf.config");
-type G = typeof globalThis & { [KEY]?: Config };
-
-/** The process-wide configuration (parsed on first use). */
-export function config(): Config {
-  const g = globalThis as G;
-  if (!g[KEY]) {
-    g[KEY] = parseConfig();
-    fs.mkdirSync(g[KEY].dataDir, { recursive: true });
-  }
-  return g[KEY];
-}
-
-/** Tests start several servers in one process; let them swap configuration. */
-export function setConfig(c: Config): void {
-  (globalThis as G)[KEY] = c;
 }

@@ -1,4 +1,5 @@
-import { db } from "./db";
+import { context, slot } from "../core/context";
+import { db } from "../core/db";
 
 /**
  * Push and pull counts per registry per day. The data plane calls `countPull` /
@@ -7,13 +8,20 @@ import { db } from "./db";
  */
 type Pending = Map<string, { pushes: number; pulls: number }>;
 
-const KEY = Symbol.for("wharf.usageStats");
 type State = { pending: Pending; timer?: NodeJS.Timeout };
-type G = typeof globalThis & { [KEY]?: State };
+
+// Closing the context (shutdown) stops the timer and writes what is pending.
+const usage = slot<State>(
+  "usageStats",
+  () => ({ pending: new Map() }),
+  async (s) => {
+    if (s.timer) clearInterval(s.timer);
+    await flushPending(s);
+  },
+);
 
 function state(): State {
-  const g = globalThis as G;
-  return (g[KEY] ??= { pending: new Map() });
+  return context().get(usage);
 }
 
 export const FLUSH_INTERVAL_MS = 5_000;
@@ -46,8 +54,11 @@ export const countPull = (registryId: string) => bump(registryId, "pulls");
 export const countPush = (registryId: string) => bump(registryId, "pushes");
 
 /** Writes pending counts (also called at shutdown). Counts for deleted registries are dropped. */
-export async function flushUsageStats(): Promise<void> {
-  const s = state();
+export function flushUsageStats(): Promise<void> {
+  return flushPending(state());
+}
+
+async function flushPending(s: State): Promise<void> {
   if (!s.pending.size) return;
   const batch = s.pending;
   s.pending = new Map();
