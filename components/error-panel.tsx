@@ -1,11 +1,12 @@
 import { Card } from "./ui/card";
 import { EmptyState } from "./ui/empty-state";
 import { AlertIcon } from "./ui/icons";
-import { WharfError } from "@wharf/lib/core/errors";
+import { ERRORS, WharfError } from "@wharf/lib/core/errors";
 
 /** What a page shows when lib/ refuses (no role) or cannot find what the URL names. Other errors go to error.tsx. */
 export function ErrorPanel({ error }: { error: WharfError }) {
-  const title = error.code === "DENIED" ? "You don't have access here" : error.code === "NOT_FOUND" ? "Not found" : "This page cannot be shown";
+  const result = ERRORS[error.code].result;
+  const title = result === "DENIED" ? "You don't have access here" : result === "NOT_FOUND" ? "Not found" : "This page cannot be shown";
   return (
     <Card>
       <EmptyState icon={<AlertIcon className="size-6" />} title={title}>

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Principal } from "@wharf/lib/auth/principal";
-import { WharfError } from "@wharf/lib/core/errors";
+import { ERRORS, WharfError } from "@wharf/lib/core/errors";
 import { WizardInvalid } from "@wharf/lib/services/registry-create";
 import type { WizardProblem } from "@wharf/lib/core/registry-rules";
 import { currentUser } from "./session";
@@ -27,7 +27,7 @@ export function toActionError(err: unknown, context: string): ActionError {
     return { ok: false, code: "INVALID", message: err.message, field: err.field, fieldErrors, problems: err.problems };
   }
   if (err instanceof WharfError) {
-    return { ok: false, code: err.code, message: err.message, field: err.field, fieldErrors: err.field ? { [err.field]: err.message } : undefined };
+    return { ok: false, code: ERRORS[err.code].result, message: err.message, field: err.field, fieldErrors: err.field ? { [err.field]: err.message } : undefined };
   }
   console.error(`[action ${context}]`, err);
   return { ok: false, code: "INTERNAL", message: "Something went wrong on the server. Try again; the Wharf server log has the details." };

@@ -81,17 +81,6 @@ export async function authorize(principal: Principal, operation: Operation, scop
   };
 }
 
-/** Throws `AccessDenied` unless allowed: the shape server actions and the CLI use. */
-export class AccessDenied extends Error {
-  constructor(public reason: string) {
-    super(reason);
-  }
-}
-
-export async function requireAccess(principal: Principal, operation: Operation, scope: Scope): Promise<void> {
-  const d = await authorize(principal, operation, scope);
-  if (!d.allowed) throw new AccessDenied(d.reason);
-}
 
 const OP_TO_DATA: Partial<Record<Operation, DataAction[]>> = {
   pull: ["pull", "metadata_read"],

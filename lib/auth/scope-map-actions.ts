@@ -1,3 +1,5 @@
+import { invalid } from "../core/errors";
+
 /**
  * Scope-map actions, as ACR spells them: "repositories/<repo>/content/read",
  * where <repo> is an exact repository name, "<prefix>/*", or "*" for all.
@@ -10,17 +12,15 @@ export type ScopeMapRule = { repository: string; actions: RepoAction[] };
 const REPO_PATTERN_RE =
   /^(?:\*|[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?:\/\*)?)$/;
 
-export class ScopeMapError extends Error {}
 
 export function parseAction(action: string): { repository: string; action: RepoAction } {
   const m = /^repositories\/(.+)\/(content\/(?:read|write|delete)|metadata\/(?:read|write))$/.exec(action.trim());
   if (!m) {
-    throw new ScopeMapError(
-      `Invalid action ${JSON.stringify(action)}. Use repositories/<repository>/content/read|write|delete or repositories/<repository>/metadata/read|write.`,
-    );
+    throw invalid(
+      `Invalid action ${JSON.stringify(action)}. Use repositories/<repository>/content/read|write|delete or repositories/<repository>/metadata/read|write.`, "actions");
   }
   if (!REPO_PATTERN_RE.test(m[1])) {
-    throw new ScopeMapError(`Invalid repository ${JSON.stringify(m[1])}: use a lower-case repository name, "<prefix>/*", or "*".`);
+    throw invalid(`Invalid repository ${JSON.stringify(m[1])}: use a lower-case repository name, "<prefix>/*", or "*".`, "actions");
   }
   return { repository: m[1], action: m[2] as RepoAction };
 }

@@ -1,3 +1,5 @@
+import { invalid } from "../core/errors";
+
 /**
  * Where a role assignment applies. Canonical strings:
  *   "/"                                      the organisation (everything)
@@ -12,7 +14,6 @@ export type Scope =
   | { type: "registry"; registry: string; resourceGroup?: string | null }
   | { type: "repository"; registry: string; repository: string; resourceGroup?: string | null };
 
-export class ScopeError extends Error {}
 
 const RG_RE = /^[A-Za-z0-9._()-]{1,90}$/;
 const REGISTRY_RE = /^[a-z0-9]{5,50}$/;
@@ -35,25 +36,24 @@ export function parseScope(input: string): Scope {
   const raw = input.trim();
   if (raw === "/" || raw === "") return { type: "organisation" };
   const parts = raw.replace(/\/+$/, "").split("/");
-  if (parts[0] !== "") throw new ScopeError(`Scope must start with '/': ${JSON.stringify(input)}`);
+  if (parts[0] !== "") throw invalid(`Scope must start with '/': ${JSON.stringify(input)}`, "scope");
   const [, kind, name, sub, ...rest] = parts;
   if (kind?.toLowerCase() === "resourcegroups" && name && parts.length === 3) {
-    if (!RG_RE.test(name)) throw new ScopeError(`Invalid resource group name '${name}'.`);
+    if (!RG_RE.test(name)) throw invalid(`Invalid resource group name '${name}'.`, "scope");
     return { type: "resourceGroup", resourceGroup: name };
   }
   if (kind?.toLowerCase() === "registries" && name) {
     const registry = name.toLowerCase();
-    if (!REGISTRY_RE.test(registry)) throw new ScopeError(`Invalid registry name '${name}': 5–50 letters and digits.`);
+    if (!REGISTRY_RE.test(registry)) throw invalid(`Invalid registry name '${name}': 5–50 letters and digits.`, "scope");
     if (parts.length === 3) return { type: "registry", registry };
     if (sub?.toLowerCase() === "repositories" && rest.length) {
       const repository = rest.join("/");
-      if (!REPO_RE.test(repository)) throw new ScopeError(`Invalid repository name '${repository}'.`);
+      if (!REPO_RE.test(repository)) throw invalid(`Invalid repository name '${repository}'.`, "scope");
       return { type: "repository", registry, repository };
     }
   }
-  throw new ScopeError(
-    `Unrecognised scope ${JSON.stringify(input)}. Use "/", "/resourceGroups/<group>", "/registries/<registry>" or "/registries/<registry>/repositories/<repository>".`,
-  );
+  throw invalid(
+    `Unrecognised scope ${JSON.stringify(input)}. Use "/", "/resourceGroups/<group>", "/registries/<registry>" or "/registries/<registry>/repositories/<repository>".`, "scope");
 }
 
 /**

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { digestInvalid } from "./registry-errors";
+import { digestInvalid } from "./errors";
 
 /** Algorithms we verify: sha256 (the default everywhere) and sha512 (OCI allows it). */
 export const ALGORITHMS = { sha256: 64, sha512: 128 } as const;

@@ -11,14 +11,14 @@ describe("names", () => {
   });
   it("refuses upper case, '..', empty components and separators at the ends", () => {
     for (const n of ["Contoso/x", "contoso/..", "contoso//x", "/x", "x/", "contoso/-x", "contoso/x-", "contoso/a..b", "", "a/b:c"]) {
-      assert.throws(() => assertRepositoryName(n), { kind: "NameInvalid" }, n);
+      assert.throws(() => assertRepositoryName(n), { code: "NAME_INVALID" }, n);
     }
   });
   it("splits path-style names into registry and repository", () => {
     assert.deepEqual(splitName("contoso/team/app", null), { fullName: "contoso/team/app", registry: "contoso", repository: "team/app" });
     assert.deepEqual(splitName("app", "contoso"), { fullName: "app", registry: "contoso", repository: "app" });
-    assert.throws(() => splitName("contoso", null), { kind: "NameInvalid" });
-    assert.throws(() => splitName("ab/app", null), { kind: "NameInvalid" }, "registry names have 5+ characters");
+    assert.throws(() => splitName("contoso", null), { code: "NAME_INVALID" });
+    assert.throws(() => splitName("ab/app", null), { code: "NAME_INVALID" }, "registry names have 5+ characters");
   });
   it("tags", () => {
     assert.ok(isValidTag("v1.0_rc-1"));
@@ -33,7 +33,7 @@ describe("digests", () => {
     assert.equal(parseDigest("sha256:" + "a".repeat(64)).algorithm, "sha256");
     assert.equal(parseDigest("sha512:" + "b".repeat(128)).algorithm, "sha512");
     for (const d of ["sha256:abc", "md5:" + "a".repeat(32), "sha256:" + "A".repeat(64), "nope", ""]) {
-      assert.throws(() => parseDigest(d), { kind: "DigestInvalid" }, d);
+      assert.throws(() => parseDigest(d), { code: "DIGEST_INVALID" }, d);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { nameInvalid } from "./registry-errors";
+import { nameInvalid } from "./errors";
 
 /** OCI name grammar: lower-case components joined by '/'. */
 const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;

@@ -74,13 +74,13 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
 
     const match = matchRoute(url.pathname);
     if (!match) {
-      return sendOciError(req, res, "Unsupported", `No such endpoint: ${url.pathname}. See the OCI Distribution API (/v2/<name>/manifests/<reference>, /v2/<name>/blobs/<digest>, …).`, null, 404);
+      return sendOciError(req, res, "UNSUPPORTED", `No such endpoint: ${url.pathname}. See the OCI Distribution API (/v2/<name>/manifests/<reference>, /v2/<name>/blobs/<digest>, …).`, null, 404);
     }
     const method = req.method ?? "GET";
     const needed = match.route.methods[method];
     if (!needed) {
       res.setHeader("Allow", Object.keys(match.route.methods).join(", "));
-      return sendOciError(req, res, "Unsupported", `${method} is not supported on ${url.pathname}.`, null, 405);
+      return sendOciError(req, res, "UNSUPPORTED", `${method} is not supported on ${url.pathname}.`, null, 405);
     }
 
     const params: Record<string, string> = {};
@@ -88,7 +88,7 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
       try {
         params[k] = decodeURIComponent(v);
       } catch {
-        return sendOciError(req, res, "NameInvalid", `The URL path segment '${v}' is not valid percent-encoding.`);
+        return sendOciError(req, res, "NAME_INVALID", `The URL path segment '${v}' is not valid percent-encoding.`);
       }
     }
     const hostReg = hostRegistry(req);
@@ -100,7 +100,7 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
       const policy = await registryPolicy(registryName);
       if (policy) {
         const denial = networkDenial(policy, clientIp);
-        if (denial) return sendOciError(req, res, "Denied", denial);
+        if (denial) return sendOciError(req, res, "DENIED", denial);
         const readOnly = method === "GET" || method === "HEAD";
         const t = await throttleRegistry(policy, readOnly ? "read" : "write");
         if (!t.allowed) return tooMany(req, res, t, `Registry ${policy.name} is over its ${readOnly ? "read" : "write"} limit of ${t.limit} operations per minute (${policy.sku} SKU). Retry in ${t.resetSeconds} s, or move to a higher SKU.`);
@@ -136,7 +136,7 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
 
 function tooMany(req: IncomingMessage, res: ServerResponse, t: ThrottleResult, message: string): void {
   for (const [k, v] of Object.entries(throttleHeaders(t))) res.setHeader(k, v);
-  sendOciError(req, res, "TooManyRequests", message);
+  sendOciError(req, res, "TOO_MANY_REQUESTS", message);
 }
 
 async function authenticate(req: IncomingMessage, service: string): Promise<AccessClaims | null> {
@@ -153,5 +153,5 @@ function challenge(req: IncomingMessage, res: ServerResponse, base: string, serv
   const message = error
     ? `Your token does not allow ${scope ?? "this"}. Ask for a token with that scope, or ask an owner for access.`
     : `Authentication required: log in first (docker login ${service}).`;
-  sendOciError(req, res, "Unauthorized", message, scope ? [{ Type: scope.split(":")[0], Name: scope.split(":").slice(1, -1).join(":"), Action: scope.split(":").pop() }] : null);
+  sendOciError(req, res, "UNAUTHORIZED", message, scope ? [{ Type: scope.split(":")[0], Name: scope.split(":").slice(1, -1).join(":"), Action: scope.split(":").pop() }] : null);
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { parseRange } from "./handlers/blobs";
 import { matchRoute } from "./routes";
 import { parseScopes } from "./token-endpoint";
-import { OCI_ERRORS } from "./oci-errors";
+import { ERRORS } from "../core/errors";
 
 describe("routes", () => {
   it("matches each route with its captures; uploads win over blobs", () => {
@@ -46,11 +46,11 @@ describe("token scopes", () => {
 
 describe("OCI error table", () => {
   it("uses the spec's codes and statuses", () => {
-    assert.deepEqual(OCI_ERRORS.BlobUnknown, { code: "BLOB_UNKNOWN", status: 404 });
-    assert.deepEqual(OCI_ERRORS.RangeInvalid, { code: "BLOB_UPLOAD_INVALID", status: 416 });
-    assert.deepEqual(OCI_ERRORS.NameInvalid, { code: "NAME_INVALID", status: 400 });
-    assert.deepEqual(OCI_ERRORS.TooManyRequests, { code: "TOOMANYREQUESTS", status: 429 });
-    const codes = new Set(Object.values(OCI_ERRORS).map((e) => e.code));
+    assert.deepEqual([ERRORS.BLOB_UNKNOWN.oci, ERRORS.BLOB_UNKNOWN.status], ["BLOB_UNKNOWN", 404]);
+    assert.deepEqual([ERRORS.RANGE_INVALID.oci, ERRORS.RANGE_INVALID.status], ["BLOB_UPLOAD_INVALID", 416]);
+    assert.deepEqual([ERRORS.NAME_INVALID.oci, ERRORS.NAME_INVALID.status], ["NAME_INVALID", 400]);
+    assert.deepEqual([ERRORS.TOO_MANY_REQUESTS.oci, ERRORS.TOO_MANY_REQUESTS.status], ["TOOMANYREQUESTS", 429]);
+    const codes = new Set<string>(Object.values(ERRORS).map((e) => e.oci));
     for (const c of ["BLOB_UNKNOWN", "BLOB_UPLOAD_INVALID", "BLOB_UPLOAD_UNKNOWN", "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_INVALID", "MANIFEST_UNKNOWN", "NAME_INVALID", "NAME_UNKNOWN", "SIZE_INVALID", "UNAUTHORIZED", "DENIED", "UNSUPPORTED", "TOOMANYREQUESTS"]) {
       assert.ok(codes.has(c), c);
     }

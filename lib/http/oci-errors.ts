@@ -1,37 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isEngineError, type RegistryErrorKind } from "../core/registry-errors";
-
-/** Every OCI error code we answer with, once, with its HTTP status. */
-export const OCI_ERRORS: Record<RegistryErrorKind, { code: string; status: number }> = {
-  BlobUnknown: { code: "BLOB_UNKNOWN", status: 404 },
-  BlobUploadInvalid: { code: "BLOB_UPLOAD_INVALID", status: 400 },
-  BlobUploadUnknown: { code: "BLOB_UPLOAD_UNKNOWN", status: 404 },
-  // The spec asks for 416 on an out-of-order chunk; the body names the upload as invalid.
-  RangeInvalid: { code: "BLOB_UPLOAD_INVALID", status: 416 },
-  DigestInvalid: { code: "DIGEST_INVALID", status: 400 },
-  ManifestBlobUnknown: { code: "MANIFEST_BLOB_UNKNOWN", status: 400 },
-  ManifestInvalid: { code: "MANIFEST_INVALID", status: 400 },
-  ManifestTooLarge: { code: "MANIFEST_INVALID", status: 413 },
-  ManifestUnknown: { code: "MANIFEST_UNKNOWN", status: 404 },
-  NameInvalid: { code: "NAME_INVALID", status: 400 },
-  NameUnknown: { code: "NAME_UNKNOWN", status: 404 },
-  SizeInvalid: { code: "SIZE_INVALID", status: 400 },
-  Unauthorized: { code: "UNAUTHORIZED", status: 401 },
-  Denied: { code: "DENIED", status: 403 },
-  Unsupported: { code: "UNSUPPORTED", status: 405 },
-  TooManyRequests: { code: "TOOMANYREQUESTS", status: 429 },
-};
+import { ERRORS, isWharfError, type ErrorCode } from "../core/errors";
 
 export function sendOciError(
   req: IncomingMessage,
   res: ServerResponse,
-  kind: RegistryErrorKind,
+  code: ErrorCode,
   message: string,
   detail: unknown = null,
   status?: number,
 ): void {
-  const e = OCI_ERRORS[kind];
-  const body = JSON.stringify({ errors: [{ code: e.code, message, detail }] });
+  const e = ERRORS[code];
+  const body = JSON.stringify({ errors: [{ code: e.oci, message, detail }] });
   if (res.headersSent) {
     res.destroy();
     return;
@@ -41,10 +20,10 @@ export function sendOciError(
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
-/** Domain errors become their OCI answer; anything else is logged and answered generically. */
+/** WharfErrors become their OCI answer (lib/core/errors.ts has the table); anything else is logged and answered generically. */
 export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown): void {
-  if (isEngineError(err)) {
-    sendOciError(req, res, err.kind, err.message, err.detail);
+  if (isWharfError(err)) {
+    sendOciError(req, res, err.code, err.message, err.detail);
     return;
   }
   if (isClientGone(req, err)) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { config } from "../core/context";
-import { manifestTooLarge } from "../core/registry-errors";
+import { manifestTooLarge } from "../core/errors";
 
 /** Does the request carry a body (a final chunk, a monolithic upload)? */
 export function hasBody(req: IncomingMessage): boolean {

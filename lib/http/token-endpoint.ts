@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isEngineError } from "../core/registry-errors";
+import { isWharfError } from "../core/errors";
 import { isValidRepositoryName, splitName } from "../core/names";
 import { grantRepositoryScope } from "../auth/authorize";
 import { networkDenial } from "../auth/network";
@@ -136,7 +136,7 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     try {
       ref = splitName(request.name, ctx.hostRegistry);
     } catch (err) {
-      if (isEngineError(err)) continue; // an invalid name is granted nothing
+      if (isWharfError(err)) continue; // an invalid name is granted nothing
       throw err;
     }
     const reg = await policy(ref.registry);

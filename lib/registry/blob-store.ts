@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { db } from "../core/db";
-import { blobUnknown } from "../core/registry-errors";
+import { blobUnknown } from "../core/errors";
 import { blobDataPath } from "./paths";
 import { storage } from "./storage";
 import { PathNotFoundError } from "./storage/driver";

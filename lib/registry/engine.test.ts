@@ -16,11 +16,11 @@ import { ensureRepository, findRepository, type Repo } from "./repository-resolv
 import { storage } from "./storage";
 import { uploadSessions } from "./upload-session";
 import { splitName } from "../core/names";
-import { RegistryEngineError } from "../core/registry-errors";
+import { WharfError } from "../core/errors";
 
 /** The engine against a real SQLite file and a real filesystem driver, no HTTP. */
 const sha = (b: Buffer | string) => "sha256:" + crypto.createHash("sha256").update(b).digest("hex");
-const kindOf = (kind: string) => (err: unknown) => err instanceof RegistryEngineError && err.kind === kind;
+const kindOf = (kind: string) => (err: unknown) => err instanceof WharfError && err.code === kind;
 
 describe("registry engine", () => {
   let dir: string;
@@ -45,7 +45,7 @@ describe("registry engine", () => {
     const data = crypto.randomBytes(70_000);
     const s = await uploadSessions.start(repo);
     await uploadSessions.append(repo, s.id, Readable.from([data.subarray(0, 30_000)]), { range: { start: 0, end: 29_999 } });
-    await assert.rejects(uploadSessions.append(repo, s.id, Readable.from([data.subarray(0, 10)]), { range: { start: 0, end: 9 } }), kindOf("RangeInvalid"));
+    await assert.rejects(uploadSessions.append(repo, s.id, Readable.from([data.subarray(0, 10)]), { range: { start: 0, end: 9 } }), kindOf("RANGE_INVALID"));
     assert.equal((await uploadSessions.status(repo, s.id)).size, 30_000);
     const desc = await uploadSessions.finish(repo, s.id, sha(data), Readable.from([data.subarray(30_000)]));
     assert.deepEqual(desc, { digest: sha(data), size: data.length });
@@ -53,13 +53,13 @@ describe("registry engine", () => {
     assert.equal(await blobStore.stat(other.id, sha(data)), null);
     assert.equal(await storage().stat(uploadDataPath(s.id)), null, "session bytes moved away");
     assert.equal((await storage().stat(blobDataPath(sha(data))))?.size, data.length);
-    await assert.rejects(uploadSessions.status(repo, s.id), kindOf("BlobUploadUnknown"));
+    await assert.rejects(uploadSessions.status(repo, s.id), kindOf("BLOB_UPLOAD_UNKNOWN"));
   });
 
   it("a wrong digest leaves no blob and no session", async () => {
     const data = Buffer.from("some bytes");
     const s = await uploadSessions.start(repo);
-    await assert.rejects(uploadSessions.finish(repo, s.id, sha("other"), Readable.from([data])), kindOf("DigestInvalid"));
+    await assert.rejects(uploadSessions.finish(repo, s.id, sha("other"), Readable.from([data])), kindOf("DIGEST_INVALID"));
     assert.equal(await blobStore.stat(repo.id, sha(data)), null);
     assert.equal(await db().upload.count({ where: { id: s.id } }), 0);
     assert.equal(await storage().stat(uploadDataPath(s.id)), null);
@@ -116,7 +116,7 @@ describe("registry engine", () => {
     assert.deepEqual([ref.kind, ref.platform], ["manifest", "linux/arm/v7"]);
     assert.deepEqual((await manifestService.referrers(repo, sha(m))).map((d) => d.digest), [sha(idx)]);
     assert.ok((await manifestService.bytes(await manifestService.resolve(repo, "v1"))).equals(m));
-    await assert.rejects(manifestService.put(other, "v1", m, undefined), kindOf("ManifestBlobUnknown"));
+    await assert.rejects(manifestService.put(other, "v1", m, undefined), kindOf("MANIFEST_BLOB_UNKNOWN"));
   });
 
   it("garbage collection removes unreferenced blobs and orphan upload bytes, nothing else", async () => {
@@ -144,7 +144,7 @@ describe("registry engine", () => {
   });
 
   it("resolves names to NAME_UNKNOWN before anything else", async () => {
-    await assert.rejects(findRepository(splitName("nosuch/app", null)), kindOf("NameUnknown"));
-    await assert.rejects(findRepository(splitName("contoso/never", null)), kindOf("NameUnknown"));
+    await assert.rejects(findRepository(splitName("nosuch/app", null)), kindOf("NAME_UNKNOWN"));
+    await assert.rejects(findRepository(splitName("contoso/never", null)), kindOf("NAME_UNKNOWN"));
   });
 });

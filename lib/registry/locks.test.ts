@@ -9,7 +9,6 @@ import { createUser } from "../services/users";
 import { LOCAL_OPERATOR } from "../auth/actor";
 import { listActivity } from "../services/activity";
 import type { Principal } from "../auth/principal";
-import { RegistryEngineError } from "../core/registry-errors";
 import { listCatalog } from "./catalog";
 import { getLocks, setLocks } from "./locks";
 import { manifestService } from "./manifest-service";
@@ -21,7 +20,7 @@ import { uploadSessions } from "./upload-session";
 /** Locks against a real SQLite database and the real engine (no HTTP). */
 const sha = (b: Buffer | string) => "sha256:" + crypto.createHash("sha256").update(b).digest("hex");
 const denied = (lock: string) => (err: unknown) =>
-  err instanceof RegistryEngineError && err.kind === "Denied" && (err.detail as { lock: string }).lock === lock && /To lift the lock/.test(err.message);
+  err instanceof WharfError && err.code === "DENIED" && (err.detail as { lock: string }).lock === lock && /To lift the lock/.test(err.message);
 const wharfCode = (c: string) => (err: unknown) => err instanceof WharfError && err.code === c;
 
 async function image(repo: Repo, tag: string, seed: string): Promise<string> {

@@ -5,7 +5,7 @@ import { invalid, notFound } from "../core/errors";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 import type { Operation } from "../auth/roles";
 import { isDigest } from "../core/digest";
-import { denied, type RegistryEngineError } from "../core/registry-errors";
+import { denied, type WharfError } from "../core/errors";
 import { isValidRepositoryName, isValidTag } from "../core/names";
 
 /**
@@ -68,7 +68,7 @@ function lift(t: LockedThing, field: LockField): string {
 }
 
 /** The refusal for an operation a lock forbids; `field` is the flag that is false. */
-export function lockDenied(op: "write" | "delete" | "read", thing: LockedThing, field: LockField): RegistryEngineError {
+export function lockDenied(op: "write" | "delete" | "read", thing: LockedThing, field: LockField): WharfError {
   const verb = op === "write" ? (thing.level === "repository" ? "pushed to" : "overwritten") : op === "delete" ? "deleted" : "pulled";
   return denied(`${describeThing(thing)} is locked (${field}=false), so it cannot be ${verb}. ${lift(thing, field)}`, {
     lock: field,

@@ -1,6 +1,6 @@
 import { db } from "../core/db";
 import { digestOf, isDigest, parseDigest } from "../core/digest";
-import { digestInvalid, manifestBlobUnknown, manifestInvalid, manifestTooLarge, manifestUnknown } from "../core/registry-errors";
+import { digestInvalid, manifestBlobUnknown, manifestInvalid, manifestTooLarge, manifestUnknown } from "../core/errors";
 import { manifestBytes } from "./manifest-cache";
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, isForeignLayer, isIndexType, isManifestType } from "./media-types";
 import { isValidTag } from "../core/names";

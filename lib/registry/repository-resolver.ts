@@ -1,6 +1,6 @@
 import { context, slot } from "../core/context";
 import { db } from "../core/db";
-import { nameUnknown } from "../core/registry-errors";
+import { nameUnknown } from "../core/errors";
 import { hotReads } from "./hot-reads";
 import type { RepositoryRef } from "../core/names";
 

@@ -5,7 +5,7 @@ import { context, slot } from "../core/context";
 import { db } from "../core/db";
 import { blobStore, type BlobDescriptor } from "./blob-store";
 import { parseDigest, type Algorithm } from "../core/digest";
-import { blobUploadUnknown, digestInvalid, rangeInvalid, sizeInvalid } from "../core/registry-errors";
+import { blobUploadUnknown, digestInvalid, rangeInvalid, sizeInvalid } from "../core/errors";
 import { KeyedLock } from "./keyed-lock";
 import { uploadDataPath, uploadDir } from "./paths";
 import type { Repo } from "./repository-resolver";

@@ -87,7 +87,7 @@ export function publicAccessOf(r: { publicNetworkAccess: string; networkDefaultA
 /** Thrown when the wizard's input has problems; carries all of them so the portal can list them by tab. */
 export class WizardInvalid extends WharfError {
   constructor(public problems: WizardProblem[]) {
-    super("INVALID", problems[0]?.message ?? "The registry settings are not valid.", problems[0]?.field);
+    super("INVALID", problems[0]?.message ?? "The registry settings are not valid.", { field: problems[0]?.field });
   }
 }
 

@@ -207,7 +207,7 @@ describe("deleting", () => {
     const m = await image(r, "keep");
     await image(r, "gone");
     await deleteTag(owner, { registry: "contoso", repository: "del", tag: "gone" });
-    await assert.rejects(deleteTag(owner, { registry: "contoso", repository: "del", tag: "gone" }), code("NOT_FOUND"));
+    await assert.rejects(deleteTag(owner, { registry: "contoso", repository: "del", tag: "gone" }), code("MANIFEST_UNKNOWN"));
     await setLocks(LOCAL_OPERATOR, { registry: "contoso", repository: "del", tag: "keep" }, { deleteEnabled: false });
     await assert.rejects(deleteTag(owner, { registry: "contoso", repository: "del", tag: "keep" }), (e) => code("DENIED")(e) && /locked/.test((e as Error).message));
     await setLocks(LOCAL_OPERATOR, { registry: "contoso", repository: "del", tag: "keep" }, { deleteEnabled: true });

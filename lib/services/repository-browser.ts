@@ -4,7 +4,6 @@ import { denied, invalid, notFound, WharfError } from "../core/errors";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 import { authorize, permissionResolver } from "../auth/authorize";
 import { isDigest } from "../core/digest";
-import { RegistryEngineError } from "../core/registry-errors";
 import { manifestService, type Descriptor } from "../registry/manifest-service";
 import { isIndexType } from "../registry/media-types";
 import { isValidRepositoryName, isValidTag } from "../core/names";
@@ -491,16 +490,6 @@ export async function getManifestDetail(actor: Actor, input: { registry: string;
   };
 }
 
-/** Engine errors (locks, unknown manifest) in the portal's error shape. */
-function portalError(err: unknown): unknown {
-  if (err instanceof RegistryEngineError) {
-    if (err.kind === "Denied") return new WharfError("DENIED", err.message);
-    if (err.kind === "ManifestUnknown" || err.kind === "NameUnknown") return new WharfError("NOT_FOUND", err.message);
-    return new WharfError("INVALID", err.message);
-  }
-  return err;
-}
-
 /** Deletes a tag (the manifest stays, reachable by digest), through the data plane's own service so locks hold. */
 export async function deleteTag(actor: Actor, input: { registry: string; repository: string; tag: string }): Promise<{ deleted: true }> {
   const reg = await loadRegistry(input.registry);
@@ -508,11 +497,7 @@ export async function deleteTag(actor: Actor, input: { registry: string; reposit
   if (!isValidTag(String(input.tag ?? ""))) throw invalid(`'${input.tag}' is not a valid tag.`, "tag");
   await requireActor(actor, "deleteImage", { type: "repository", registry: reg.name, repository: name, resourceGroup: reg.resourceGroup });
   const repo = await loadRepository(reg, name);
-  try {
-    await manifestService.delete(repoRef(reg, repo), input.tag);
-  } catch (err) {
-    throw portalError(err);
-  }
+  await manifestService.delete(repoRef(reg, repo), input.tag);
   await record(actor, reg, "tag.delete", `${reg.name}/${name}:${input.tag}`);
   return { deleted: true };
 }
@@ -525,11 +510,7 @@ export async function deleteManifest(actor: Actor, input: { registry: string; re
   await requireActor(actor, "deleteImage", { type: "repository", registry: reg.name, repository: name, resourceGroup: reg.resourceGroup });
   const repo = await loadRepository(reg, name);
   const tags = await db().tag.findMany({ where: { repositoryId: repo.id, manifest: { digest: input.digest } }, select: { name: true } });
-  try {
-    await manifestService.delete(repoRef(reg, repo), input.digest);
-  } catch (err) {
-    throw portalError(err);
-  }
+  await manifestService.delete(repoRef(reg, repo), input.digest);
   await record(actor, reg, "manifest.delete", `${reg.name}/${name}@${input.digest}`, { tags: tags.map((t) => t.name) });
   return { deleted: true, tags: tags.map((t) => t.name) };
 }

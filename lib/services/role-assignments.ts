@@ -2,7 +2,7 @@ import { db } from "../core/db";
 import { recordActivity } from "./activity";
 import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { parseRole, type Role } from "../auth/roles";
-import { formatScope, parseScope, ScopeError, type Scope } from "../auth/scope";
+import { formatScope, parseScope, type Scope } from "../auth/scope";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 
 export type Assignee = { principalType: "user" | "servicePrincipal"; principalId: string; name: string };
@@ -21,12 +21,7 @@ export async function resolveAssignee(assignee: string): Promise<Assignee> {
 }
 
 function scopeOf(input: string): Scope {
-  try {
-    return parseScope(input);
-  } catch (err) {
-    if (err instanceof ScopeError) throw invalid(err.message, "scope");
-    throw err;
-  }
+  return parseScope(input);
 }
 
 /** The registry (and resource group) a scope names must exist. */

@@ -3,7 +3,7 @@ import { invalid } from "../core/errors";
 import { authorize, effectiveRoles, permissionResolver } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
 import { OPERATIONS, ROLE_OPERATIONS, ROLES, isRole, type Operation, type Role } from "../auth/roles";
-import { describeScope, formatScope, parseScope, scopeChain, ScopeError, type Scope } from "../auth/scope";
+import { describeScope, formatScope, parseScope, scopeChain, type Scope } from "../auth/scope";
 import { requireActor, type Actor } from "../auth/actor";
 import { resolveAssignee } from "./role-assignments";
 
@@ -22,12 +22,7 @@ export type GridRow = {
 };
 
 function scopeOf(input: string): Scope {
-  try {
-    return parseScope(input);
-  } catch (err) {
-    if (err instanceof ScopeError) throw invalid(err.message, "scope");
-    throw err;
-  }
+  return parseScope(input);
 }
 
 async function withResourceGroup(scope: Scope): Promise<Scope> {

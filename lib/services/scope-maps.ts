@@ -1,7 +1,7 @@
 import { db } from "../core/db";
 import { recordActivity } from "./activity";
 import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
-import { BUILT_IN_SCOPE_MAPS, normaliseActions, ScopeMapError } from "../auth/scope-map-actions";
+import { BUILT_IN_SCOPE_MAPS, normaliseActions } from "../auth/scope-map-actions";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 
 export const SCOPE_MAP_NAME_RE = /^[A-Za-z0-9_-]{5,50}$/;
@@ -31,14 +31,9 @@ export async function ensureBuiltInScopeMaps(registryId: string): Promise<void> 
 }
 
 function actionsOf(actions: string[]): string[] {
-  try {
-    const out = normaliseActions(actions);
-    if (!out.length) throw invalid("A scope map needs at least one action, e.g. repositories/hello/content/read.", "actions");
-    return out;
-  } catch (err) {
-    if (err instanceof ScopeMapError) throw invalid(err.message, "actions");
-    throw err;
-  }
+  const out = normaliseActions(actions);
+  if (!out.length) throw invalid("A scope map needs at least one action, e.g. repositories/hello/content/read.", "actions");
+  return out;
 }
 
 export type ScopeMapView = {

@@ -28,7 +28,7 @@ export async function getBlob(ctx: Ctx): Promise<void> {
   const range = rangeHeader ? parseRange(rangeHeader, desc.size) : null;
   if (range === "unsatisfiable") {
     ctx.res.setHeader("Content-Range", `bytes */${desc.size}`);
-    return sendOciError(ctx.req, ctx.res, "BlobUnknown", `Range '${rangeHeader}' is outside the blob's ${desc.size} bytes.`, { size: desc.size }, 416);
+    return sendOciError(ctx.req, ctx.res, "BLOB_UNKNOWN", `Range '${rangeHeader}' is outside the blob's ${desc.size} bytes.`, { size: desc.size }, 416);
   }
   if (ctx.req.method === "HEAD") return send(ctx.res, 200, { ...headers, "Content-Length": desc.size });
 

@@ -6,7 +6,7 @@ import { manifestService } from "../../registry/manifest-service";
 import { OCI_INDEX } from "../../registry/media-types";
 import { findRegistryId, findRepository } from "../../registry/repository-resolver";
 import { tagService } from "../../registry/tag-service";
-import { nameUnknown } from "../../core/registry-errors";
+import { nameUnknown } from "../../core/errors";
 import { sendJson, type Ctx } from "../context";
 import { pageSize } from "../request";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -15,7 +15,7 @@ import { sendOciError } from "../oci-errors";
 function pageArgs(req: IncomingMessage, res: ServerResponse, url: URL): { n?: number; last?: string } | null {
   const n = pageSize(url.searchParams.get("n"));
   if (n === "invalid") {
-    sendOciError(req, res, "Unsupported", "Query parameter n must be a non-negative integer (the page size).", { n: url.searchParams.get("n") }, 400);
+    sendOciError(req, res, "UNSUPPORTED", "Query parameter n must be a non-negative integer (the page size).", { n: url.searchParams.get("n") }, 400);
     return null;
   }
   return { n: n ?? undefined, last: url.searchParams.get("last") ?? undefined };

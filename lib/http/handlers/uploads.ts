@@ -3,7 +3,7 @@ import { accessInRegistry } from "../../auth/data-plane-access";
 import { grantedActions } from "../../auth/tokens";
 import { blobStore } from "../../registry/blob-store";
 import { parseDigest } from "../../core/digest";
-import { rangeInvalid, isEngineError } from "../../core/registry-errors";
+import { rangeInvalid, isWharfError } from "../../core/errors";
 import { splitName } from "../../core/names";
 import { ensureRepository, findRepository, type Repo } from "../../registry/repository-resolver";
 import { uploadSessions } from "../../registry/upload-session";
@@ -66,7 +66,7 @@ async function tryMount(ctx: Ctx, repo: Repo, digest: string, from: string | nul
       if (!grantedActions(ctx.claims, "repository", ref.fullName).has("pull") && !grantedActions(ctx.claims, "repository", ref.fullName).has("*")) return false;
       source = await findRepository(ref);
     } catch (err) {
-      if (isEngineError(err)) return false; // invalid or unknown source: upload instead
+      if (isWharfError(err)) return false; // invalid or unknown source: upload instead
       throw err;
     }
     if (!(await blobStore.stat(source.id, digest)) || !(await hotReads().repositoryReadable(source.id))) return false;
