@@ -2,7 +2,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authConfig } from "./auth.config";
-import { checkUserPassword } from "@wharf/lib/services/users";
+import { checkUserPassword } from "@wharf/lib/auth/credentials";
 import { loginThrottleState, recordLoginFailure } from "@wharf/lib/auth/login-throttle";
 
 /** Thrown from authorize() when the caller's address is blocked; the sign-in action turns it into a message. */

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { db } from "../core/db";
-import { checkUserPassword } from "../services/users";
+import { checkUserPassword } from "./credentials";
 import { sha256Hex } from "./password";
 
 /** Who is acting. Registry-bound principals (admin user, token) reach only their registry. */
