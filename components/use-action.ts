@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import type { ActionError, ActionResult } from "@/app/_lib/action-client";
+import type { ActionError, ActionResult } from "@/portal/action-client";
 
 /** Runs a server action, keeps its error for the form, and refreshes the page's data on success. */
 export function useAction<I, T>(action: (input: I) => Promise<ActionResult<T>>, opts: { refresh?: boolean } = {}) {

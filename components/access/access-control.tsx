@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { checkAccessAction, createRoleAssignmentAction, deleteRoleAssignmentAction, searchPrincipalsAction } from "@/app/_actions/access-actions";
+import { checkAccessAction, createRoleAssignmentAction, deleteRoleAssignmentAction, searchPrincipalsAction } from "@/portal/actions/access-actions";
 import type { AccessCheck, GridRow, PrincipalRef } from "@wharf/lib/services/role-grid";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";

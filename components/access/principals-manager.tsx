@@ -8,7 +8,7 @@ import {
   resetUserPasswordAction,
   setServicePrincipalDisabledAction,
   setUserDisabledAction,
-} from "@/app/_actions/user-actions";
+} from "@/portal/actions/user-actions";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import { suggestRepositoriesAction } from "@/app/_actions/repository-actions";
+import { suggestRepositoriesAction } from "@/portal/actions/repository-actions";
 import { Button } from "../ui/button";
 import { Input } from "../ui/input";
 import { PlusIcon } from "../ui/icons";

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { deleteManifestAction, deleteTagAction } from "@/app/_actions/repository-actions";
+import { deleteManifestAction, deleteTagAction } from "@/portal/actions/repository-actions";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog, DialogFooter } from "../ui/dialog";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { setLocksAction } from "@/app/_actions/repository-actions";
+import { setLocksAction } from "@/portal/actions/repository-actions";
 import type { LockFlags } from "@wharf/lib/services/repository-browser";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";

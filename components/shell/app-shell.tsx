@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { signOutAction } from "@/app/_actions/sign-out-action";
+import { signOutAction } from "@/portal/actions/sign-out-action";
 import { version } from "@/package.json";
 import { LogoMark, SignOutIcon } from "../ui/icons";
 import { MobileNav } from "./mobile-nav";

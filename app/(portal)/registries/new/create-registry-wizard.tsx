@@ -25,8 +25,8 @@ import {
   type WizardProblem,
   type WizardTab,
 } from "@wharf/lib/core/registry-rules";
-import { checkRegistryNameAction } from "@/app/_actions/check-registry-name-action";
-import { createRegistryAction } from "@/app/_actions/create-registry-action";
+import { checkRegistryNameAction } from "@/portal/actions/check-registry-name-action";
+import { createRegistryAction } from "@/portal/actions/create-registry-action";
 
 type Step = WizardTab | "review";
 const STEPS: { id: Step; label: string }[] = [

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { createTokenAction, deleteTokenAction, generateTokenPasswordAction, setTokenStatusAction } from "@/app/_actions/token-actions";
+import { createTokenAction, deleteTokenAction, generateTokenPasswordAction, setTokenStatusAction } from "@/portal/actions/token-actions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { createScopeMapAction, deleteScopeMapAction, updateScopeMapAction } from "@/app/_actions/scope-map-actions";
+import { createScopeMapAction, deleteScopeMapAction, updateScopeMapAction } from "@/portal/actions/scope-map-actions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
