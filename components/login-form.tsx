@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useRef } from "react";
 import { useFormStatus } from "react-dom";
-import { signInAction, type SignInState } from "@/app/_actions/sign-in-action";
+import { signInAction, type SignInState } from "@/portal/actions/sign-in-action";
 import { Alert } from "./ui/alert";
 import { Button } from "./ui/button";
 import { Field } from "./ui/field";

@@ -61,3 +61,23 @@ export async function signIn(page: Page, baseUrl: string, username = "admin", pa
   await submitLogin(page, username, password);
   await expect(page).toHaveURL(/\/registries$/);
 }
+
+/**
+ * Holds the page's next server-action request (a POST with a `Next-Action` header)
+ * until the returned function is called, so a test can look at the page while the
+ * action runs. The request itself is real and reaches the server once released.
+ */
+export async function holdNextServerAction(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let armed = true;
+  await page.route("**/*", async (route) => {
+    const request = route.request();
+    if (armed && request.method() === "POST" && request.headers()["next-action"]) {
+      armed = false;
+      await released;
+    }
+    await route.fallback();
+  });
+  return release;
+}

@@ -4,7 +4,7 @@ import { createRoleAssignment } from "../lib/services/role-assignments";
 import { createRegistry } from "../lib/services/registry-queries";
 import { createUser } from "../lib/services/users";
 import { runCli } from "../test/helpers/wharf";
-import { expect, signIn, test, withWharf } from "./fixtures";
+import { expect, holdNextServerAction, signIn, test, withWharf } from "./fixtures";
 import { withServerDb } from "./seed";
 import { skopeoKit } from "./skopeo";
 
@@ -190,5 +190,39 @@ test("a Reader sees settings with every control disabled and why; registries the
     await expect(page.getByRole("tooltip").first()).toBeVisible();
     await page.screenshot({ path: "test-results/settings-reader.png", fullPage: true });
   }
+  });
+});
+
+test("a save button is busy and disabled while its action runs; a refusal no field owns arrives as a toast and the edits stay", async ({ browser }) => {
+  test.setTimeout(180_000);
+  await withWharf(browser, async (wharf, context) => {
+    await withServerDb(wharf.dataDir, () => createRegistry({ name: "pendingreg", sku: "Standard" }));
+    const page = await context.newPage();
+    await signIn(page, wharf.url);
+    await page.goto("/registries/pendingreg/settings");
+    const save = page.getByRole("button", { name: "Save tags" });
+
+    await page.getByRole("button", { name: "Add tag" }).click();
+    await page.getByLabel("Tag 1 name", { exact: true }).fill("owner");
+    await page.getByLabel("Tag 1 value", { exact: true }).fill("platform");
+    const release = await holdNextServerAction(page);
+    await save.click();
+    await expect(save).toHaveAttribute("aria-busy", "true");
+    await expect(save).toBeDisabled();
+    release();
+    await expect(page.getByTestId("toast").filter({ hasText: "Tags saved." })).toBeVisible();
+    await expect(save).not.toHaveAttribute("aria-busy");
+
+    // The registry goes away behind the page's back: the refusal belongs to no field, so it is a toast, and nothing typed is lost.
+    const cli = await runCli(wharf, ["registry", "delete", "--name", "pendingreg", "--yes"]);
+    expect(cli.code, cli.stderr).toBe(0);
+    await page.getByRole("button", { name: "Add tag" }).click();
+    await page.getByLabel("Tag 2 name", { exact: true }).fill("team");
+    await save.click();
+    const refusal = page.getByTestId("toast").filter({ hasText: "Registry 'pendingreg' not found." });
+    await expect(refusal).toBeVisible();
+    await expect(refusal).toHaveAttribute("role", "alert");
+    await expect(page.getByLabel("Tag 2 name", { exact: true })).toHaveValue("team");
+    await expect(save).toBeEnabled();
   });
 });

@@ -35,7 +35,7 @@ const steps = [
   },
   {
     name: "portal",
-    inputs: [...common, "next.config.ts", "postcss.config.mjs", "app", "components", "lib", "public", "auth.ts", "auth.config.ts", "proxy.ts"],
+    inputs: [...common, "next.config.ts", "postcss.config.mjs", "app", "components", "portal", "lib", "public", "auth.ts", "auth.config.ts", "proxy.ts"],
     output: ".next/BUILD_ID",
     run: () =>
       must(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { AppShell } from "@/components/shell/app-shell";
 import { authorize } from "@wharf/lib/auth/authorize";
-import { requireUser } from "../_lib/session";
+import { requireUser } from "@/portal/session";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   // proxy.ts already sent cookie-less requests to /login; this also catches

@@ -3,8 +3,8 @@ import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/login-form";
 import { LogoMark } from "@/components/ui/icons";
 import { Code } from "@/components/ui/code";
-import { safeCallbackUrl } from "../_lib/callback-url";
-import { currentUser } from "../_lib/session";
+import { safeCallbackUrl } from "@/portal/callback-url";
+import { currentUser } from "@/portal/session";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -1,7 +1,8 @@
 "use client";
 
-import { useEffect, useState } from "react";
-import { checkAccessAction, createRoleAssignmentAction, deleteRoleAssignmentAction, searchPrincipalsAction } from "@/app/_actions/access-actions";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { checkAccessAction, createRoleAssignmentAction, deleteRoleAssignmentAction, searchPrincipalsAction } from "@/portal/actions/access-actions";
 import type { AccessCheck, GridRow, PrincipalRef } from "@wharf/lib/services/role-grid";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
@@ -12,16 +13,17 @@ import { Field } from "../ui/field";
 import { Input } from "../ui/input";
 import { CheckIcon, PlusIcon } from "../ui/icons";
 import { useAction } from "../use-action";
+import { useDebounced } from "../use-debounced";
 
 const ROLES = ["Owner", "Contributor", "Reader", "AcrPush", "AcrPull", "AcrDelete", "AcrImageSigner"] as const;
 
 /** Principals × roles at one scope: direct assignments editable (Owner only), inherited ones shown with their origin. */
 export function AccessControl({ scope, scopeLabel, rows, canEdit, descriptions }: { scope: string; scopeLabel: string; rows: GridRow[]; canEdit: boolean; descriptions: Record<string, string> }) {
   const [adding, setAdding] = useState(false);
-  const toggle = useAction(createRoleAssignmentAction);
-  const remove = useAction(deleteRoleAssignmentAction);
-  const error = toggle.error ?? remove.error;
+  const toggle = useAction(createRoleAssignmentAction, { success: (_d, i) => `${i.role} assigned to ${i.assignee}.` });
+  const remove = useAction(deleteRoleAssignmentAction, { success: (_d, i) => `${i.role} removed from ${i.assignee}.` });
   const pending = toggle.pending || remove.pending;
+  const inFlight = toggle.pending ? toggle.variables : remove.pending ? remove.variables : undefined;
   const assignee = (p: PrincipalRef) => (p.type === "user" ? p.name : p.detail);
   return (
     <div className="space-y-6">
@@ -31,7 +33,6 @@ export function AccessControl({ scope, scopeLabel, rows, canEdit, descriptions }
           description={canEdit ? "Tick a role to assign it here; untick to remove it. Inherited roles are changed where they are assigned." : "Only an Owner can change role assignments."}
           actions={canEdit ? <Button onClick={() => setAdding(true)}><PlusIcon className="-ml-0.5 size-4" />Add role assignment</Button> : null}
         />
-        {error ? <Alert tone="danger" className="m-4">{error.message}</Alert> : null}
         <div className="overflow-x-auto">
           <table className="w-full text-sm">
             <thead className="bg-sunken/60 text-xs font-medium text-muted">
@@ -70,7 +71,8 @@ export function AccessControl({ scope, scopeLabel, rows, canEdit, descriptions }
                         ) : (
                           <input
                             type="checkbox"
-                            className="size-4 accent-[var(--wh-accent)] disabled:opacity-60"
+                            className={`size-4 accent-[var(--wh-accent)] disabled:opacity-60 ${inFlight?.role === role && inFlight.assignee === assignee(row.principal) ? "animate-pulse" : ""}`}
+                            aria-busy={(inFlight?.role === role && inFlight.assignee === assignee(row.principal)) || undefined}
                             aria-label={`${role} for ${row.principal.name}`}
                             checked={direct}
                             disabled={!canEdit || pending}
@@ -96,21 +98,19 @@ export function AccessControl({ scope, scopeLabel, rows, canEdit, descriptions }
   );
 }
 
-function usePrincipalSearch(scope: string, query: string, enabled: boolean) {
-  const [found, setFound] = useState<PrincipalRef[]>([]);
-  useEffect(() => {
-    if (!enabled) return;
-    let live = true;
-    const t = setTimeout(async () => {
-      const r = await searchPrincipalsAction({ scope, query });
-      if (live && r.ok) setFound(r.data);
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [scope, query, enabled]);
-  return found;
+function usePrincipalSearch(scope: string, query: string, enabled: boolean): PrincipalRef[] {
+  const q = useDebounced(query, 150);
+  const found = useQuery({
+    queryKey: ["principals", scope, q],
+    enabled,
+    placeholderData: (previous) => previous,
+    queryFn: async () => {
+      const r = await searchPrincipalsAction({ scope, query: q });
+      if (!r.ok) throw new Error(r.message);
+      return r.data;
+    },
+  });
+  return found.data ?? [];
 }
 
 function AddAssignmentDialog({ scope, scopeLabel, descriptions, onClose }: { scope: string; scopeLabel: string; descriptions: Record<string, string>; onClose: () => void }) {
@@ -118,7 +118,7 @@ function AddAssignmentDialog({ scope, scopeLabel, descriptions, onClose }: { sco
   const [picked, setPicked] = useState<PrincipalRef | null>(null);
   const [role, setRole] = useState<(typeof ROLES)[number]>("AcrPull");
   const found = usePrincipalSearch(scope, query, !picked);
-  const { run, pending, error } = useAction(createRoleAssignmentAction);
+  const { run, pending, formError } = useAction(createRoleAssignmentAction, { errors: "inline", success: (_d, i) => `${i.role} assigned to ${picked?.name ?? i.assignee}.` });
   return (
     <Dialog open onClose={onClose} title="Add role assignment" description={`On ${scopeLabel}. It also applies to everything inside it.`} wide>
       <form
@@ -161,10 +161,10 @@ function AddAssignmentDialog({ scope, scopeLabel, descriptions, onClose }: { sco
             </>
           )}
         </Field>
-        {error ? <Alert tone="danger">{error.message}</Alert> : null}
+        {formError ? <Alert tone="danger">{formError}</Alert> : null}
         <DialogFooter>
           <Button variant="secondary" onClick={onClose}>Cancel</Button>
-          <Button type="submit" disabled={!picked || pending}>{pending ? "Assigning…" : "Assign role"}</Button>
+          <Button type="submit" disabled={!picked} pending={pending}>{pending ? "Assigning…" : "Assign role"}</Button>
         </DialogFooter>
       </form>
     </Dialog>
@@ -175,7 +175,8 @@ function CheckAccessPanel({ scope, scopeLabel, canPick }: { scope: string; scope
   const [who, setWho] = useState("");
   const [result, setResult] = useState<AccessCheck | null>(null);
   const found = usePrincipalSearch(scope, who, canPick);
-  const { run, pending, error } = useAction(checkAccessAction, { refresh: false });
+  // A question, not a change: nothing to refresh; the answer is shown below the form.
+  const { run, pending, formError } = useAction(checkAccessAction, { refresh: false, errors: "inline" });
   return (
     <Card>
       <CardHeader title="Check access" description={`What a user or service principal may do on ${scopeLabel}, and which assignment gives it.`} />
@@ -194,9 +195,9 @@ function CheckAccessPanel({ scope, scopeLabel, canPick }: { scope: string; scope
               {found.map((p) => <option key={p.id} value={p.type === "user" ? p.name : p.detail}>{p.name}</option>)}
             </datalist>
           </div>
-          <Button type="submit" variant="secondary" disabled={!who.trim() || pending}>{pending ? "Checking…" : "Check access"}</Button>
+          <Button type="submit" variant="secondary" disabled={!who.trim()} pending={pending}>{pending ? "Checking…" : "Check access"}</Button>
         </form>
-        {error ? <Alert tone="danger">{error.message}</Alert> : null}
+        {formError ? <Alert tone="danger">{formError}</Alert> : null}
         {result ? (
           <div className="space-y-3" data-testid="access-result">
             <p className="text-sm text-muted">

@@ -8,7 +8,7 @@ import {
   resetUserPasswordAction,
   setServicePrincipalDisabledAction,
   setUserDisabledAction,
-} from "@/app/_actions/user-actions";
+} from "@/portal/actions/user-actions";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -32,13 +32,17 @@ export function PrincipalsManager({ kind, items, self }: { kind: "user" | "servi
   const noun = isUser ? "user" : "service principal";
   const [creating, setCreating] = useState(false);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
+  // The new password or secret is shown in a dialog, so resetting needs no success toast.
   const resetUser = useAction(resetUserPasswordAction);
   const resetSp = useAction(resetServicePrincipalSecretAction);
-  const disableUser = useAction(setUserDisabledAction);
-  const disableSp = useAction(setServicePrincipalDisabledAction);
+  const disableUser = useAction(setUserDisabledAction, { success: (_d, i) => `${i.username} ${i.disabled ? "disabled" : "enabled"}.` });
+  const disableSp = useAction(setServicePrincipalDisabledAction, { success: (_d, i) => `Service principal ${i.disabled ? "disabled" : "enabled"}.` });
   const reset = isUser ? resetUser : resetSp;
   const disable = isUser ? disableUser : disableSp;
-  const error = reset.error ?? disable.error;
+  const busy = (a: { pending: boolean; variables?: unknown }, it: Item) => {
+    const v = a.variables as { username?: string; clientId?: string } | undefined;
+    return a.pending && (v?.username ?? v?.clientId) === it.key;
+  };
   function doReset(it: Item) {
     if (!window.confirm(isUser ? `Reset the password of ${it.name}? The current one stops working at once.` : `Regenerate the secret of ${it.name}? The current one stops working at once.`)) return;
     if (isUser) resetUser.run({ username: it.key }, (d) => setRevealed({ title: `New password for ${it.name}`, label: "Password", value: d.password }));
@@ -55,7 +59,6 @@ export function PrincipalsManager({ kind, items, self }: { kind: "user" | "servi
           title={`${items.length} ${items.length === 1 ? noun : `${noun}s`}`}
           actions={<Button onClick={() => setCreating(true)}><PlusIcon className="-ml-0.5 size-4" />Create {noun}</Button>}
         />
-        {error ? <Alert tone="danger" className="m-4">{error.message}</Alert> : null}
         <Table>
           <THead><tr><Th>Name</Th>{isUser ? null : <Th>Client id</Th>}<Th>Status</Th><Th className="hidden md:table-cell">Created</Th><Th><span className="sr-only">Actions</span></Th></tr></THead>
           <TBody>
@@ -69,9 +72,9 @@ export function PrincipalsManager({ kind, items, self }: { kind: "user" | "servi
                 <Td className="hidden text-muted md:table-cell">{formatDate(it.createdAt)}</Td>
                 <Td className="text-right whitespace-nowrap">
                   <div className="flex justify-end gap-1">
-                    <Button size="sm" variant="secondary" disabled={reset.pending} onClick={() => doReset(it)}>{isUser ? "Reset password" : "Regenerate secret"}</Button>
+                    <Button size="sm" variant="secondary" disabled={reset.pending} pending={busy(reset, it)} onClick={() => doReset(it)}>{isUser ? "Reset password" : "Regenerate secret"}</Button>
                     {isUser && it.name === self ? null : (
-                      <Button size="sm" variant="ghost" disabled={disable.pending} onClick={() => doDisable(it)}>{it.disabled ? "Enable" : "Disable"}</Button>
+                      <Button size="sm" variant="ghost" disabled={disable.pending} pending={busy(disable, it)} onClick={() => doDisable(it)}>{it.disabled ? "Enable" : "Disable"}</Button>
                     )}
                   </div>
                 </Td>
@@ -95,36 +98,36 @@ export function PrincipalsManager({ kind, items, self }: { kind: "user" | "servi
 function CreateDialog({ kind, onClose, onCreated }: { kind: "user" | "servicePrincipal"; onClose: () => void; onCreated: (r: Revealed | null) => void }) {
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
-  const user = useAction(createUserAction);
-  const sp = useAction(createServicePrincipalAction);
+  // A generated password or secret is shown in the next dialog instead of a toast (a modal hides toasts).
+  const user = useAction(createUserAction, { errors: "inline", fields: ["username", "password"], success: (d) => (d.password ? null : `User ${d.username} created.`) });
+  const sp = useAction(createServicePrincipalAction, { errors: "inline", fields: ["displayName"] });
   const a = kind === "user" ? user : sp;
   function submit(e: React.FormEvent) {
     e.preventDefault();
     if (kind === "user") user.run({ username: name, password: password || undefined }, (d) => onCreated(d.password ? { title: `User ${d.username} created`, label: "Password", value: d.password } : null));
     else sp.run({ displayName: name }, (d) => onCreated({ title: `Service principal ${d.displayName} created`, label: "Client secret", value: d.secret, extra: d.clientId }));
   }
-  const fieldError = (f: string) => (a.error?.field === f ? a.error.message : undefined);
   return (
     <Dialog open onClose={onClose} title={kind === "user" ? "Create user" : "Create service principal"}>
       <form onSubmit={submit} className="space-y-4" noValidate>
         {kind === "user" ? (
           <>
-            <Field id="new-username" label="Username" hint="Lower-case letters, digits, '.', '_' or '-'." error={fieldError("username")}>
-              <Input id="new-username" value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-invalid={!!fieldError("username") || undefined} />
+            <Field id="new-username" label="Username" hint="Lower-case letters, digits, '.', '_' or '-'." error={a.fieldError("username")}>
+              <Input id="new-username" value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-invalid={!!a.fieldError("username") || undefined} />
             </Field>
-            <Field id="new-password" label="Password (optional)" hint="Leave empty to generate one; it is shown once." error={fieldError("password")}>
-              <Input id="new-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" aria-invalid={!!fieldError("password") || undefined} />
+            <Field id="new-password" label="Password (optional)" hint="Leave empty to generate one; it is shown once." error={a.fieldError("password")}>
+              <Input id="new-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" aria-invalid={!!a.fieldError("password") || undefined} />
             </Field>
           </>
         ) : (
-          <Field id="new-sp" label="Display name" hint="For example ci-pipeline. A client id and secret are generated." error={fieldError("displayName")}>
-            <Input id="new-sp" value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-invalid={!!fieldError("displayName") || undefined} />
+          <Field id="new-sp" label="Display name" hint="For example ci-pipeline. A client id and secret are generated." error={a.fieldError("displayName")}>
+            <Input id="new-sp" value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-invalid={!!a.fieldError("displayName") || undefined} />
           </Field>
         )}
-        {a.error && !a.error.field ? <Alert tone="danger">{a.error.message}</Alert> : null}
+        {a.formError ? <Alert tone="danger">{a.formError}</Alert> : null}
         <DialogFooter>
           <Button variant="secondary" onClick={onClose}>Cancel</Button>
-          <Button type="submit" disabled={a.pending}>{a.pending ? "Creating…" : "Create"}</Button>
+          <Button type="submit" pending={a.pending}>{a.pending ? "Creating…" : "Create"}</Button>
         </DialogFooter>
       </form>
     </Dialog>

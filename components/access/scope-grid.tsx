@@ -1,10 +1,12 @@
 "use client";
 
-import { useEffect, useId, useState } from "react";
-import { suggestRepositoriesAction } from "@/app/_actions/repository-actions";
+import { useQuery } from "@tanstack/react-query";
+import { useId, useState } from "react";
+import { suggestRepositoriesAction } from "@/portal/actions/repository-actions";
 import { Button } from "../ui/button";
 import { Input } from "../ui/input";
 import { PlusIcon } from "../ui/icons";
+import { useDebounced } from "../use-debounced";
 
 export const GRID_ACTIONS = ["content/read", "content/write", "content/delete", "metadata/read", "metadata/write"] as const;
 export type GridRule = { repository: string; actions: string[] };
@@ -40,21 +42,21 @@ export function rulesFromActions(actions: string[]): GridRule[] {
 /** Repositories (exact, prefix/* or *) × the five actions, with autocomplete from the registry's repositories. */
 export function ScopeGrid({ registry, rules, onChange, readOnly, showErrors }: { registry: string; rules: GridRule[]; onChange?: (r: GridRule[]) => void; readOnly?: boolean; showErrors?: boolean }) {
   const listId = useId();
-  const [suggestions, setSuggestions] = useState<string[]>([]);
   const [prefix, setPrefix] = useState<string | null>(null);
   const problems = showErrors ? gridProblems(rules) : new Map<number, string>();
-  useEffect(() => {
-    if (prefix === null || readOnly) return;
-    let live = true;
-    const t = setTimeout(async () => {
-      const r = await suggestRepositoriesAction({ registry, prefix });
-      if (live && r.ok) setSuggestions(r.data);
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [prefix, registry, readOnly]);
+  const debouncedPrefix = useDebounced(prefix, 150);
+  // Suggestions start once a repository cell has focus; read-only grids never ask.
+  const suggested = useQuery({
+    queryKey: ["repository-suggestions", registry, debouncedPrefix],
+    enabled: debouncedPrefix !== null && !readOnly,
+    placeholderData: (previous) => previous,
+    queryFn: async () => {
+      const r = await suggestRepositoriesAction({ registry, prefix: debouncedPrefix ?? "" });
+      if (!r.ok) throw new Error(r.message);
+      return r.data;
+    },
+  });
+  const suggestions = suggested.data ?? [];
   const set = (i: number, r: GridRule) => onChange?.(rules.map((x, j) => (j === i ? r : x)));
   return (
     <div className="overflow-x-auto rounded-md border border-line">

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { deleteManifestAction, deleteTagAction } from "@/app/_actions/repository-actions";
+import { deleteManifestAction, deleteTagAction } from "@/portal/actions/repository-actions";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog, DialogFooter } from "../ui/dialog";
@@ -17,8 +17,10 @@ type Props =
 export function DeleteButton(props: Props) {
   const [open, setOpen] = useState(false);
   const router = useRouter();
-  const tagAction = useAction(deleteTagAction, { refresh: !props.redirectTo });
-  const manifestAction = useAction(deleteManifestAction, { refresh: !props.redirectTo });
+  // After deleting what the page shows, go elsewhere rather than refresh a page that no longer exists.
+  const options = { errors: "inline", refresh: !props.redirectTo } as const;
+  const tagAction = useAction(deleteTagAction, { ...options, success: (_d, i) => `Deleted tag ${i.tag}.` });
+  const manifestAction = useAction(deleteManifestAction, { ...options, success: "Deleted the manifest." });
   const a = props.kind === "tag" ? tagAction : manifestAction;
   const what = props.kind === "tag" ? `tag ${props.tag}` : "manifest";
   const done = () => {
@@ -35,7 +37,7 @@ export function DeleteButton(props: Props) {
         variant={props.compact ? "ghost" : "secondary"}
         size="sm"
         onClick={() => {
-          a.setError(null);
+          a.reset();
           setOpen(true);
         }}
         aria-label={props.kind === "tag" ? `Delete tag ${props.tag}` : "Delete manifest"}
@@ -58,11 +60,11 @@ export function DeleteButton(props: Props) {
               <p>Clients pulling it by tag or digest will get “manifest unknown”. This cannot be undone.</p>
             </>
           )}
-          {a.error ? <Alert tone="danger">{a.error.message}</Alert> : null}
+          {a.formError ? <Alert tone="danger">{a.formError}</Alert> : null}
         </div>
         <DialogFooter>
           <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
-          <Button variant="danger" onClick={confirm} disabled={a.pending}>
+          <Button variant="danger" onClick={confirm} pending={a.pending}>
             {a.pending ? "Deleting…" : `Delete ${props.kind}`}
           </Button>
         </DialogFooter>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { setLocksAction } from "@/app/_actions/repository-actions";
+import { setLocksAction } from "@/portal/actions/repository-actions";
 import type { LockFlags } from "@wharf/lib/services/repository-browser";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -19,7 +19,7 @@ const FIELDS: { key: keyof LockFlags; label: string; help: string }[] = [
 export function LocksButton({ registry, repository, tag, digest, locks, compact }: { registry: string; repository: string; tag?: string; digest?: string; locks: LockFlags; compact?: boolean }) {
   const [open, setOpen] = useState(false);
   const [locked, setLocked] = useState<Record<keyof LockFlags, boolean>>(() => invert(locks));
-  const { run, pending, error, setError } = useAction(setLocksAction);
+  const { run, pending, formError, reset } = useAction(setLocksAction, { errors: "inline", success: "Locks saved." });
   const target = tag ? `tag ${tag}` : digest ? "this manifest" : `repository ${repository}`;
   const count = Object.values(invert(locks)).filter(Boolean).length;
   function save() {
@@ -36,7 +36,7 @@ export function LocksButton({ registry, repository, tag, digest, locks, compact 
         aria-label={`Locks of ${target}`}
         onClick={() => {
           setLocked(invert(locks));
-          setError(null);
+          reset();
           setOpen(true);
         }}
       >
@@ -62,10 +62,10 @@ export function LocksButton({ registry, repository, tag, digest, locks, compact 
             </label>
           ))}
         </fieldset>
-        {error ? <Alert tone="danger" className="mt-3">{error.message}</Alert> : null}
+        {formError ? <Alert tone="danger" className="mt-3">{formError}</Alert> : null}
         <DialogFooter>
           <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
-          <Button onClick={save} disabled={pending}>{pending ? "Saving…" : "Save locks"}</Button>
+          <Button onClick={save} pending={pending}>{pending ? "Saving…" : "Save locks"}</Button>
         </DialogFooter>
       </Dialog>
     </>

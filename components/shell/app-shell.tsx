@@ -1,10 +1,10 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { signOutAction } from "@/app/_actions/sign-out-action";
 import { version } from "@/package.json";
-import { LogoMark, SignOutIcon } from "../ui/icons";
+import { LogoMark } from "../ui/icons";
 import { MobileNav } from "./mobile-nav";
 import { NavItems, type NavAccess } from "./nav-items";
+import { SignOutButton } from "./sign-out-button";
 
 /** The signed-in frame: top bar, navigation (sidebar or menu), main area. */
 export function AppShell({ username, access, children }: { username: string; access?: NavAccess; children: ReactNode }) {
@@ -36,15 +36,7 @@ export function AppShell({ username, access, children }: { username: string; acc
             </span>
           </div>
           <span aria-hidden="true" className="hidden h-5 w-px bg-white/15 sm:block" />
-          <form action={signOutAction}>
-            <button
-              type="submit"
-              className="inline-flex h-8 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium text-nav-fg/80 transition-colors hover:bg-white/10 hover:text-nav-fg"
-            >
-              <SignOutIcon className="size-4" />
-              Sign out
-            </button>
-          </form>
+          <SignOutButton />
         </div>
       </header>
       <div className="flex">

@@ -7,6 +7,7 @@ export function Switch({
   checked,
   onChange,
   disabled,
+  pending,
   id,
   className,
   ...aria
@@ -14,6 +15,8 @@ export function Switch({
   checked: boolean;
   onChange: (next: boolean) => void;
   disabled?: boolean;
+  /** The change is being saved: shown in its new position, disabled and busy until it lands. */
+  pending?: boolean;
   id?: string;
   className?: string;
   "aria-label"?: string;
@@ -26,12 +29,14 @@ export function Switch({
       role="switch"
       id={id}
       aria-checked={checked}
-      disabled={disabled}
+      aria-busy={pending || undefined}
+      disabled={disabled || pending}
       onClick={() => onChange(!checked)}
       className={cn(
         "relative inline-flex h-6 w-11 shrink-0 items-center rounded-full border-2 border-transparent transition-colors",
         checked ? "bg-accent" : "bg-line-strong",
         "disabled:cursor-not-allowed disabled:opacity-50",
+        pending && "animate-pulse",
         className,
       )}
       {...aria}

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AccessControl } from "@/components/access/access-control";
 import { loadOrPanel } from "@/components/error-panel";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePrincipal } from "@/app/_lib/principal";
+import { requirePrincipal } from "@/portal/principal";
 import { roleGrid } from "@wharf/lib/services/role-grid";
 import { ROLE_DESCRIPTIONS } from "@wharf/lib/auth/roles";
 import { db } from "@wharf/lib/core/db";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ErrorPanel } from "@/components/error-panel";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePrincipal } from "@/app/_lib/principal";
+import { requirePrincipal } from "@/portal/principal";
 import { authorize } from "@wharf/lib/auth/authorize";
 import { denied } from "@wharf/lib/core/errors";
 import { listUsers } from "@wharf/lib/services/users";

@@ -6,8 +6,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PlusIcon, RegistryIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { listReadableRegistries } from "@wharf/lib/services/registry-manage";
-import { loginServerResolver } from "../../../_lib/login-server";
-import { requirePrincipal } from "../../../_lib/principal";
+import { loginServerResolver } from "@/portal/login-server";
+import { requirePrincipal } from "@/portal/principal";
 import { RegistryTable } from "./registry-table";
 
 export const metadata: Metadata = { title: "Registries" };

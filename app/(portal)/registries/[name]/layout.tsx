@@ -6,7 +6,7 @@ import { ArrowLeftIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { findReadableRegistry } from "@wharf/lib/services/registry-manage";
 import { findRegistryForRepositoryViewer } from "@wharf/lib/services/repository-browser";
-import { requirePrincipal } from "../../../_lib/principal";
+import { requirePrincipal } from "@/portal/principal";
 import { RegistryTabs } from "./registry-tabs";
 
 /** Every registry page: a registry the user may not read is a 404, exactly like one that does not exist. */

@@ -6,8 +6,8 @@ import { CommandLine } from "@/components/ui/code";
 import { findReadableRegistry } from "@wharf/lib/services/registry-manage";
 import { skuLimits } from "@wharf/lib/core/skus";
 import { storageUsedBytes, usageLastDays, type DailyUsage } from "@wharf/lib/registry/usage-stats";
-import { loginServerResolver } from "../../../_lib/login-server";
-import { requirePrincipal } from "../../../_lib/principal";
+import { loginServerResolver } from "@/portal/login-server";
+import { requirePrincipal } from "@/portal/principal";
 import { config } from "@wharf/lib/core/context";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {

@@ -9,7 +9,7 @@ import { config } from "@wharf/lib/core/context";
 import { db } from "@wharf/lib/core/db";
 import { wizardContext } from "@wharf/lib/services/registry-create";
 import { skuLimits, SKU_NAMES } from "@wharf/lib/core/skus";
-import { requirePrincipal } from "../../../_lib/principal";
+import { requirePrincipal } from "@/portal/principal";
 import { CreateRegistryWizard } from "./create-registry-wizard";
 
 export const metadata: Metadata = { title: "Create registry" };

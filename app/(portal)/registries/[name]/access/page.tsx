@@ -4,7 +4,7 @@ import { AccessControl } from "@/components/access/access-control";
 import { loadOrPanel } from "@/components/error-panel";
 import { Input } from "@/components/ui/input";
 import { Button } from "@/components/ui/button";
-import { requirePrincipal } from "@/app/_lib/principal";
+import { requirePrincipal } from "@/portal/principal";
 import { roleGrid } from "@wharf/lib/services/role-grid";
 import { ROLE_DESCRIPTIONS } from "@wharf/lib/auth/roles";
 

@@ -10,8 +10,8 @@ import { formatBytes, timeText } from "@/components/ui/format";
 import { RepositoryTable } from "./repository-table";
 import { loadOrPanel } from "@/components/error-panel";
 import { listRepositoryPage } from "@wharf/lib/services/repository-browser";
-import { requirePrincipal } from "@/app/_lib/principal";
-import { imagePrefixResolver } from "@/app/_lib/image-ref";
+import { requirePrincipal } from "@/portal/principal";
+import { imagePrefixResolver } from "@/portal/image-ref";
 
 export const metadata: Metadata = { title: "Repositories" };
 

@@ -6,7 +6,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PlusIcon } from "@/components/ui/icons";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { requirePrincipal } from "@/app/_lib/principal";
+import { requirePrincipal } from "@/portal/principal";
 import { authorize } from "@wharf/lib/auth/authorize";
 import { listScopeMaps } from "@wharf/lib/services/scope-maps";
 

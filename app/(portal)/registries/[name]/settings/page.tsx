@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { findReadableRegistry, registryCapabilities } from "@wharf/lib/services/registry-manage";
 import { publicAccessOf } from "@wharf/lib/services/registry-create";
 import { skuLimits, SKU_NAMES } from "@wharf/lib/core/skus";
-import { requirePrincipal } from "../../../../_lib/principal";
+import { requirePrincipal } from "@/portal/principal";
 import { RegistrySettings } from "./registry-settings";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {

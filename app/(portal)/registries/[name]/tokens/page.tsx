@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { loadOrPanel } from "@/components/error-panel";
-import { requirePrincipal } from "@/app/_lib/principal";
-import { loginServerResolver } from "@/app/_lib/login-server";
+import { requirePrincipal } from "@/portal/principal";
+import { loginServerResolver } from "@/portal/login-server";
 import { authorize } from "@wharf/lib/auth/authorize";
 import { listTokens } from "@wharf/lib/services/tokens";
 import { listScopeMaps } from "@wharf/lib/services/scope-maps";

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { createTokenAction, deleteTokenAction, generateTokenPasswordAction, setTokenStatusAction } from "@/app/_actions/token-actions";
+import { createTokenAction, deleteTokenAction, generateTokenPasswordAction, setTokenStatusAction } from "@/portal/actions/token-actions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -26,7 +26,7 @@ export function TokensManager({ registry, loginServer, canEdit, tokens, scopeMap
   const [creating, setCreating] = useState(false);
   const [generating, setGenerating] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
-  const status = useAction(setTokenStatusAction);
+  const status = useAction(setTokenStatusAction, { success: (d, i) => `Token ${i.name} ${d.status}.` });
   return (
     <>
       <Card className="overflow-hidden">
@@ -35,7 +35,6 @@ export function TokensManager({ registry, loginServer, canEdit, tokens, scopeMap
           description="Repository-scoped credentials for docker login: each token gets exactly the actions of its scope map."
           actions={canEdit ? <Button onClick={() => setCreating(true)}><PlusIcon className="-ml-0.5 size-4" />Create token</Button> : null}
         />
-        {status.error ? <Alert tone="danger" className="m-4">{status.error.message}</Alert> : null}
         {tokens.length === 0 ? (
           <EmptyState title="No tokens yet">
             <p>Tokens let CI jobs and other machines pull or push only the repositories you choose.</p>
@@ -70,6 +69,7 @@ export function TokensManager({ registry, loginServer, canEdit, tokens, scopeMap
                           size="sm"
                           variant="ghost"
                           disabled={status.pending}
+                          pending={status.pending && status.variables?.name === t.name}
                           onClick={() => status.run({ registry, name: t.name, status: t.status === "enabled" ? "disabled" : "enabled" })}
                         >
                           {t.status === "enabled" ? "Disable" : "Enable"}
@@ -97,7 +97,8 @@ function CreateTokenDialog({ registry, scopeMaps, onClose, onCreated }: { regist
   const [scopeMap, setScopeMap] = useState(scopeMaps.find((m) => m.name === "_repositories_pull")?.name ?? scopeMaps[0]?.name ?? "");
   const [rules, setRules] = useState<GridRule[]>([{ repository: "", actions: ["content/read", "metadata/read"] }]);
   const [tried, setTried] = useState(false);
-  const { run, pending, error } = useAction(createTokenAction);
+  // No toast: creating leads straight to generating a password.
+  const { run, pending, fieldError, formError } = useAction(createTokenAction, { errors: "inline", fields: ["name"] });
   function submit(e: React.FormEvent) {
     e.preventDefault();
     setTried(true);
@@ -107,8 +108,8 @@ function CreateTokenDialog({ registry, scopeMaps, onClose, onCreated }: { regist
   return (
     <Dialog open onClose={onClose} title="Create token" description="After creating it, generate a password to log in with." wide>
       <form onSubmit={submit} className="space-y-4" noValidate>
-        <Field id="token-name" label="Token name" error={error?.field === "name" ? error.message : undefined} hint="5–50 letters, digits, '-' or '_'. It is the username for docker login.">
-          <Input id="token-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus required aria-invalid={error?.field === "name" || undefined} />
+        <Field id="token-name" label="Token name" error={fieldError("name")} hint="5–50 letters, digits, '-' or '_'. It is the username for docker login.">
+          <Input id="token-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus required aria-invalid={!!fieldError("name") || undefined} />
         </Field>
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium text-fg">Scope map</legend>
@@ -134,10 +135,10 @@ function CreateTokenDialog({ registry, scopeMaps, onClose, onCreated }: { regist
             </>
           )}
         </fieldset>
-        {error && error.field !== "name" ? <Alert tone="danger">{error.message}</Alert> : null}
+        {formError ? <Alert tone="danger">{formError}</Alert> : null}
         <DialogFooter>
           <Button variant="secondary" onClick={onClose}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create token"}</Button>
+          <Button type="submit" pending={pending}>{pending ? "Creating…" : "Create token"}</Button>
         </DialogFooter>
       </form>
     </Dialog>
@@ -148,7 +149,9 @@ function GeneratePasswordDialog({ registry, token, loginServer, onClose }: { reg
   const [which, setWhich] = useState<1 | 2>(1);
   const [expiry, setExpiry] = useState("");
   const [secret, setSecret] = useState<string | null>(null);
-  const { run, pending, error } = useAction(generateTokenPasswordAction);
+  // No toast: the dialog shows the password.
+  const { run, pending, fieldError, formError } = useAction(generateTokenPasswordAction, { errors: "inline", fields: ["expiry", "expiration"] });
+  const expiryError = fieldError("expiry") ?? fieldError("expiration");
   function submit(e: React.FormEvent) {
     e.preventDefault();
     run({ registry, name: token, password: which, expiry: expiry ? new Date(`${expiry}T23:59:59Z`).toISOString() : undefined }, (d) => setSecret(d.password));
@@ -170,14 +173,14 @@ function GeneratePasswordDialog({ registry, token, loginServer, onClose }: { reg
               ))}
             </div>
           </fieldset>
-          <Field id="pw-expiry" label="Expires (optional)" hint="Leave empty for a password that does not expire." error={error?.field === "expiration" ? error.message : undefined}>
+          <Field id="pw-expiry" label="Expires (optional)" hint="Leave empty for a password that does not expire." error={expiryError}>
             <Input id="pw-expiry" type="date" value={expiry} onChange={(e) => setExpiry(e.target.value)} className="w-48" />
           </Field>
           <p className="text-[13px] text-muted">If password {which} exists it stops working at once.</p>
-          {error && error.field !== "expiration" ? <Alert tone="danger">{error.message}</Alert> : null}
+          {formError ? <Alert tone="danger">{formError}</Alert> : null}
           <DialogFooter>
             <Button variant="secondary" onClick={onClose}>Cancel</Button>
-            <Button type="submit" disabled={pending}>{pending ? "Generating…" : "Generate"}</Button>
+            <Button type="submit" pending={pending}>{pending ? "Generating…" : "Generate"}</Button>
           </DialogFooter>
         </form>
       )}
@@ -186,14 +189,14 @@ function GeneratePasswordDialog({ registry, token, loginServer, onClose }: { reg
 }
 
 function DeleteTokenDialog({ registry, token, onClose }: { registry: string; token: string; onClose: () => void }) {
-  const { run, pending, error } = useAction(deleteTokenAction);
+  const { run, pending, formError } = useAction(deleteTokenAction, { errors: "inline", success: `Deleted token ${token}.` });
   return (
     <Dialog open onClose={onClose} title={`Delete token ${token}?`}>
       <p className="text-sm text-muted">Clients logged in with this token lose access at their next request. Its scope map stays.</p>
-      {error ? <Alert tone="danger" className="mt-3">{error.message}</Alert> : null}
+      {formError ? <Alert tone="danger" className="mt-3">{formError}</Alert> : null}
       <DialogFooter>
         <Button variant="secondary" onClick={onClose}>Cancel</Button>
-        <Button variant="danger" disabled={pending} onClick={() => run({ registry, name: token }, onClose)}>{pending ? "Deleting…" : "Delete token"}</Button>
+        <Button variant="danger" pending={pending} onClick={() => run({ registry, name: token }, onClose)}>{pending ? "Deleting…" : "Delete token"}</Button>
       </DialogFooter>
     </Dialog>
   );

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { loadOrPanel } from "@/components/error-panel";
-import { requirePrincipal } from "@/app/_lib/principal";
-import { imagePrefixResolver } from "@/app/_lib/image-ref";
+import { requirePrincipal } from "@/portal/principal";
+import { imagePrefixResolver } from "@/portal/image-ref";
 import { authorize } from "@wharf/lib/auth/authorize";
 import { getManifestDetail, getRepository, listTagPage, type TagSort } from "@wharf/lib/services/repository-browser";
 import { RepositoryView } from "./repository-view";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { loadOrPanel } from "@/components/error-panel";
-import { requirePrincipal } from "@/app/_lib/principal";
+import { requirePrincipal } from "@/portal/principal";
 import { authorize } from "@wharf/lib/auth/authorize";
 import { getScopeMap } from "@wharf/lib/services/scope-maps";
 import { ScopeMapEditor } from "./scope-map-editor";

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { createScopeMapAction, deleteScopeMapAction, updateScopeMapAction } from "@/app/_actions/scope-map-actions";
+import { createScopeMapAction, deleteScopeMapAction, updateScopeMapAction } from "@/portal/actions/scope-map-actions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -21,19 +21,18 @@ export function ScopeMapEditor({ registry, initial, isNew, canEdit }: { registry
   const [description, setDescription] = useState(initial.description);
   const [rules, setRules] = useState<GridRule[]>(() => (isNew ? [{ repository: "", actions: ["content/read", "metadata/read"] }] : rulesFromActions(initial.actions)));
   const [tried, setTried] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const create = useAction(createScopeMapAction, { refresh: false });
-  const update = useAction(updateScopeMapAction);
-  const del = useAction(deleteScopeMapAction, { refresh: false });
+  // Create and delete move to another page, so they need no refresh of this one.
+  const create = useAction(createScopeMapAction, { refresh: false, errors: "inline", fields: ["name"], success: (d) => `Scope map ${d.name} created.` });
+  const update = useAction(updateScopeMapAction, { errors: "inline", success: "Saved. Tokens using this scope map get the new actions on their next login." });
+  const del = useAction(deleteScopeMapAction, { refresh: false, success: (_d, i) => `Deleted scope map ${i.name}.` });
   const a = isNew ? create : update;
   const base = `/registries/${registry}/scope-maps`;
   function save(e: React.FormEvent) {
     e.preventDefault();
     setTried(true);
-    setSaved(false);
     if (gridProblems(rules).size || !rules.length) return;
     if (isNew) create.run({ registry, name, description, rules }, (d) => router.push(`${base}/${encodeURIComponent(d.name)}`));
-    else update.run({ registry, name, description, rules }, () => setSaved(true));
+    else update.run({ registry, name, description, rules });
   }
   const readOnly = !canEdit;
   return (
@@ -50,7 +49,7 @@ export function ScopeMapEditor({ registry, initial, isNew, canEdit }: { registry
           <Button
             variant="secondary"
             className="text-danger!"
-            disabled={del.pending}
+            pending={del.pending}
             onClick={() => {
               if (window.confirm(`Delete scope map ${initial.name}?`)) del.run({ registry, name: initial.name }, () => router.push(base));
             }}
@@ -59,13 +58,12 @@ export function ScopeMapEditor({ registry, initial, isNew, canEdit }: { registry
           </Button>
         ) : null}
       </div>
-      {del.error ? <Alert tone="danger">{del.error.message}</Alert> : null}
       <Card>
         <CardHeader title="Details" />
         <CardBody className="grid gap-4 md:grid-cols-2">
           {isNew ? (
-            <Field id="map-name" label="Name" hint="5–50 letters, digits, '-' or '_'." error={a.error?.field === "name" ? a.error.message : undefined}>
-              <Input id="map-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={a.error?.field === "name" || undefined} />
+            <Field id="map-name" label="Name" hint="5–50 letters, digits, '-' or '_'." error={a.fieldError("name")}>
+              <Input id="map-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={!!a.fieldError("name") || undefined} />
             </Field>
           ) : null}
           <Field id="map-description" label="Description" hint="Optional.">
@@ -87,12 +85,11 @@ export function ScopeMapEditor({ registry, initial, isNew, canEdit }: { registry
           <ScopeGrid registry={registry} rules={rules} onChange={setRules} readOnly={readOnly} showErrors={tried} />
         </CardBody>
       </Card>
-      {a.error && a.error.field !== "name" ? <Alert tone="danger">{a.error.message}</Alert> : null}
-      {saved && !update.pending ? <Alert>Saved. Tokens using this scope map get the new actions on their next login.</Alert> : null}
+      {a.formError ? <Alert tone="danger">{a.formError}</Alert> : null}
       {canEdit ? (
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={() => router.push(base)}>Cancel</Button>
-          <Button type="submit" disabled={a.pending}>{a.pending ? "Saving…" : isNew ? "Create scope map" : "Save changes"}</Button>
+          <Button type="submit" pending={a.pending}>{a.pending ? "Saving…" : isNew ? "Create scope map" : "Save changes"}</Button>
         </div>
       ) : null}
     </form>

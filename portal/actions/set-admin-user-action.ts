@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { updateRegistry } from "@wharf/lib/services/registry-settings";
 import { requireReadableRegistry } from "@wharf/lib/services/registry-manage";
-import { runAction } from "../_lib/action-client";
+import { runAction } from "../action-client";
 
 const schema = z.object({ registry: z.string().min(1).max(60), enabled: z.boolean("Choose on or off.") });
 

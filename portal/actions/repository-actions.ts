@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { deleteManifest, deleteTag, suggestRepositories } from "@wharf/lib/services/repository-browser";
 import { setLocks } from "@wharf/lib/registry/locks";
-import { authedAction } from "../_lib/action-client";
+import { authedAction } from "../action-client";
 
 const registry = z.string().trim().toLowerCase().regex(/^[a-z0-9]{5,50}$/, "Registry names are 5–50 lower-case letters and digits.");
 const repository = z.string().trim().min(1, "Name the repository.").max(255);

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { renewAdminPassword } from "@wharf/lib/services/registry-settings";
 import { requireReadableRegistry } from "@wharf/lib/services/registry-manage";
-import { runAction } from "../_lib/action-client";
+import { runAction } from "../action-client";
 
 const schema = z.object({ registry: z.string().min(1).max(60), which: z.union([z.literal(1), z.literal(2)], "Choose password 1 or 2.") });
 

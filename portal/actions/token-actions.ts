@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createToken, deleteToken, generateTokenPassword, updateToken } from "@wharf/lib/services/tokens";
-import { authedAction } from "../_lib/action-client";
+import { authedAction } from "../action-client";
 
 const registry = z.string().trim().toLowerCase().regex(/^[a-z0-9]{5,50}$/, "Registry names are 5–50 lower-case letters and digits.");
 const name = z.string().trim().regex(/^[A-Za-z0-9_-]{5,50}$/, "Token names are 5–50 characters: letters, digits, '-' or '_'.");

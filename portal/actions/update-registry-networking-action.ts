@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { updateRegistryNetworking } from "@wharf/lib/services/registry-manage";
-import { runAction } from "../_lib/action-client";
+import { runAction } from "../action-client";
 
 const schema = z.object({
   registry: z.string().min(1).max(60),

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createRegistryFromWizard } from "@wharf/lib/services/registry-create";
-import { runAction } from "../_lib/action-client";
+import { runAction } from "../action-client";
 
 // Shape and size only; every rule of every tab is checked by lib/registry-create.ts.
 const schema = z.object({

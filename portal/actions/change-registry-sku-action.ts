@@ -5,7 +5,7 @@ import { z } from "zod";
 import { updateRegistry } from "@wharf/lib/services/registry-settings";
 import { requireReadableRegistry } from "@wharf/lib/services/registry-manage";
 import { SKU_NAMES } from "@wharf/lib/core/skus";
-import { runAction } from "../_lib/action-client";
+import { runAction } from "../action-client";
 
 const schema = z.object({ registry: z.string().min(1).max(60), sku: z.enum(SKU_NAMES, `Choose a SKU: ${SKU_NAMES.join(", ")}.`) });
 

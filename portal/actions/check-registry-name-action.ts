@@ -2,8 +2,8 @@
 
 import { z } from "zod";
 import { checkRegistryName } from "@wharf/lib/services/registry-create";
-import { loginServerResolver } from "../_lib/login-server";
-import { runAction } from "../_lib/action-client";
+import { loginServerResolver } from "../login-server";
+import { runAction } from "../action-client";
 
 const schema = z.object({ name: z.string().max(200, "The name must be at most 50 characters.") });
 

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createScopeMap, deleteScopeMap, updateScopeMap } from "@wharf/lib/services/scope-maps";
 import { repositoryActions } from "@wharf/lib/services/tokens";
-import { authedAction } from "../_lib/action-client";
+import { authedAction } from "../action-client";
 
 const registry = z.string().trim().toLowerCase().regex(/^[a-z0-9]{5,50}$/, "Registry names are 5–50 lower-case letters and digits.");
 const name = z.string().trim().regex(/^[A-Za-z0-9_-]{5,50}$/, "Scope map names are 5–50 characters: letters, digits, '-' or '_'.");

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createUserAs, resetUserPassword, setUserDisabled } from "@wharf/lib/services/users";
 import { createServicePrincipal, resetServicePrincipalSecret, setServicePrincipalDisabled } from "@wharf/lib/services/service-principals";
-import { authedAction } from "../_lib/action-client";
+import { authedAction } from "../action-client";
 
 const username = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "Usernames are 2–64 characters: lower-case letters, digits, '.', '_' or '-'.");
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { createRoleAssignment, deleteRoleAssignment } from "@wharf/lib/services/role-assignments";
 import { checkAccess, searchPrincipals } from "@wharf/lib/services/role-grid";
 import { ROLES } from "@wharf/lib/auth/roles";
-import { authedAction } from "../_lib/action-client";
+import { authedAction } from "../action-client";
 
 const scope = z.string().trim().startsWith("/", "Scopes start with '/'.").max(400);
 const assignee = z.string().trim().min(1, "Choose a user or service principal.").max(128);

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { clientAddressOf, LOGIN_THROTTLED, signIn } from "@/auth";
 import { config } from "@wharf/lib/core/context";
 import { loginThrottleMessage, loginThrottleState } from "@wharf/lib/auth/login-throttle";
-import { safeCallbackUrl } from "../_lib/callback-url";
+import { safeCallbackUrl } from "../callback-url";
 
 export type SignInState = {
   error?: string;
