@@ -224,6 +224,19 @@ describe("hostile manifests: sizes and lengths", () => {
   put({ label: "a manifest of 4 MiB + 1 byte", body: () => sized(4 * 1024 * 1024 + 1), want: TOO_LARGE });
   put({ label: "a manifest of 8 MiB sent chunked (no Content-Length)", body: () => pad(8 * 1024 * 1024), chunked: true, want: TOO_LARGE });
   put({ label: "a manifest declaring Content-Length 5 MiB", body: () => pad(5 * 1024 * 1024), want: TOO_LARGE });
+  // An answer given before the body is read must reach the client: no reset that swallows it
+  // (RFC 9112 §9.6, lingering close). Sent three times, since a lost answer is a race.
+  s.case("a manifest of 4 MiB + 1 byte sent with Connection: close, three times: each answered 413 MANIFEST_INVALID, not an empty reply", {
+    send: async () => {
+      let last = { status: 0, code: null as string | null, text: "" };
+      for (let i = 0; i < 3; i++) {
+        last = await v2(w, "PUT", `/v2/${NAME}/manifests/hostile`, { bearer, body: sized(4 * 1024 * 1024 + 1), headers: { "Content-Type": OCI_MANIFEST, Connection: "close" } });
+        if (last.status !== 413) return last;
+      }
+      return last;
+    },
+    want: TOO_LARGE,
+  });
   // Bytes past Content-Length are a malformed second request (Node may answer it first): 400 either way.
   put({ label: "a manifest body longer than its Content-Length", body: () => raw(validText()), headers: { "Content-Length": "40" }, want: { status: 400 } });
 });
@@ -245,6 +258,26 @@ describe("hostile manifests: indexes", () => {
     { label: "an index whose children exist only in another repository", body: () => index(), type: OCI_INDEX, repo: "contoso/other", want: BLOB_UNKNOWN },
   ];
   rows.forEach(put);
+});
+
+describe("hostile manifests: reading what a hostile push left", () => {
+  s.case("referrers of a subject after a referrer with 100,000-deep annotations was pushed: 200, never 5xx", {
+    setup: async () => {
+      const subject = await pushImage(w, bearer, NAME, "subject");
+      const referrer = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: OCI_CONFIG, digest: img.config.digest, size: img.config.size },
+        layers: [],
+        subject: { mediaType: OCI_MANIFEST, digest: subject.digest, size: subject.manifest.length },
+      }).replace(/}$/, `,"annotations":{"a":${nestedObject(100_000)}}}`);
+      // Refused once Wharf checks annotations; stored (today) otherwise. Either way the listing must work.
+      await v2(w, "PUT", `/v2/${NAME}/manifests/${sha256(referrer)}`, { bearer, body: raw(referrer), headers: { "Content-Type": OCI_MANIFEST } });
+      return subject;
+    },
+    send: (subject) => v2(w, "GET", `/v2/${NAME}/referrers/${subject.digest}`, { bearer }),
+    want: { status: 200 },
+  });
 });
 
 describe("hostile manifests: references", () => {

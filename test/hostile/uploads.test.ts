@@ -100,6 +100,18 @@ describe("hostile lengths on PATCH", () => {
     send: (sess) => patch(sess.path, "10-1048585", bytes(2 * 1024 * 1024), {}, true),
     want: { status: 400, code: "SIZE_INVALID" },
   });
+  // A refusal given before a large body is read must reach the client (RFC 9112 §9.6, lingering
+  // close), not vanish in a reset. Sent three times, since a lost answer is a race.
+  s.case("an out-of-order PATCH with a 20 MiB body, three times: each answered 416, not an empty reply; the session keeps its 10 bytes", {
+    setup: session10,
+    send: async (sess) => {
+      const body = bytes(20 * 1024 * 1024);
+      let last = await patch(sess.path, `0-${body.length - 1}`, body);
+      for (let i = 0; i < 2 && last.status === 416; i++) last = await patch(sess.path, `0-${body.length - 1}`, body);
+      return last;
+    },
+    want: RANGE_INVALID,
+  });
   s.case("Content-Range 10-19 with an empty body: 416, the session keeps its 10 bytes", {
     setup: session10,
     send: (sess) => patch(sess.path, "10-19", Buffer.alloc(0)),
