@@ -28,6 +28,13 @@ export function startHostileWharf(env: Record<string, string> = {}): Promise<Wha
   return startWharf({ env: { ...HOSTILE_ENV, ...env } });
 }
 
+/** Stops the server and removes its data dir (hostile runs leave tens of MiB behind otherwise). */
+export async function stopAndClean(w: Wharf | undefined): Promise<void> {
+  if (!w) return;
+  await w.stop();
+  fs.rmSync(w.dataDir, { recursive: true, force: true });
+}
+
 /** What a case observed, whatever the front door: an HTTP status, a server action result, a CLI exit. */
 export type Observed = {
   /** HTTP status; 0 = no answer at all (the connection closed empty). For the CLI: 200 for exit 0, 400 for exit 1. */

@@ -6,7 +6,7 @@ import { createServicePrincipal } from "../../lib/services/service-principals";
 import { createToken } from "../../lib/services/tokens";
 import { createUser } from "../../lib/services/users";
 import { useServerDatabase } from "../helpers/access";
-import { hostileSuite, startHostileWharf, type Expected } from "../helpers/hostile";
+import { hostileSuite, startHostileWharf, stopAndClean, type Expected } from "../helpers/hostile";
 import { pushImage } from "../helpers/hostile-v2";
 import { actionIds, callAction, pageUrl, signIn } from "../helpers/portal-actions";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
@@ -41,7 +41,7 @@ before(async () => {
   manifestDigest = (await pushImage(w, await token(w, ["repository:contoso/hello:pull,push"]), "contoso/hello", "v1")).digest;
   cookies = { admin: await signIn(w, "admin", ADMIN_PASSWORD), reader: await signIn(w, "reader", "reader-password") };
 });
-after(() => w?.stop());
+after(() => stopAndClean(w));
 
 const PARAMS = { name: "contoso", path: "hello", map: "pullmap01" };
 const call = (who: string | null, action: string, args: unknown[]) => {

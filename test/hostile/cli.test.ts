@@ -1,6 +1,6 @@
 import { after, before, describe } from "node:test";
 import { describeDiff, diffSnapshots, snapshot, type SnapshotDiff } from "../helpers/storage-snapshot";
-import { hostileSuite, startHostileWharf, type Observed } from "../helpers/hostile";
+import { hostileSuite, startHostileWharf, stopAndClean, type Observed } from "../helpers/hostile";
 import { pushImage } from "../helpers/hostile-v2";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
 import { runCli, type Wharf } from "../helpers/wharf";
@@ -85,7 +85,7 @@ before(async () => {
   );
   batchDiff = diffSnapshots(before, snapshot(w.dataDir));
 });
-after(() => w?.stop());
+after(() => stopAndClean(w));
 
 describe("hostile CLI arguments", () => {
   for (const [label, , , tried] of CASES) {

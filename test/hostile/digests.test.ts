@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { after, before, describe } from "node:test";
-import { hostileSuite, startHostileWharf } from "../helpers/hostile";
+import { hostileSuite, startHostileWharf, stopAndClean } from "../helpers/hostile";
 import { imageManifest, openSession, pushImage, sha256, sha512, v2, v2Raw, type Image } from "../helpers/hostile-v2";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
 import type { Wharf } from "../helpers/wharf";
@@ -25,7 +25,7 @@ before(async () => {
   bearer = await token(w, [`repository:${NAME}:pull,push,delete`]);
   img = await pushImage(w, bearer, NAME, "v1");
 });
-after(() => w?.stop());
+after(() => stopAndClean(w));
 
 const hex64 = "a".repeat(64);
 const BAD_DIGESTS: [string, string][] = [

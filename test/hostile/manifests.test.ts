@@ -1,5 +1,5 @@
 import { after, before, describe } from "node:test";
-import { hostileSuite, startHostileWharf, type Expected } from "../helpers/hostile";
+import { hostileSuite, startHostileWharf, stopAndClean, type Expected } from "../helpers/hostile";
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_MANIFEST, pushBlob, pushImage, sha256, sha512, v2, type Image } from "../helpers/hostile-v2";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
 import type { Wharf } from "../helpers/wharf";
@@ -30,7 +30,7 @@ before(async () => {
   s.use(w);
   await createRegistryRow(w, "contoso");
   await createRegistryRow(w, "fabrikam");
-  bearer = await token(w, [`repository:${NAME}:pull,push,delete`, "repository:contoso/other:pull,push", "repository:fabrikam/app:pull,push", "repository:contoso/fresh:pull,push"]);
+  bearer = await token(w, [`repository:${NAME}:pull,push,delete`, "repository:contoso/other:pull,push", "repository:fabrikam/app:pull,push", "repository:contoso/fresh1:pull,push", "repository:contoso/fresh2:pull,push"]);
   img = await pushImage(w, bearer, NAME, "base");
   arm = await pushImage(w, bearer, NAME, "arm");
   const f = Buffer.from("a layer only contoso/other has");
@@ -38,7 +38,7 @@ before(async () => {
   const o = Buffer.from("a layer only fabrikam/app has");
   otherRegistryBlob = { digest: await pushBlob(w, bearer, "fabrikam/app", o), size: o.length };
 });
-after(() => w?.stop());
+after(() => stopAndClean(w));
 
 type Doc = Record<string, unknown>;
 /** The valid image manifest, changed by `edit`. */
@@ -288,8 +288,8 @@ describe("hostile manifests: references", () => {
   put({ label: "PUT by a tag with a unicode letter", body, ref: "v%C3%A9", want: INVALID });
   put({ label: "PUT by a tag with an encoded slash", body, ref: "v1%2flatest", want: INVALID });
   put({ label: "PUT by a tag with an encoded NUL", body, ref: "v1%00", want: INVALID });
-  put({ label: "PUT into a new repository with a manifest that is not JSON (no repository appears)", body: () => raw("{"), repo: "contoso/fresh", want: INVALID });
-  put({ label: "PUT into a new repository with a layer it does not hold (no repository appears)", body, repo: "contoso/fresh", want: BLOB_UNKNOWN });
+  put({ label: "PUT into a new repository with a manifest that is not JSON (no repository appears)", body: () => raw("{"), repo: "contoso/fresh1", want: INVALID });
+  put({ label: "PUT into a new repository with a layer it does not hold (no repository appears)", body: () => image((m) => (layer0(m).digest = sha256("not in fresh2"))), repo: "contoso/fresh2", want: BLOB_UNKNOWN });
 
   const GETS: [string, string][] = [
     ["a tag starting with '-'", "-bad"],

@@ -1,5 +1,5 @@
 import { after, before, describe } from "node:test";
-import { hostileSuite, startHostileWharf } from "../helpers/hostile";
+import { hostileSuite, startHostileWharf, stopAndClean } from "../helpers/hostile";
 import { pushImage, sha256, v2, type Image } from "../helpers/hostile-v2";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
 import type { Wharf } from "../helpers/wharf";
@@ -24,7 +24,7 @@ before(async () => {
   bearer = await token(w, ["repository:contoso/hello:pull,push,delete", "repository:contoso/team/app:pull,push,delete", "repository:fabrikam/app:pull,push,delete"]);
   img = await pushImage(w, bearer, "contoso/hello", "v1");
 });
-after(() => w?.stop());
+after(() => stopAndClean(w));
 
 const NAME_INVALID = { status: 400, code: "NAME_INVALID" } as const;
 

@@ -2,7 +2,7 @@ import { after, before, describe } from "node:test";
 import { LOCAL_OPERATOR } from "../../lib/auth/actor";
 import { updateRegistry } from "../../lib/services/registry-settings";
 import { claimsOf, useServerDatabase } from "../helpers/access";
-import { hostileSuite, startHostileWharf, type Observed } from "../helpers/hostile";
+import { hostileSuite, startHostileWharf, stopAndClean, type Observed } from "../helpers/hostile";
 import { pushImage, serverSigner, v2 } from "../helpers/hostile-v2";
 import { rawHttp } from "../helpers/raw-http";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
@@ -34,7 +34,7 @@ before(async () => {
   await updateRegistry(LOCAL_OPERATOR, "contoso", { sku: "Premium", networkDefaultAction: "Deny", networkRules: ["203.0.113.0/24"] });
   signed = await (await serverSigner(w)).sign(claimsOf(t));
 });
-after(() => w?.stop());
+after(() => stopAndClean(w));
 
 async function tokenFor(registryRepo: string, forwardedFor: string, password = ADMIN_PASSWORD): Promise<Observed> {
   const r = await rawHttp(w.port, {

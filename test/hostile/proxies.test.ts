@@ -2,7 +2,7 @@ import { after, before, describe } from "node:test";
 import { LOCAL_OPERATOR } from "../../lib/auth/actor";
 import { updateRegistry } from "../../lib/services/registry-settings";
 import { claimsOf, useServerDatabase } from "../helpers/access";
-import { hostileSuite, startHostileWharf, type Observed } from "../helpers/hostile";
+import { hostileSuite, startHostileWharf, stopAndClean, type Observed } from "../helpers/hostile";
 import { serverSigner, v2 } from "../helpers/hostile-v2";
 import { rawHttp } from "../helpers/raw-http";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
@@ -32,7 +32,7 @@ before(async () => {
   // A token minted before the rule would pass on its own; the rule is checked on every request.
   signed = await (await serverSigner(w)).sign(claimsOf(t));
 });
-after(() => w?.stop());
+after(() => stopAndClean(w));
 
 const FORGERIES: [string, [string, string][]][] = [
   ["X-Forwarded-For of an allowed address", [["X-Forwarded-For", ALLOWED]]],

@@ -6,7 +6,7 @@ import { createRoleAssignment } from "../../lib/services/role-assignments";
 import { updateRegistry } from "../../lib/services/registry-settings";
 import { createUser } from "../../lib/services/users";
 import { claimsOf, useServerDatabase } from "../helpers/access";
-import { hostileSuite, startHostileWharf, type Observed } from "../helpers/hostile";
+import { hostileSuite, startHostileWharf, stopAndClean, type Observed } from "../helpers/hostile";
 import { pushImage, serverSigner, v2, v2Raw } from "../helpers/hostile-v2";
 import { rawHttp } from "../helpers/raw-http";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
@@ -49,7 +49,7 @@ before(async () => {
   refresh = ((await r.json()) as { refresh_token: string }).refresh_token;
   if (!refresh) throw new Error("no refresh token issued");
 });
-after(() => w?.stop());
+after(() => stopAndClean(w));
 
 /** The claims of the good token with changes; `null` drops a claim. */
 const claims = (changes: Record<string, unknown> = {}) => ({ ...goodClaims, jti: crypto.randomUUID(), ...changes });

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { after, before, describe } from "node:test";
-import { hostileSuite, startHostileWharf } from "../helpers/hostile";
+import { hostileSuite, startHostileWharf, stopAndClean } from "../helpers/hostile";
 import { openSession, pushBlob, sha256, v2, v2Raw } from "../helpers/hostile-v2";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
 import type { Wharf } from "../helpers/wharf";
@@ -32,7 +32,7 @@ before(async () => {
   otherBearer = bearer;
   await pushBlob(w, bearer, NAME, Buffer.from("a blob that exists"));
 });
-after(() => w?.stop());
+after(() => stopAndClean(w));
 
 const session10 = () => openSession(w, bearer, NAME, TEN);
 const RANGE_INVALID = { status: 416, code: "BLOB_UPLOAD_INVALID" } as const;

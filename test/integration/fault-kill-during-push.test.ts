@@ -60,7 +60,10 @@ describe("SIGKILL during 20 concurrent pushes, three rounds", () => {
     w = await startWharf({ env: { WHARF_SKU_LIMITS: JSON.stringify({ Basic: high, Standard: high, Premium: high }) } });
     await createRegistryRow(w, "contoso");
   });
-  after(async () => w?.stop());
+  after(async () => {
+    await w?.stop();
+    if (w) fs.rmSync(w.dataDir, { recursive: true, force: true });
+  });
 
   const auth = async () => `Bearer ${await token(w, Array.from({ length: PUSHES }, (_, i) => `repository:contoso/app${String(i).padStart(2, "0")}:pull,push`))}`;
 
