@@ -37,7 +37,11 @@ before(async () => {
   s.use(w);
   await createRegistryRow(w, "contoso");
   await createRegistryRow(w, "fabrikam");
+  await createRegistryRow(w, "northwind");
   useServerDatabase(w);
+  // Anonymous pull from the start, before the server has cached anything about northwind.
+  await pushImage(w, await token(w, ["repository:northwind/app:pull,push"]), "northwind/app", "v1");
+  await updateRegistry(LOCAL_OPERATOR, "northwind", { anonymousPullEnabled: true });
   await createUser("puller", "puller-password");
   await createRoleAssignment(LOCAL_OPERATOR, { assignee: "puller", role: "AcrPull", scope: "/registries/contoso" });
   await createUser("nobody", "nobody-password");
@@ -296,11 +300,10 @@ describe("hostile scopes at /oauth2/token", () => {
   });
 });
 
-describe("hostile catalog listings (after contoso turns anonymous pull on)", () => {
+describe("hostile catalog listings (northwind has anonymous pull on)", () => {
   let fabrikamAdmin: string;
   before(async () => {
     await pushImage(w, await token(w, ["repository:fabrikam/app:pull,push"]), "fabrikam/app", "v1");
-    await updateRegistry(LOCAL_OPERATOR, "contoso", { anonymousPullEnabled: true });
     const { passwords } = await updateRegistry(LOCAL_OPERATOR, "fabrikam", { adminUserEnabled: true });
     fabrikamAdmin = passwords[0].value;
     await createUser("fabuser", "fabuser-password");
@@ -325,9 +328,9 @@ describe("hostile catalog listings (after contoso turns anonymous pull on)", () 
         if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`listed ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
       },
     });
-  catalogOf("_catalog with fabrikam's admin user: lists only fabrikam's repositories, not anonymous-pull contoso's", () => ({ user: "fabrikam", password: fabrikamAdmin }), ["fabrikam/app"]);
+  catalogOf("_catalog with fabrikam's admin user: lists only fabrikam's repositories, not anonymous-pull northwind's", () => ({ user: "fabrikam", password: fabrikamAdmin }), ["fabrikam/app"]);
   catalogOf("_catalog with a user who may pull only fabrikam: lists only fabrikam's repositories", () => ({ user: "fabuser", password: "fabuser-password" }), ["fabrikam/app"]);
-  catalogOf("_catalog with a user without any role: lists nothing, not anonymous-pull contoso's", () => ({ user: "nobody", password: "nobody-password" }), []);
+  catalogOf("_catalog with a user without any role: lists nothing, not anonymous-pull northwind's", () => ({ user: "nobody", password: "nobody-password" }), []);
   catalogOf("_catalog anonymously: 401 UNAUTHORIZED", () => null, null);
 });
 
