@@ -4,13 +4,14 @@
 //
 //   npm test                    every suite
 //   npm test -- unit            only the named suites (typecheck, migrations, unit,
-//                               integration, e2e), several allowed
+//                               integration, hostile, e2e), several allowed
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { ensureDependencies, must, root } from "./lib.mjs";
 
-const SUITES = ["typecheck", "migrations", "unit", "integration", "e2e"];
+const SUITES = ["typecheck", "migrations", "unit", "integration", "hostile", "e2e"];
 const wanted = process.argv.slice(2).filter((a) => SUITES.includes(a));
 const selected = wanted.length ? wanted : SUITES;
 
@@ -78,11 +79,40 @@ function nodeTestCounts(suite, { code, output }) {
   record(suite, pass, Number.isNaN(fail) ? (code ? 1 : 0) : fail || (code ? 1 : 0), skipped);
 }
 
-async function nodeTests(suite, files, extra = []) {
+async function nodeTests(suite, files, extra = [], env = {}) {
   if (!files.length) return console.log(`(no ${suite} tests)`);
   console.log(`\n━━ ${suite}: ${files.length} file(s)`);
-  const r = await runCaptured(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...extra, ...files]);
+  const r = await runCaptured(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...extra, ...files], env);
   nodeTestCounts(suite, r);
+}
+
+/**
+ * The hostile-input suite (test/hostile): each file writes its tally (cases, wrongly
+ * accepted, 5xx) to a scratch dir; the run prints one line for all of them and fails
+ * on any accepted hostile input or 5xx even if no test counted it.
+ */
+async function hostileTests() {
+  const tallyDir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-hostile-"));
+  try {
+    await nodeTests("hostile", findFiles("test/hostile", ".test.ts"), ["--test-concurrency=1"], { WHARF_HOSTILE_TALLY_DIR: tallyDir });
+    const t = { cases: 0, accepted: 0, fiveXX: 0 };
+    for (const f of fs.readdirSync(tallyDir)) {
+      const one = JSON.parse(fs.readFileSync(path.join(tallyDir, f), "utf8"));
+      for (const k of Object.keys(t)) t[k] += one[k] ?? 0;
+    }
+    const line = `${t.cases} cases, ${t.accepted} accepted, ${t.fiveXX} 5xx`;
+    console.log(line);
+    const last = report[report.length - 1];
+    if (last?.suite === "hostile") {
+      last.line = line;
+      if ((t.accepted || t.fiveXX) && !last.failed) {
+        last.failed = 1;
+        totals.failed += 1;
+      }
+    }
+  } finally {
+    fs.rmSync(tallyDir, { recursive: true, force: true });
+  }
 }
 
 async function main() {
@@ -108,6 +138,7 @@ async function main() {
     // One file at a time: each starts real servers and pushes real bytes.
     await nodeTests("integration", findFiles("test/integration", ".test.ts"), ["--test-concurrency=1"]);
   }
+  if (selected.includes("hostile")) await hostileTests();
   if (selected.includes("e2e")) {
     const specs = findFiles("e2e", ".spec.ts");
     if (specs.length) {
@@ -122,7 +153,7 @@ async function main() {
   }
 
   console.log("\n━━ summary");
-  for (const s of report) console.log(`  ${s.suite.padEnd(12)} ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ""}`);
+  for (const s of report) console.log(`  ${s.suite.padEnd(12)} ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ""}${s.line ? ` (${s.line})` : ""}`);
   console.log(`  took ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
   process.exit(totals.failed ? 1 : 0);
