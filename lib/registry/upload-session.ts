@@ -96,8 +96,7 @@ async function appendBytes(id: string, body: Readable, expected?: number): Promi
         { expected, received, uploaded: before },
       );
     }
-    const written = Math.min(received, expected ?? received);
-    if (size !== before + written) throw new Error(`upload ${id}: stored ${size} bytes, expected ${before + written}`);
+    if (size !== before + received) throw new Error(`upload ${id}: stored ${size} bytes, expected ${before + received}`);
     state.size = size;
     return size;
   } catch (err) {
