@@ -109,21 +109,30 @@ export const blobStore: BlobStore = {
     await digestLock().run(digest, async () => {
       const target = blobDataPath(digest);
       const existing = await storage().stat(target);
-      if (existing && existing.size === size) {
-        // Same digest, same bytes: keep the stored copy, drop the new one.
-        await storage().delete(fromPath);
-      } else {
-        await storage().move(fromPath, target);
-      }
-      await db().$transaction(async (tx) => {
-        await tx.blob.upsert({ where: { digest }, create: { digest, size: BigInt(size) }, update: {} });
-        await tx.blobLink.upsert({
-          where: { repositoryId_digest: { repositoryId, digest } },
-          create: { repositoryId, digest },
-          update: {},
+      // Same digest, same bytes: keep the stored copy (the new one is dropped once the rows are written).
+      const moved = !(existing && existing.size === size);
+      if (moved) await storage().move(fromPath, target);
+      try {
+        await db().$transaction(async (tx) => {
+          await tx.blob.upsert({ where: { digest }, create: { digest, size: BigInt(size) }, update: {} });
+          await tx.blobLink.upsert({
+            where: { repositoryId_digest: { repositoryId, digest } },
+            create: { repositoryId, digest },
+            update: {},
+          });
+          if (extra) await extra(tx);
         });
-        if (extra) await extra(tx);
-      });
+      } catch (err) {
+        // Refused (a lock) or failed: the bytes go back where they came from, so nothing is visible and the
+        // upload can be finished later — unless a row now claims them for another push.
+        if (moved) {
+          // When the database cannot say, the bytes stay: a row without its bytes is the worse state.
+          const claimed = await db().blob.findUnique({ where: { digest }, select: { digest: true } }).then((r) => r !== null, () => true);
+          if (!claimed) await storage().move(target, fromPath).catch(() => undefined);
+        }
+        throw err;
+      }
+      if (!moved) await storage().delete(fromPath);
     });
   },
 };

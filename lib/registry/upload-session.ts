@@ -7,6 +7,7 @@ import { blobStore, type BlobDescriptor } from "./blob-store";
 import { parseDigest, type Algorithm } from "../core/digest";
 import { blobUploadUnknown, digestInvalid, rangeInvalid, sizeInvalid } from "../core/errors";
 import { KeyedLock } from "./keyed-lock";
+import { assertRepositoryWritable, lockDenied } from "./locks";
 import { uploadDataPath, uploadDir } from "./paths";
 import type { Repo } from "./repository-resolver";
 import { storage } from "./storage";
@@ -63,32 +64,45 @@ async function hashStateFor(id: string, size: number): Promise<HashState> {
   return state;
 }
 
-async function appendBytes(id: string, body: Readable, length?: number): Promise<number> {
+/**
+ * Appends one chunk, all or nothing: when `expected` is known (Content-Range or Content-Length) and the body is
+ * longer or shorter, or the body fails, the bytes it added are dropped and the running hash is put back, so the
+ * session stays at its previous size and usable. Bytes past `expected` are read and discarded, never stored, so
+ * the client still gets its answer.
+ */
+async function appendBytes(id: string, body: Readable, expected?: number): Promise<number> {
   const path = uploadDataPath(id);
   const before = await storedSize(id);
   const state = await hashStateFor(id, before);
+  const hashBefore = state.hash.copy();
   const writer = await storage().writer(path);
-  let written = 0;
+  let received = 0;
   const hashing = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      state.hash.update(chunk);
-      written += chunk.length;
-      cb(null, chunk);
+      const room = expected === undefined ? chunk.length : Math.max(0, Math.min(chunk.length, expected - received));
+      received += chunk.length;
+      if (room === 0) return cb();
+      const kept = room === chunk.length ? chunk : chunk.subarray(0, room);
+      state.hash.update(kept);
+      cb(null, kept);
     },
   });
   try {
     await pipeline(body, hashing, writer.stream);
     const size = await writer.close();
-    if (size !== before + written) throw new Error(`upload ${id}: stored ${size} bytes, expected ${before + written}`);
-    state.size = size;
-    if (length !== undefined && written !== length) {
-      throw sizeInvalid(`The request said ${length} bytes but sent ${written}. Check the upload status and resume from the reported offset.`);
+    if (expected !== undefined && received !== expected) {
+      throw sizeInvalid(
+        `The chunk was announced as ${expected} bytes but ${received} arrived, so none of it was kept: this upload still holds ${before} bytes. Send the chunk again with matching Content-Range/Content-Length.`,
+        { expected, received, uploaded: before },
+      );
     }
+    if (size !== before + received) throw new Error(`upload ${id}: stored ${size} bytes, expected ${before + received}`);
+    state.size = size;
     return size;
   } catch (err) {
-    // The hash may have seen bytes that never reached storage: rebuild it next time.
-    sessions().hashes.delete(id);
-    writer.stream.destroy();
+    // The hash first: should the cut fail, its size no longer matches and it is rebuilt from the stored bytes.
+    sessions().hashes.set(id, { hash: hashBefore, size: before });
+    await writer.abort();
     throw err;
   }
 }
@@ -116,6 +130,8 @@ export const uploadSessions: UploadSession = {
 
   async append(repo, id, body, opts = {}) {
     await loadSession(repo, id);
+    // Locks are checked on every request, not only when the upload starts: a lock set mid-upload stops it.
+    await assertRepositoryWritable(repo);
     return sessions().lock.run(id, async () => {
       const current = await storedSize(id);
       if (opts.range) {
@@ -142,6 +158,7 @@ export const uploadSessions: UploadSession = {
   async finish(repo, id, digest, body, opts = {}) {
     const want = parseDigest(digest);
     await loadSession(repo, id);
+    await assertRepositoryWritable(repo);
     return sessions().lock.run(id, async () => {
       if (body) await appendBytes(id, body, opts.length);
       const path = uploadDataPath(id);
@@ -163,7 +180,12 @@ export const uploadSessions: UploadSession = {
         digest: want.value,
         size,
         fromPath: path,
-        extra: (tx) => tx.upload.deleteMany({ where: { id } }),
+        // Read again where the link is written: a lock set while the bytes were hashed still wins.
+        extra: async (tx) => {
+          const r = await tx.repository.findUnique({ where: { id: repo.id }, select: { writeEnabled: true } });
+          if (r && !r.writeEnabled) throw lockDenied("write", { level: "repository", repository: repo.fullName }, "writeEnabled");
+          await tx.upload.deleteMany({ where: { id } });
+        },
       });
       sessions().hashes.delete(id);
       await storage().delete(uploadDir(id));

@@ -111,6 +111,39 @@ export function runStorageDriverSuite(
       assert.equal(await d.stat("up/2/data"), null);
     });
 
+    it("aborts a writer: the bytes it appended go, what was stored before stays (also after close)", async () => {
+      const first = crypto.randomBytes(70_000);
+      let w = await d.writer("ab/1/data");
+      await pipeline(Readable.from([first]), w.stream);
+      assert.equal(await w.close(), first.length);
+
+      w = await d.writer("ab/1/data");
+      await pipeline(Readable.from([crypto.randomBytes(3 * 1024 * 1024 + 5)]), w.stream);
+      await w.close();
+      await w.abort();
+      assert.ok((await d.getContent("ab/1/data")).equals(first), "after close");
+
+      w = await d.writer("ab/1/data");
+      await new Promise<void>((resolve) => w.stream.write(crypto.randomBytes(2 * 1024 * 1024 + 1), () => resolve()));
+      await w.abort();
+      assert.ok((await d.getContent("ab/1/data")).equals(first), "mid-stream");
+
+      w = await d.writer("ab/1/data");
+      const failing = new Readable({
+        read() {
+          this.push(crypto.randomBytes(10_000));
+          this.destroy(new Error("client went away"));
+        },
+      });
+      await assert.rejects(pipeline(failing, w.stream), /client went away/);
+      await w.abort();
+      assert.ok((await d.getContent("ab/1/data")).equals(first), "after a failed pipeline");
+
+      w = await d.writer("ab/1/data");
+      await pipeline(Readable.from([Buffer.from("more")]), w.stream);
+      assert.equal(await w.close(), first.length + 4, "still appendable");
+    });
+
     it("moves atomically, replacing the target", async () => {
       await d.putContent("m/src", Buffer.from("new"));
       await d.putContent("m/dst/data", Buffer.from("old"));

@@ -44,6 +44,11 @@ export interface FileWriter {
   close(): Promise<number>;
   /** Stops writing and deletes everything at the path. */
   cancel(): Promise<void>;
+  /**
+   * Stops writing and drops every byte this writer appended, also after close(): what was stored before it
+   * (`startSize` bytes) stays. An upload chunk is all or nothing.
+   */
+  abort(): Promise<void>;
 }
 
 export class PathNotFoundError extends Error {

@@ -195,6 +195,16 @@ export class FilesystemDriver implements StorageDriver {
         stream.destroy();
         await fsp.rm(file, { force: true });
       },
+      abort: async () => {
+        // The appender may still be writing a block: wait until its handle is closed, then cut back.
+        if (!stream.closed) {
+          // Not events.once: it would reject on the 'error' a failed pipeline leaves behind.
+          const closedNow = new Promise((resolve) => stream.once("close", resolve));
+          stream.destroy();
+          await closedNow;
+        }
+        await fsp.truncate(file, startSize);
+      },
     };
   }
 

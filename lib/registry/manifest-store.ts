@@ -1,0 +1,183 @@
+import { db } from "../core/db";
+import { digestOf, parseDigest, type Digest } from "../core/digest";
+import { digestInvalid, manifestBlobUnknown, manifestInvalid, manifestTooLarge } from "../core/errors";
+import { isValidTag } from "../core/names";
+import { digestLock } from "./keyed-lock";
+import { lockDenied } from "./locks";
+import { manifestBytes } from "./manifest-cache";
+import { parseManifest, type ParsedManifest, type Reference } from "./manifest-parse";
+import { blobDataPath, blobDir } from "./paths";
+import type { Repo } from "./repository-resolver";
+import { storage } from "./storage";
+
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+export type PutResult = { digest: string; subject: string | null; mediaType: string };
+
+type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
+
+// Digests per query: far below every database's bound on bound parameters.
+const QUERY_CHUNK = 500;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += QUERY_CHUNK) out.push(items.slice(i, i + QUERY_CHUNK));
+  return out;
+}
+
+/** Sizes of what the repository holds among `digests`: linked blobs, or its manifests. */
+async function storedSizes(repo: Repo, kind: "blob" | "manifest", digests: string[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const part of chunks([...new Set(digests)])) {
+    if (kind === "blob") {
+      const links = await db().blobLink.findMany({
+        where: { repositoryId: repo.id, digest: { in: part } },
+        select: { digest: true, blob: { select: { size: true } } },
+      });
+      for (const l of links) sizes.set(l.digest, Number(l.blob.size));
+    } else {
+      const rows = await db().manifest.findMany({ where: { repositoryId: repo.id, digest: { in: part } }, select: { digest: true, size: true } });
+      for (const m of rows) sizes.set(m.digest, m.size);
+    }
+  }
+  return sizes;
+}
+
+/**
+ * Every descriptor must name content this repository holds, with its exact size: layers with `urls` and
+ * non-distributable layers too (the registry serves whatever the manifest names, so it must have it).
+ */
+async function checkReferences(repo: Repo, parsed: ParsedManifest): Promise<void> {
+  const check = async (list: Reference[], kind: "blob" | "manifest") => {
+    if (!list.length) return;
+    const sizes = await storedSizes(repo, kind, list.map((r) => r.d.digest));
+    for (const { at, d } of list) {
+      const size = sizes.get(d.digest);
+      if (size === undefined) {
+        throw kind === "blob"
+          ? manifestBlobUnknown(`The manifest's ${at} is blob ${d.digest}, which is not in ${repo.fullName}. Push the blob (or mount it) before the manifest.`, {
+              digest: d.digest,
+              field: at,
+            })
+          : manifestBlobUnknown(`The index's ${at} is manifest ${d.digest}, which is not in ${repo.fullName}. Push the platform manifests before the index.`, {
+              digest: d.digest,
+              field: at,
+            });
+      }
+      if (size !== d.size) {
+        const what = kind === "blob" ? "blob" : "manifest";
+        throw manifestInvalid(`${at} says ${what} ${d.digest} has ${d.size} bytes, but the stored ${what} has ${size}. Fix the descriptor's size.`, {
+          digest: d.digest,
+          field: at,
+          size: d.size,
+          stored: size,
+        });
+      }
+    }
+  };
+  await check(parsed.blobs, "blob");
+  await check(parsed.children, "manifest");
+}
+
+function platformOf(r: Reference): string | null {
+  const p = r.d.platform;
+  if (!p?.os || !p.architecture) return null;
+  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
+}
+
+/** The rows of one push, in the caller's transaction; locks are read here, so a lock set just before wins. */
+async function record(tx: Tx, repo: Repo, reference: string, byDigest: boolean, digest: string, size: number, parsed: ParsedManifest): Promise<void> {
+  let m = await tx.manifest.findUnique({ where: { repositoryId_digest: { repositoryId: repo.id, digest } }, select: { id: true } });
+  // Re-pushing what is already there changes nothing and is allowed; anything else is refused.
+  const tag = byDigest
+    ? null
+    : await tx.tag.findUnique({ where: { repositoryId_name: { repositoryId: repo.id, name: reference } }, select: { manifestId: true, writeEnabled: true } });
+  const changesTag = !byDigest && (!tag || !m || tag.manifestId !== m.id);
+  const r = await tx.repository.findUnique({ where: { id: repo.id }, select: { writeEnabled: true } });
+  const repoLocked = r?.writeEnabled === false;
+  if (repoLocked && (!m || changesTag)) throw lockDenied("write", { level: "repository", repository: repo.fullName }, "writeEnabled");
+  if (tag && changesTag && !tag.writeEnabled) throw lockDenied("write", { level: "tag", repository: repo.fullName, tag: reference }, "writeEnabled");
+  const touchTag = !byDigest && (changesTag || (!repoLocked && tag?.writeEnabled !== false));
+  await tx.blob.upsert({ where: { digest }, create: { digest, size: BigInt(size) }, update: {} });
+  if (!m) {
+    m = await tx.manifest.create({
+      data: {
+        repositoryId: repo.id,
+        digest,
+        mediaType: parsed.mediaType,
+        artifactType: parsed.artifactType,
+        size,
+        subjectDigest: parsed.subject?.digest ?? null,
+        configDigest: parsed.config?.digest ?? null,
+        contentSize: BigInt(parsed.contentSize),
+      },
+      select: { id: true },
+    });
+    const refs = new Map<string, { manifestId: string; digest: string; kind: string; size: bigint; platform: string | null }>();
+    for (const b of parsed.blobs) refs.set(b.d.digest, { manifestId: m.id, digest: b.d.digest, kind: "blob", size: BigInt(b.d.size), platform: null });
+    for (const c of parsed.children) refs.set(c.d.digest, { manifestId: m.id, digest: c.d.digest, kind: "manifest", size: BigInt(c.d.size), platform: platformOf(c) });
+    for (const part of chunks([...refs.values()])) await tx.manifestReference.createMany({ data: part });
+  }
+  // An unlocked tag is written even when unchanged, so a re-push counts as its latest update.
+  if (touchTag) {
+    await tx.tag.upsert({
+      where: { repositoryId_name: { repositoryId: repo.id, name: reference } },
+      create: { repositoryId: repo.id, name: reference, manifestId: m.id },
+      update: { manifestId: m.id },
+    });
+  }
+}
+
+/**
+ * Bytes of a push whose rows were not written: removed unless a Blob or Manifest row names the digest (then they
+ * were there before, for someone else). Best effort: the push has failed either way, and its error is what counts.
+ */
+async function dropUnclaimedBytes(digest: string): Promise<void> {
+  try {
+    const [blobs, manifests] = await Promise.all([db().blob.count({ where: { digest } }), db().manifest.count({ where: { digest } })]);
+    if (!blobs && !manifests) await storage().delete(blobDir(digest));
+  } catch {
+    /* the database is what failed: garbage collection of orphan bytes is the backstop */
+  }
+}
+
+function checkReference(reference: string): Digest | null {
+  // A digest of an algorithm we know, even malformed, is meant as one: DIGEST_INVALID says what is wrong with it.
+  if (/^sha(256|512):/.test(reference)) return parseDigest(reference);
+  if (!isValidTag(reference)) {
+    throw manifestInvalid(
+      `'${reference}' is neither a valid tag (up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-') nor a digest (sha256:<64 hex digits>). Push to a valid tag or digest.`,
+      { reference },
+    );
+  }
+  return null;
+}
+
+/**
+ * Validates and stores a manifest byte-exact under its digest (sha256, or the algorithm of the digest it was pushed
+ * by), then records it and moves the tag, in one transaction. A failure leaves neither rows nor bytes behind.
+ */
+export async function putManifest(repo: Repo, reference: string, bytes: Buffer, contentType: string | undefined): Promise<PutResult> {
+  if (bytes.length > MAX_MANIFEST_BYTES) throw manifestTooLarge(`The manifest is larger than ${MAX_MANIFEST_BYTES} bytes (the limit). Reduce it, e.g. split a very large index.`);
+  const want = checkReference(reference);
+  const parsed = parseManifest(bytes, contentType);
+  const digest = digestOf(want?.algorithm ?? "sha256", bytes);
+  if (want && digest !== want.value) {
+    throw digestInvalid(`The manifest bytes have digest ${digest}, not ${reference}. Push it by tag, or by its real digest.`, { expected: reference, actual: digest });
+  }
+  await checkReferences(repo, parsed);
+  // Under the digest's lock from the bytes to the rows: garbage collection cannot take the bytes in between.
+  await digestLock().run(digest, async () => {
+    const path = blobDataPath(digest);
+    const st = await storage().stat(path);
+    if (!st || st.size !== bytes.length) await storage().putContent(path, bytes);
+    try {
+      await db().$transaction((tx) => record(tx, repo, reference, want !== null, digest, bytes.length, parsed));
+    } catch (err) {
+      await dropUnclaimedBytes(digest);
+      throw err;
+    }
+  });
+  manifestBytes().set(digest, bytes);
+  return { digest, subject: parsed.subject?.digest ?? null, mediaType: parsed.mediaType };
+}
