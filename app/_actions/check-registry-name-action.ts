@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { checkRegistryName } from "@wharf/lib/services/registry-create";
+import { checkRegistryName } from "@wharf/lib/services/registries";
 import { loginServerResolver } from "../_lib/login-server";
 import { runAction } from "../_lib/action-client";
 

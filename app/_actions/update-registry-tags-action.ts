@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { updateRegistryTags } from "@wharf/lib/services/registry-manage";
+import { updateRegistryTags } from "@wharf/lib/services/registry-settings";
 import { runAction } from "../_lib/action-client";
 
 const schema = z.object({

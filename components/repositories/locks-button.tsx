@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { setLocksAction } from "@/app/_actions/repository-actions";
-import type { LockFlags } from "@wharf/lib/services/repository-browser";
+import type { LockFlags } from "@wharf/lib/services/locks";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog, DialogFooter } from "../ui/dialog";
