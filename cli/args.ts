@@ -1,5 +1,5 @@
 import { CliError, UsageError } from "./errors";
-import type { ArgValue, Args, OptionSpec } from "./program";
+import type { ArgValue, Args, OptionSpec } from "./command";
 
 /** Reading parsed options in command code, and the option declarations several commands share. */
 

@@ -1,6 +1,6 @@
 import { ConfigError } from "../lib/core/config";
 import { isWharfError, type WharfError } from "../lib/core/errors";
-import { REGISTRY_NAME_RULE } from "../lib/core/registry-rules";
+import { REGISTRY_NAME_RULE, registryNameProblem } from "../lib/core/registry-rules";
 import { WizardInvalid } from "../lib/services/registry-fields";
 
 /**
@@ -48,11 +48,14 @@ function hint(err: WharfError, given: Given, command: string): string {
   return "";
 }
 
-function wizardMessage(err: WizardInvalid): string {
+function wizardMessage(err: WizardInvalid, given: Given): string {
+  const name = String(given.name ?? "").trim().toLowerCase();
   const lines = err.problems.map((p) => {
     const flag = flagOf(p.field);
-    const rule = p.field === "name" ? ` ${REGISTRY_NAME_RULE}` : "";
-    return `${flag ? `${flag}: ` : ""}${p.message}${rule}`;
+    // A name that follows the rules can only be refused for being taken.
+    const next =
+      p.field !== "name" ? "" : registryNameProblem(name) ? ` ${REGISTRY_NAME_RULE}` : ` Choose another name, or see the existing one with \`wharf registry show --name ${name}\`.`;
+    return `${flag ? `${flag}: ` : ""}${p.message}${next}`;
   });
   return lines.length === 1 ? lines[0] : `The registry settings are not valid:\n  ${lines.join("\n  ")}`;
 }
@@ -61,7 +64,7 @@ function wizardMessage(err: WizardInvalid): string {
 export function describeFailure(err: unknown, given: Given = {}, command = ""): { message: string; exitCode: number } {
   if (err instanceof UsageError) return { message: err.message, exitCode: USAGE_EXIT };
   if (err instanceof CliError || err instanceof ConfigError) return { message: err.message, exitCode: 1 };
-  if (err instanceof WizardInvalid) return { message: wizardMessage(err), exitCode: 1 };
+  if (err instanceof WizardInvalid) return { message: wizardMessage(err, given), exitCode: 1 };
   if (isWharfError(err)) return { message: err.message + hint(err, given, command), exitCode: 1 };
   const text = err instanceof Error ? err.message : String(err);
   return { message: `unexpected failure: ${text} (run with WHARF_DEBUG=1 for details)`, exitCode: 1 };

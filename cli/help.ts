@@ -1,5 +1,5 @@
 import type { Option } from "commander";
-import type { WharfCommand, WharfOption } from "./program";
+import type { WharfCommand, WharfOption } from "./command";
 
 /**
  * Help in the layout az users know (Group / Subgroups / Commands, or Command /

@@ -1,7 +1,8 @@
-import { Command, CommanderError, Option } from "commander";
+import { CommanderError, type Option } from "commander";
+import { isGroup, WharfCommand, WharfOption, WORD_SEPARATOR, type Args, type CommandSpec, type GroupSpec, type OptionSpec } from "./command";
 import { describeFailure, UsageError, type Given } from "./errors";
 import { formatHelp } from "./help";
-import { checkQuery, OUTPUT_FORMATS, render, type Column, type OutputFormat } from "./output";
+import { checkQuery, OUTPUT_FORMATS, render, type OutputFormat } from "./output";
 import { suggest } from "./suggest";
 
 /**
@@ -9,89 +10,6 @@ import { suggest } from "./suggest";
  * one service) and built into a commander tree here, so every group and command gets
  * the same az-style help, output options and error handling.
  */
-
-export type OptionSpec = {
-  /** commander flags: "-n, --name <name>", "--yes". */
-  flags: string;
-  help: string;
-  required?: boolean;
-  /** Allowed values, matched case-insensitively and passed on in this spelling. */
-  choices?: readonly string[];
-  default?: string;
-  /** Takes true or false, as az's `--admin-enabled true`. */
-  bool?: boolean;
-  /** az's repeatable `--repository hello content/read metadata/read`: one or more words each time, collected as string[][]. */
-  words?: boolean;
-  /** Checks (and may convert) the value while parsing; throws UsageError. */
-  check?: (value: string) => string;
-};
-
-export type Example = { title: string; command: string };
-export type ArgValue = string | boolean | string[][] | undefined;
-export type Args = Record<string, ArgValue>;
-
-export type CommandSpec = {
-  summary: string;
-  options: OptionSpec[];
-  examples: Example[];
-  /** Columns for `-o table`; when absent, every scalar field is a column. */
-  table?: Column[];
-  /** Calls one service; what it returns is printed per --output. `note` writes a line to stderr (not part of the result). */
-  run: (args: Args, io: { warn: (line: string) => void; note: (line: string) => void }) => Promise<unknown>;
-};
-export type GroupSpec = { summary: string; children: Record<string, GroupSpec | CommandSpec> };
-
-const isGroup = (s: GroupSpec | CommandSpec): s is GroupSpec => "children" in s;
-
-export class WharfOption extends Option {
-  constructor(
-    readonly spec: OptionSpec,
-    readonly global = false,
-  ) {
-    super(spec.flags, spec.help);
-  }
-}
-
-const WORD_SEPARATOR = "\u0000";
-
-export class WharfCommand extends Command {
-  spec?: GroupSpec | CommandSpec;
-
-  /** "wharf registry create". */
-  fullName(): string {
-    const names: string[] = [];
-    for (let c: Command | null = this; c; c = c.parent) names.unshift(c.name());
-    return names.join(" ");
-  }
-
-  wharfOptions(): WharfOption[] {
-    return this.options.filter((o): o is WharfOption => o instanceof WharfOption);
-  }
-
-  /** Joins the words after a `words` option into one value, so commander sees one value per occurrence. */
-  override parseOptions(args: string[]) {
-    const wordFlags = new Set(this.wharfOptions().filter((o) => o.spec.words).flatMap((o) => [o.long, o.short].filter((f): f is string => !!f)));
-    if (!wordFlags.size) return super.parseOptions(args);
-    const out: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const eq = args[i].startsWith("--") ? args[i].indexOf("=") : -1;
-      const flag = eq > 0 ? args[i].slice(0, eq) : args[i];
-      if (args[i] === "--" || !wordFlags.has(flag)) {
-        out.push(args[i]);
-        continue;
-      }
-      const words = eq > 0 ? [args[i].slice(eq + 1)] : [];
-      while (i + 1 < args.length && !(args[i + 1].startsWith("-") && args[i + 1].length > 1)) words.push(args[++i]);
-      if (!words.length) throw new UsageError(`argument ${flag}: expected one or more arguments. See \`${this.fullName()} --help\`.`);
-      out.push(flag, words.join(WORD_SEPARATOR));
-    }
-    return super.parseOptions(out);
-  }
-
-  override createCommand(name?: string): WharfCommand {
-    return new WharfCommand(name);
-  }
-}
 
 function optionLabel(o: Option): string {
   return [o.long, o.short].filter(Boolean).join("/");
@@ -141,8 +59,13 @@ function usageError(err: CommanderError, cmd: WharfCommand): Error {
       const hint = suggest(typed.replace(/^-+/, ""), cmd.options.map((o) => o.long?.slice(2) ?? "").filter(Boolean));
       return new UsageError(`Unrecognised argument '${typed}'.${hint ? ` Did you mean '--${hint}'?` : ""} ${see}`);
     }
-    case "commander.missingMandatoryOptionValue":
+    case "commander.missingMandatoryOptionValue": {
+      // commander checks required options before unknown ones; a mistyped option is the better answer.
+      const known = (flag: string) => cmd.options.some((o) => o.long === flag || o.short === flag);
+      const stray = cmd.args.find((a) => a.startsWith("-") && !known(a.replace(/=.*/, "")));
+      if (stray) return usageError(new CommanderError(1, "commander.unknownOption", `error: unknown option '${stray}'`), cmd);
       return new UsageError(`the following arguments are required: ${byFlags ? optionLabel(byFlags) : quoted}. ${see}`);
+    }
     case "commander.optionMissingArgument":
       return new UsageError(`argument ${byFlags ? optionLabel(byFlags) : quoted}: expected one argument. ${see}`);
     case "commander.excessArguments":
@@ -186,7 +109,8 @@ function addCommand(parent: WharfCommand, name: string, spec: CommandSpec, io: I
   const cmd = parent.command(name) as WharfCommand;
   cmd.spec = spec;
   configure(cmd, io);
-  cmd.description(spec.summary);
+  // Groups allow extra words (to name unknown commands); a command's stray word is a usage error.
+  cmd.description(spec.summary).allowExcessArguments(false);
   for (const o of spec.options) cmd.addOption(buildOption(o));
   for (const o of GLOBAL_OPTIONS) cmd.addOption(buildOption(o, true));
   cmd.action(async () => {

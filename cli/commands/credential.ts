@@ -1,7 +1,7 @@
 import { LOCAL_OPERATOR as me } from "../../lib/auth/actor";
 import { renewAdminPassword, showAdminCredentials } from "../../lib/services/registry-credentials";
 import { registryNameOption, text } from "../args";
-import type { GroupSpec } from "../program";
+import type { GroupSpec } from "../command";
 
 /** `wharf credential …`, as `az acr credential show|renew`: the registry's admin user. */
 

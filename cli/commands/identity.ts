@@ -3,7 +3,7 @@ import { createResourceGroup, listResourceGroups } from "../../lib/services/reso
 import { createServicePrincipal, deleteServicePrincipal, listServicePrincipals, resetServicePrincipalSecret } from "../../lib/services/service-principals";
 import { createUserAs, listUsers } from "../../lib/services/users";
 import { optionalText, requireYes, text, yesOption } from "../args";
-import type { GroupSpec, OptionSpec } from "../program";
+import type { GroupSpec, OptionSpec } from "../command";
 
 /** Who and where: `wharf user`, `wharf sp` (as `az ad sp`) and `wharf group` (as `az group`). */
 

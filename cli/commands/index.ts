@@ -1,4 +1,4 @@
-import type { GroupSpec } from "../program";
+import type { GroupSpec } from "../command";
 import { credential } from "./credential";
 import { group, sp, user } from "./identity";
 import { registry } from "./registry";

@@ -2,7 +2,7 @@ import { LOCAL_OPERATOR as me } from "../../lib/auth/actor";
 import { showRegistry } from "../../lib/services/registries";
 import { addNetworkRule, removeNetworkRule } from "../../lib/services/registry-settings";
 import { registryNameOption, text } from "../args";
-import type { CommandSpec, GroupSpec, OptionSpec } from "../program";
+import type { CommandSpec, GroupSpec, OptionSpec } from "../command";
 import { networkRuleSetView } from "../views";
 
 /** `wharf registry network-rule …`, as `az acr network-rule add|remove|list`. */

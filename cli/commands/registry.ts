@@ -4,7 +4,7 @@ import { createRegistry, deleteRegistry, listRegistries, showRegistry } from "..
 import { updateRegistry, updateRegistryTags, type RegistryUpdate } from "../../lib/services/registry-settings";
 import { optionalText, registryNameOption, requireYes, tagsOf, text, yesOption } from "../args";
 import { UsageError } from "../errors";
-import type { CommandSpec, GroupSpec } from "../program";
+import type { CommandSpec, GroupSpec } from "../command";
 import { formatBytes, REGISTRY_TABLE, registryView } from "../views";
 import { networkRule } from "./network-rule";
 

@@ -4,7 +4,7 @@ import { listTags } from "../../lib/services/tags";
 import { getLocks, setLocks, type LockFlags, type LockTarget } from "../../lib/services/locks";
 import { positiveWhole, registryNameOption, text } from "../args";
 import { UsageError } from "../errors";
-import type { Args, CommandSpec, GroupSpec, OptionSpec } from "../program";
+import type { Args, CommandSpec, GroupSpec, OptionSpec } from "../command";
 
 /** `wharf repository …`, as `az acr repository list|show-tags|show|update`. */
 

@@ -1,7 +1,7 @@
 import { LOCAL_OPERATOR as me } from "../../lib/auth/actor";
 import { createRoleAssignment, deleteRoleAssignment, listRoleAssignments, ROLES } from "../../lib/services/role-assignments";
 import { optionalText, text } from "../args";
-import type { GroupSpec, OptionSpec } from "../program";
+import type { GroupSpec, OptionSpec } from "../command";
 
 /** `wharf role assignment …`, as `az role assignment create|list|delete`. */
 

@@ -3,7 +3,7 @@ import { createScopeMap, deleteScopeMap, getScopeMap, listScopeMaps, updateScope
 import { REPO_ACTIONS, repositoryActions } from "../../lib/services/tokens";
 import { optionalText, registryOption, requireYes, text, words, yesOption } from "../args";
 import { UsageError } from "../errors";
-import type { ArgValue, GroupSpec, OptionSpec } from "../program";
+import type { ArgValue, GroupSpec, OptionSpec } from "../command";
 
 /** `wharf scope-map …`, as `az acr scope-map create|list|show|update|delete`. */
 

@@ -2,7 +2,7 @@ import { LOCAL_OPERATOR as me } from "../../lib/auth/actor";
 import { createToken, deleteToken, generateTokenPassword, listTokens, showToken, updateToken } from "../../lib/services/tokens";
 import { optionalText, positiveWhole, registryOption, requireYes, text, yesOption } from "../args";
 import { UsageError } from "../errors";
-import type { Args, GroupSpec, OptionSpec } from "../program";
+import type { Args, GroupSpec, OptionSpec } from "../command";
 import { repositoryOption, repositoryRules } from "./scope-map";
 
 /** `wharf token …`, as `az acr token create|list|show|update|delete|credential generate`. */
