@@ -118,6 +118,18 @@ describe("createRegistry", () => {
     await assert.rejects(createRegistry(nobody, base({ name: "nobodys1", resourceGroup: { mode: "existing", name: "rg-one" } })), code("DENIED"));
   });
 
+  test("without a resource group (the CLI's default) only the name is needed; the rest takes the wizard's defaults", async () => {
+    await assert.rejects(createRegistry(reader, { name: "loose01" }), code("DENIED"), "no resource group: create rights on the organisation");
+    const reg = await createRegistry(owner, { name: "Loose01" });
+    assert.deepEqual(
+      [reg.name, reg.sku, reg.location, reg.resourceGroupName, reg.publicNetworkAccess, reg.encryption, reg.tagList],
+      ["loose01", "Standard", "local", null, "Enabled", "service-managed", []],
+    );
+    const entry = await db().activityLog.findFirstOrThrow({ where: { action: "registry.create", target: "loose01" } });
+    assert.equal(JSON.parse(entry.after!).resourceGroup, null);
+    await deleteRegistry(owner, "loose01", "loose01");
+  });
+
   test("name check: rules, then availability", async () => {
     assert.deepEqual(await checkRegistryName(owner, "Contoso1"), { name: "contoso1", valid: true, available: false, message: "The registry name 'contoso1' is already in use." });
     assert.equal((await checkRegistryName(owner, "freename1")).available, true);
