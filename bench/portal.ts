@@ -11,7 +11,9 @@ import { chromium } from "@playwright/test";
 import { parseConfig } from "../lib/core/config";
 import { startContext } from "../lib/core/context";
 import { db } from "../lib/core/db";
-import { getManifestDetail, listRepositoryPage, listTagPage } from "../lib/services/repository-browser";
+import { listRepositoryPage } from "../lib/services/repositories";
+import { listTagPage } from "../lib/services/tags";
+import { getManifestDetail } from "../lib/services/manifests";
 import type { Principal } from "../lib/auth/principal";
 
 const [dataDir, url, password, registry = "scale"] = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { UsageError } from "./args";
+import { CliError } from "./errors";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -17,7 +17,7 @@ export async function ensureMigrated(databaseUrl: string): Promise<void> {
     await deploy(databaseUrl);
   } catch (err) {
     const file = databaseUrl.replace(/^file:/, "");
-    throw new UsageError(
+    throw new CliError(
       `The database ${file} needs migrations (${pending.join(", ")}) but could not be migrated` +
         ` (${err instanceof Error ? err.message.split("\n")[0] : String(err)}). If a Wharf server is using it,` +
         " restart the server (it applies migrations on start), or stop it and run the command again.",

@@ -1,6 +1,15 @@
-import { UsageError } from "./args";
+import { compile, search, type JSONValue } from "@jmespath-community/jmespath";
+import { UsageError } from "./errors";
 
-/** Turns results into what `az` would print: JSON (default), an aligned table, TSV, or nothing. */
+/**
+ * What `az` prints: `--query` is JMESPath applied to the result, then the result
+ * goes out as json (default), jsonc (coloured), tsv (values only, for shell
+ * scripts), table (aligned columns) or none.
+ */
+
+export const OUTPUT_FORMATS = ["json", "jsonc", "table", "tsv", "none"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type Column = { header: string; field: string };
 
 type Plain = null | boolean | number | string | Plain[] | { [k: string]: Plain };
 
@@ -19,39 +28,75 @@ export function toPlain(v: unknown): Plain {
   return String(v);
 }
 
-/** `field`, `a.b`, or `[].field` (the field of every item of a list). */
-export function applyQuery(value: Plain, query: string): Plain {
-  const q = query.trim();
-  const each = q.startsWith("[]");
-  const fields = (each ? q.slice(2).replace(/^\./, "") : q).split(".").filter(Boolean);
-  const pick = (item: Plain): Plain => {
-    let cur: Plain = item;
-    for (const f of fields) {
-      if (cur === null || typeof cur !== "object" || Array.isArray(cur) || !(f in cur)) {
-        const known = cur && typeof cur === "object" && !Array.isArray(cur) ? Object.keys(cur).join(", ") : "none";
-        throw new UsageError(`--query: no field '${f}' in the result (fields: ${known}).`);
-      }
-      cur = cur[f];
-    }
-    return cur;
-  };
-  if (each) {
-    if (!Array.isArray(value)) throw new UsageError(`--query '${query}' needs a list result; use '${q.slice(2).replace(/^\./, "")}' instead.`);
-    return value.map(pick);
+/** Checks a `--query` before the command runs, as az does: a bad expression is a usage error. */
+export function checkQuery(query: string): string {
+  try {
+    compile(query);
+    return query;
+  } catch (err) {
+    throw new UsageError(`argument --query: invalid JMESPath expression '${query}' (${err instanceof Error ? err.message : String(err)}). Examples: loginServer, [].name, "[?sku.name=='Premium'].name".`);
   }
-  if (Array.isArray(value)) throw new UsageError(`--query '${query}': the result is a list; use '[].${fields.join(".")}'.`);
-  return pick(value);
 }
 
-export type Column = { header: string; field: string };
+export type Rendered = { stdout: string; warning?: string };
 
-export function render(result: unknown, format: string, opts: { query?: string; table?: Column[] } = {}): string {
-  if (format === "none" || result === undefined) return "";
+export function render(result: unknown, format: OutputFormat, opts: { query?: string; table?: Column[] } = {}): Rendered {
+  if (format === "none" || result === undefined) return { stdout: "" };
   let value = toPlain(result);
-  if (opts.query) value = applyQuery(value, opts.query);
-  if (format === "json") return JSON.stringify(value, null, 2) + "\n";
-  if (format === "tsv") return tsv(value);
-  return table(value, opts.query ? undefined : opts.table);
+  let warning: string | undefined;
+  if (opts.query) {
+    const before = value;
+    value = search(value as JSONValue, opts.query) as Plain;
+    if (value === null) warning = emptyQueryWarning(before, opts.query);
+  }
+  // Like az: a null result prints nothing.
+  if (value === null) return { stdout: "", warning };
+  switch (format) {
+    case "json":
+      return { stdout: JSON.stringify(value, null, 2) + "\n", warning };
+    case "jsonc":
+      return { stdout: colour(value, "") + "\n", warning };
+    case "tsv":
+      return { stdout: tsv(value), warning };
+    case "table":
+      return { stdout: table(value, opts.query ? undefined : opts.table), warning };
+  }
+}
+
+/** A null query result is usually a mistyped field: say which fields there are. */
+function emptyQueryWarning(value: Plain, query: string): string {
+  const sample = Array.isArray(value) ? value[0] : value;
+  const fields = sample && typeof sample === "object" && !Array.isArray(sample) ? Object.keys(sample) : [];
+  const shape = Array.isArray(value) ? "Each item of the result has" : "The result has";
+  return `--query '${query}' matched nothing.${fields.length ? ` ${shape} the fields: ${fields.join(", ")}.` : ""}`;
+}
+
+const ANSI = { key: "\x1b[94m", string: "\x1b[32m", literal: "\x1b[36m", reset: "\x1b[0m" };
+
+function colour(v: Plain, indent: string): string {
+  const inner = indent + "  ";
+  if (Array.isArray(v)) return v.length ? `[\n${v.map((x) => inner + colour(x, inner)).join(",\n")}\n${indent}]` : "[]";
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v);
+    if (!entries.length) return "{}";
+    return `{\n${entries.map(([k, x]) => `${inner}${ANSI.key}${JSON.stringify(k)}${ANSI.reset}: ${colour(x, inner)}`).join(",\n")}\n${indent}}`;
+  }
+  return `${typeof v === "string" ? ANSI.string : ANSI.literal}${JSON.stringify(v)}${ANSI.reset}`;
+}
+
+/** One tsv cell, as az writes it: a nested list as its length, a nested object as nothing. */
+function tsvCell(v: Plain): string {
+  if (v === null) return "";
+  if (Array.isArray(v)) return String(v.length);
+  if (typeof v === "object") return "";
+  return String(v);
+}
+
+/** One line per item of a list (or for the one result); an object's values in order, tab-separated. */
+function tsv(value: Plain): string {
+  const rows = Array.isArray(value) ? value : [value];
+  const line = (row: Plain) => (row !== null && typeof row === "object" ? (Array.isArray(row) ? row : Object.values(row)).map(tsvCell).join("\t") : tsvCell(row));
+  return rows.map((r) => line(r) + "\n").join("");
 }
 
 function cell(v: Plain): string {
@@ -60,25 +105,20 @@ function cell(v: Plain): string {
   return String(v);
 }
 
-function tsv(value: Plain): string {
-  const rows = Array.isArray(value) ? value : [value];
-  const lines = rows.map((row) =>
-    row !== null && typeof row === "object" && !Array.isArray(row)
-      ? Object.values(row).filter((x) => x === null || typeof x !== "object").map(cell).join("\t")
-      : cell(row),
-  );
-  return lines.length ? lines.join("\n") + "\n" : "";
-}
-
 /** "loginServer" → "Login Server", as az's table headers read. */
 function headerOf(field: string): string {
   return field.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
 }
 
+function fieldOf(o: Record<string, Plain>, path: string): Plain {
+  return path.split(".").reduce<Plain>((cur, f) => (cur && typeof cur === "object" && !Array.isArray(cur) ? (cur[f] ?? null) : null), o);
+}
+
+/** Aligned columns: the command's own columns, or every scalar field of the first row. */
 function table(value: Plain, columns?: Column[]): string {
   const rows = Array.isArray(value) ? value : [value];
   if (!rows.length) return "";
-  const objects = rows.every((r) => r !== null && typeof r === "object" && !Array.isArray(r)) as boolean;
+  const objects = rows.every((r) => r !== null && typeof r === "object" && !Array.isArray(r));
   let header: string[];
   let body: string[][];
   if (!objects) {
@@ -92,7 +132,7 @@ function table(value: Plain, columns?: Column[]): string {
         .filter((k) => objs[0][k] === null || typeof objs[0][k] !== "object")
         .map((field) => ({ header: headerOf(field), field }));
     header = cols.map((c) => c.header);
-    body = objs.map((o) => cols.map((c) => cell(c.field.split(".").reduce<Plain>((cur, f) => (cur && typeof cur === "object" && !Array.isArray(cur) ? (cur[f] ?? null) : null), o))));
+    body = objs.map((o) => cols.map((c) => cell(fieldOf(o, c.field))));
   }
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();

@@ -1,4 +1,4 @@
-import type { LockFlags } from "@wharf/lib/services/repository-browser";
+import type { LockFlags } from "@wharf/lib/services/locks";
 
 const NAMES: [keyof LockFlags, string][] = [
   ["writeEnabled", "write"],

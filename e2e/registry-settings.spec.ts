@@ -1,7 +1,7 @@
 import { LOCAL_OPERATOR } from "../lib/auth/actor";
 import { updateRegistry } from "../lib/services/registry-settings";
 import { createRoleAssignment } from "../lib/services/role-assignments";
-import { createRegistry } from "../lib/services/registry-queries";
+import { createRegistry } from "../lib/services/registries";
 import { createUser } from "../lib/services/users";
 import { runCli } from "../test/helpers/wharf";
 import { expect, holdNextServerAction, signIn, test, withWharf } from "./fixtures";
@@ -15,7 +15,7 @@ test("anonymous pull: switched on in the portal skopeo pulls without credentials
   const page = await context.newPage();
   const kit = skopeoKit();
   try {
-    await withServerDb(wharf.dataDir, () => createRegistry({ name: "anonreg", sku: "Standard" }));
+    await withServerDb(wharf.dataDir, () => createRegistry(LOCAL_OPERATOR, { name: "anonreg", sku: "Standard" }));
     const ref = `${wharf.host}/anonreg/hello:v1`;
     await kit.push(ref);
     expect((await kit.inspectAnonymously(ref)).ok).toBe(false);
@@ -59,8 +59,8 @@ test("on Basic the anonymous-pull switch is disabled with the reason, and a SKU 
   await withWharf(browser, async (wharf, context) => {
   const page = await context.newPage();
   await withServerDb(wharf.dataDir, async () => {
-    await createRegistry({ name: "basicreg", sku: "Basic" });
-    await createRegistry({ name: "premreg", sku: "Premium" });
+    await createRegistry(LOCAL_OPERATOR, { name: "basicreg", sku: "Basic" });
+    await createRegistry(LOCAL_OPERATOR, { name: "premreg", sku: "Premium" });
     await updateRegistry(LOCAL_OPERATOR, "premreg", { networkDefaultAction: "Deny", networkRules: ["10.0.0.0/8"] });
   });
   await signIn(page, wharf.url);
@@ -92,7 +92,7 @@ test("admin user passwords are shown once; tags and networking are edited with v
   test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   const page = await context.newPage();
-  await withServerDb(wharf.dataDir, () => createRegistry({ name: "settingsreg", sku: "Premium" }));
+  await withServerDb(wharf.dataDir, () => createRegistry(LOCAL_OPERATOR, { name: "settingsreg", sku: "Premium" }));
   await signIn(page, wharf.url);
   await page.goto("/registries/settingsreg/settings");
 
@@ -155,8 +155,8 @@ test("a Reader sees settings with every control disabled and why; registries the
   test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
   await withServerDb(wharf.dataDir, async () => {
-    await createRegistry({ name: "readable1", sku: "Standard" });
-    await createRegistry({ name: "hiddenreg1", sku: "Standard" });
+    await createRegistry(LOCAL_OPERATOR, { name: "readable1", sku: "Standard" });
+    await createRegistry(LOCAL_OPERATOR, { name: "hiddenreg1", sku: "Standard" });
     await createUser("reader1", "reader-Pass1");
     await createRoleAssignment(LOCAL_OPERATOR, { assignee: "reader1", role: "Reader", scope: "/registries/readable1" });
   });
@@ -196,7 +196,7 @@ test("a Reader sees settings with every control disabled and why; registries the
 test("a save button is busy and disabled while its action runs; a refusal no field owns arrives as a toast and the edits stay", async ({ browser }) => {
   test.setTimeout(180_000);
   await withWharf(browser, async (wharf, context) => {
-    await withServerDb(wharf.dataDir, () => createRegistry({ name: "pendingreg", sku: "Standard" }));
+    await withServerDb(wharf.dataDir, () => createRegistry(LOCAL_OPERATOR, { name: "pendingreg", sku: "Standard" }));
     const page = await context.newPage();
     await signIn(page, wharf.url);
     await page.goto("/registries/pendingreg/settings");

@@ -1,7 +1,8 @@
 import { parseConfig } from "../lib/core/config";
 import { startContext } from "../lib/core/context";
 import { db } from "../lib/core/db";
-import { createRegistry } from "../lib/services/registry-queries";
+import { LOCAL_OPERATOR } from "../lib/auth/actor";
+import { createRegistry } from "../lib/services/registries";
 
 /**
  * Creates registries straight in a test server's database through the real lib/
@@ -10,9 +11,11 @@ import { createRegistry } from "../lib/services/registry-queries";
  * (a restart applies migrations and needs it to itself).
  */
 export async function seedRegistries(dataDir: string, registries: Array<{ name: string; sku?: string; location?: string }>): Promise<void> {
-  startContext(parseConfig({ WHARF_DATA_DIR: dataDir }));
+  // The seeded locations are allowed here, as an operator would configure them with WHARF_LOCATIONS.
+  const locations = [...new Set(["local", ...registries.flatMap((r) => (r.location ? [r.location] : []))])];
+  startContext(parseConfig({ WHARF_DATA_DIR: dataDir, WHARF_LOCATIONS: locations.join(",") }));
   try {
-    for (const r of registries) await createRegistry(r);
+    for (const r of registries) await createRegistry(LOCAL_OPERATOR, r);
   } finally {
     await db().$disconnect();
     // lib/db keeps one client per process on globalThis; forget it so the next seed opens a fresh one.

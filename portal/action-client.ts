@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Principal } from "@wharf/lib/auth/principal";
 import { ERRORS, WharfError } from "@wharf/lib/core/errors";
-import { WizardInvalid } from "@wharf/lib/services/registry-create";
+import { WizardInvalid } from "@wharf/lib/services/registry-fields";
 import type { WizardProblem } from "@wharf/lib/core/registry-rules";
 import { currentUser } from "./session";
 

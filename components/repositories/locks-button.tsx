@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
+import type { LockFlags } from "@wharf/lib/services/locks";
 import { setLocksAction } from "@/portal/actions/repository-actions";
-import type { LockFlags } from "@wharf/lib/services/repository-browser";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog, DialogFooter } from "../ui/dialog";

@@ -1,9 +1,9 @@
 import { nameInvalid } from "./errors";
+import { REGISTRY_NAME_PATTERN } from "./registry-rules";
 
 /** OCI name grammar: lower-case components joined by '/'. */
 const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 const TAG_RE = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
-const REGISTRY_RE = /^[a-z0-9]{5,50}$/;
 const MAX_NAME = 255;
 
 /** Throws NameInvalid unless `name` follows the OCI repository name grammar. */
@@ -52,7 +52,7 @@ export function splitName(fullName: string, hostRegistry: string | null): Reposi
     );
   }
   const registry = fullName.slice(0, slash);
-  if (!REGISTRY_RE.test(registry)) {
+  if (!REGISTRY_NAME_PATTERN.test(registry)) {
     throw nameInvalid(`'${registry}' is not a registry name: registry names are 5–50 lower-case letters and digits.`, { name: fullName });
   }
   return { fullName, registry, repository: fullName.slice(slash + 1) };

@@ -1,6 +1,6 @@
 /**
  * The create-registry wizard's rules as pure functions (no database, no config, no
- * Node built-ins), so the portal checks them as you type and lib/registry-create.ts
+ * Node built-ins), so the portal checks them as you type and lib/services/registries.ts
  * checks exactly the same ones on the server, with the database checks on top.
  */
 
@@ -21,6 +21,9 @@ export type WizardInput = {
   tags: ResourceTag[];
 };
 
+/** A new registry's settings from any client: the wizard always names a resource group, the CLI may not. */
+export type RegistryInput = Omit<WizardInput, "resourceGroup"> & { resourceGroup: WizardInput["resourceGroup"] | null };
+
 export type WizardProblem = { tab: WizardTab; field: string; message: string };
 
 /** What the rules depend on that comes from configuration. */
@@ -32,7 +35,21 @@ export type WizardContext = {
   customerManagedKeyUnavailable: string | null;
 };
 
+/**
+ * The one registry-name rule: 5–50 letters and digits. Names are case-insensitive and
+ * stored lower case, so the pattern is for the lower-cased name (see canonicalRegistryName).
+ */
 export const REGISTRY_NAME_PATTERN = /^[a-z0-9]{5,50}$/;
+export const REGISTRY_NAME_RULE = "Registry names are 5–50 letters and digits (no dashes or dots), unique in this Wharf.";
+
+/** The stored form of a registry name as typed: trimmed and lower case (not yet checked). */
+export function canonicalRegistryName(input: unknown): string {
+  return String(input ?? "").trim().toLowerCase();
+}
+
+export function isRegistryName(input: unknown): boolean {
+  return REGISTRY_NAME_PATTERN.test(canonicalRegistryName(input));
+}
 export const MAX_TAGS = 50;
 export const MAX_TAG_NAME = 512;
 export const MAX_TAG_VALUE = 256;
@@ -107,9 +124,9 @@ export function networkRuleProblem(rule: string): string | null {
 }
 
 /** Every problem of every tab that needs no database (the name's availability and the group's existence are checked on the server). */
-export function wizardProblems(input: WizardInput, ctx: WizardContext): WizardProblem[] {
+export function wizardProblems(input: RegistryInput, ctx: WizardContext): WizardProblem[] {
   const out: WizardProblem[] = [];
-  const rgProblem = resourceGroupProblem(input.resourceGroup.mode, input.resourceGroup.name);
+  const rgProblem = input.resourceGroup && resourceGroupProblem(input.resourceGroup.mode, input.resourceGroup.name);
   if (rgProblem) out.push({ tab: "basics", field: "resourceGroup", message: rgProblem });
   const nameProblem = registryNameProblem(input.name);
   if (nameProblem) out.push({ tab: "basics", field: "name", message: nameProblem });

@@ -10,7 +10,7 @@ import { LOCAL_OPERATOR } from "../auth/actor";
 import { listActivity } from "../services/activity";
 import type { Principal } from "../auth/principal";
 import { listCatalog } from "./catalog";
-import { getLocks, setLocks } from "./locks";
+import { getLocks, setLocks } from "../services/locks";
 import { manifestService } from "./manifest-service";
 import { splitName } from "../core/names";
 import { ensureRepository, type Repo } from "./repository-resolver";

@@ -11,7 +11,8 @@ import { LOCAL_OPERATOR } from "../auth/actor";
 import { createRoleAssignment, deleteRoleAssignment, listRoleAssignments } from "./role-assignments";
 import { createScopeMap, deleteScopeMap, listScopeMaps, updateScopeMap } from "./scope-maps";
 import { createToken, generateTokenPassword, updateToken } from "./tokens";
-import { renewAdminPassword, updateRegistry } from "./registry-settings";
+import { updateRegistry } from "./registry-settings";
+import { renewAdminPassword } from "./registry-credentials";
 import { createServicePrincipal } from "./service-principals";
 
 const code = (c: string) => (err: unknown) => err instanceof WharfError && err.code === c;

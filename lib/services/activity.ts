@@ -26,6 +26,11 @@ export async function recordActivity(tx: Tx, e: ActivityEntry): Promise<void> {
   });
 }
 
+/** For a change the engine committed itself (deleting a tag or manifest): the entry follows on its own. */
+export async function recordActivityAfter(e: ActivityEntry): Promise<void> {
+  await db().$transaction((tx) => recordActivity(tx, e));
+}
+
 export async function listActivity(opts: { registryId?: string; take?: number } = {}) {
   return db().activityLog.findMany({
     where: opts.registryId ? { registryId: opts.registryId } : {},

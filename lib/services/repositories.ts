@@ -1,104 +1,122 @@
 import { db } from "../core/db";
-import { RegistryError } from "./registry-queries";
+import type { Actor } from "../auth/actor";
+import type { LockFlags } from "../registry/locks";
+import { loadRegistry } from "./load-registry";
+import { allPages, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, type Page } from "./paging";
+import { checkRepositoryName, LOCK_SELECT, loadRepository, locksOf, requireRepositoryRead, visibleOrDenied } from "./repository-access";
 
-/** Read queries over a registry's repositories and tags (the CLI and the portal share them). */
+/**
+ * The repositories of a registry as people see them (portal and CLI), filtered to
+ * what the caller may see. A page costs a fixed number of queries whatever its size,
+ * and walks the (registryId, name) index in order, so it stays quick at 10,000
+ * repositories. The data plane's `_catalog` is the engine's own (lib/registry/catalog.ts):
+ * it follows the OCI rules (only repositories with manifests, list locks hide).
+ */
 
-export class RepositoryError extends Error {
-  constructor(
-    public code: "NOT_FOUND",
-    message: string,
-    public field?: string,
-  ) {
-    super(message);
-  }
-}
-
-export type RepositorySummary = {
+export type RepositoryRow = {
   name: string;
   tagCount: number;
   manifestCount: number;
+  /** Bytes of the distinct blobs the repository links (layers and configs). */
+  size: bigint;
   createdTime: Date;
   /** Latest change to the repository, its tags or its manifests. */
   lastUpdateTime: Date;
+  locks: LockFlags;
 };
 
-export type TagSummary = {
-  name: string;
-  digest: string;
-  mediaType: string;
-  /** Bytes of the manifest plus the blobs it references. */
-  size: bigint;
-  createdTime: Date;
-  lastUpdateTime: Date;
-};
+export type RepositoryInfo = { registry: string; name: string; tagCount: number; manifestCount: number; createdTime: Date; locks: LockFlags };
 
-async function registryId(registryName: string): Promise<string> {
-  const name = registryName.trim().toLowerCase();
-  const reg = await db().registry.findUnique({ where: { name }, select: { id: true } });
-  if (!reg) throw new RegistryError("NOT_FOUND", `Registry '${name}' not found.`, "name");
-  return reg.id;
-}
+const isString = (v: unknown): v is string => typeof v === "string";
 
-/**
- * Repositories of a registry, by name, with their counts and last update. Three
- * queries whatever the number of repositories: the rows with their counts, and
- * the newest tag and manifest change per repository.
- */
-export async function listRepositories(registryName: string): Promise<RepositorySummary[]> {
-  const id = await registryId(registryName);
+/** Repositories of a registry by name, `search` matching anywhere in the name. */
+export async function listRepositoryPage(
+  actor: Actor,
+  input: { registry: string; search?: string; cursor?: string | null; limit?: number },
+): Promise<Page<RepositoryRow>> {
+  const reg = await loadRegistry(input.registry);
+  const v = await visibleOrDenied(actor, reg);
+  const take = pageSize(input.limit);
+  const search = (input.search ?? "").trim().toLowerCase().slice(0, 255);
+  const after = decodeCursor(input.cursor, isString);
   const client = db();
-  const inRegistry = { repository: { registryId: id } };
-  const [repos, tagTimes, manifestTimes] = await Promise.all([
+  const filters = [...(v.all ? [] : [{ name: { in: v.names } }]), ...(search ? [{ name: { contains: search } }] : [])];
+  const where = { registryId: reg.id, AND: filters };
+  const [rows, total] = await Promise.all([
     client.repository.findMany({
-      where: { registryId: id },
+      where: { registryId: reg.id, AND: [...filters, ...(after !== null ? [{ name: { gt: after } }] : [])] },
       orderBy: { name: "asc" },
-      select: { id: true, name: true, createdAt: true, updatedAt: true, _count: { select: { tags: true, manifests: true } } },
+      take: take + 1,
+      select: { id: true, name: true, createdAt: true, updatedAt: true, ...LOCK_SELECT },
     }),
-    client.tag.groupBy({ by: ["repositoryId"], where: inRegistry, _max: { updatedAt: true } }),
-    client.manifest.groupBy({ by: ["repositoryId"], where: inRegistry, _max: { updatedAt: true } }),
+    client.repository.count({ where }),
   ]);
-  const latest = new Map<string, Date>();
-  for (const row of [...tagTimes, ...manifestTimes]) {
-    const t = row._max.updatedAt;
-    const seen = latest.get(row.repositoryId);
-    if (t && (!seen || t > seen)) latest.set(row.repositoryId, t);
-  }
-  return repos.map((r) => {
-    const child = latest.get(r.id);
+  const pageRows = rows.slice(0, take);
+  const ids = pageRows.map((r) => r.id);
+  // Three grouped queries for the whole page, each on an index led by repositoryId.
+  const [tags, manifests, sizes] = ids.length
+    ? await Promise.all([
+        client.tag.groupBy({ by: ["repositoryId"], where: { repositoryId: { in: ids } }, _count: { _all: true }, _max: { updatedAt: true } }),
+        client.manifest.groupBy({ by: ["repositoryId"], where: { repositoryId: { in: ids } }, _count: { _all: true }, _max: { updatedAt: true } }),
+        blobSizes(ids),
+      ])
+    : [[], [], new Map<string, bigint>()];
+  const tagBy = new Map(tags.map((t) => [t.repositoryId, t]));
+  const manBy = new Map(manifests.map((m) => [m.repositoryId, m]));
+  const items = pageRows.map((r): RepositoryRow => {
+    const t = tagBy.get(r.id);
+    const m = manBy.get(r.id);
+    const times = [r.updatedAt, t?._max.updatedAt, m?._max.updatedAt].filter((d): d is Date => !!d);
     return {
       name: r.name,
-      tagCount: r._count.tags,
-      manifestCount: r._count.manifests,
+      tagCount: t?._count._all ?? 0,
+      manifestCount: m?._count._all ?? 0,
+      size: sizes.get(r.id) ?? BigInt(0),
       createdTime: r.createdAt,
-      lastUpdateTime: child && child > r.updatedAt ? child : r.updatedAt,
+      lastUpdateTime: new Date(Math.max(...times.map((d) => d.getTime()))),
+      locks: locksOf(r),
     };
   });
+  return { items, nextCursor: rows.length > take ? encodeCursor(pageRows[pageRows.length - 1].name) : null, total };
 }
 
-/** Tags of one repository, newest (most recently pushed or moved) first, in one query. */
-export async function listTags(registryName: string, repositoryName: string): Promise<TagSummary[]> {
-  const id = await registryId(registryName);
-  const repo = await db().repository.findUnique({
-    where: { registryId_name: { registryId: id, name: repositoryName } },
-    select: { id: true },
+/** Every repository the caller may see, by name (`wharf repository list`). */
+export async function listRepositories(actor: Actor, input: { registry: string; search?: string }): Promise<RepositoryRow[]> {
+  return allPages((cursor) => listRepositoryPage(actor, { ...input, cursor, limit: MAX_PAGE_SIZE }));
+}
+
+async function blobSizes(repositoryIds: string[]): Promise<Map<string, bigint>> {
+  const links = await db().blobLink.findMany({
+    where: { repositoryId: { in: repositoryIds } },
+    select: { repositoryId: true, blob: { select: { size: true } } },
   });
-  if (!repo) throw new RepositoryError("NOT_FOUND", `Repository '${repositoryName}' not found.`, "repository");
-  const tags = await db().tag.findMany({
-    where: { repositoryId: repo.id },
-    orderBy: [{ updatedAt: "desc" }, { name: "asc" }],
-    select: {
-      name: true,
-      createdAt: true,
-      updatedAt: true,
-      manifest: { select: { digest: true, mediaType: true, size: true, contentSize: true } },
-    },
+  const out = new Map<string, bigint>();
+  for (const l of links) out.set(l.repositoryId, (out.get(l.repositoryId) ?? BigInt(0)) + l.blob.size);
+  return out;
+}
+
+/** Names of repositories for autocomplete (scope-map editor), by prefix. */
+export async function suggestRepositories(actor: Actor, input: { registry: string; prefix?: string; limit?: number }): Promise<string[]> {
+  const reg = await loadRegistry(input.registry);
+  const v = await visibleOrDenied(actor, reg);
+  const prefix = (input.prefix ?? "").trim().toLowerCase();
+  const rows = await db().repository.findMany({
+    where: { registryId: reg.id, ...(prefix ? { name: { startsWith: prefix } } : {}), ...(v.all ? {} : { AND: [{ name: { in: v.names } }] }) },
+    orderBy: { name: "asc" },
+    take: Math.min(input.limit ?? 20, 100),
+    select: { name: true },
   });
-  return tags.map((t) => ({
-    name: t.name,
-    digest: t.manifest.digest,
-    mediaType: t.manifest.mediaType,
-    size: BigInt(t.manifest.size) + t.manifest.contentSize,
-    createdTime: t.createdAt,
-    lastUpdateTime: t.updatedAt,
-  }));
+  return rows.map((r) => r.name);
+}
+
+export async function getRepository(actor: Actor, input: { registry: string; repository: string }): Promise<RepositoryInfo> {
+  const reg = await loadRegistry(input.registry);
+  const name = checkRepositoryName(input.repository);
+  await requireRepositoryRead(actor, reg, name);
+  const repo = await loadRepository(reg, name);
+  const [tagCount, manifestCount] = await Promise.all([
+    db().tag.count({ where: { repositoryId: repo.id } }),
+    db().manifest.count({ where: { repositoryId: repo.id } }),
+  ]);
+  return { registry: reg.name, name: repo.name, tagCount, manifestCount, createdTime: repo.createdAt, locks: locksOf(repo) };
 }

@@ -4,6 +4,10 @@ import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { parseRole, type Role } from "../auth/roles";
 import { formatScope, parseScope, type Scope } from "../auth/scope";
 import { actorName, requireActor, type Actor } from "../auth/actor";
+import { loadRegistry } from "./load-registry";
+
+/** The roles a client may name (`--role`). */
+export { ROLES } from "../auth/roles";
 
 export type Assignee = { principalType: "user" | "servicePrincipal"; principalId: string; name: string };
 
@@ -33,9 +37,7 @@ async function checkScopeExists(scope: Scope): Promise<string | null> {
     return null;
   }
   if (scope.type === "registry" || scope.type === "repository") {
-    const reg = await db().registry.findUnique({ where: { name: scope.registry } });
-    if (!reg) throw notFound(`Registry '${scope.registry}' not found. List registries with \`wharf registry list\`.`);
-    return reg.id;
+    return (await loadRegistry(scope.registry)).id;
   }
   return null;
 }

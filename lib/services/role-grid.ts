@@ -6,6 +6,7 @@ import { OPERATIONS, ROLE_OPERATIONS, ROLES, isRole, type Operation, type Role }
 import { describeScope, formatScope, parseScope, scopeChain, type Scope } from "../auth/scope";
 import { requireActor, type Actor } from "../auth/actor";
 import { resolveAssignee } from "./role-assignments";
+import { findRegistry } from "./load-registry";
 
 /**
  * The portal's access-control views: the principals × roles grid at one scope
@@ -27,9 +28,9 @@ function scopeOf(input: string): Scope {
 
 async function withResourceGroup(scope: Scope): Promise<Scope> {
   if (scope.type !== "registry" && scope.type !== "repository") return scope;
-  const reg = await db().registry.findUnique({ where: { name: scope.registry }, include: { resourceGroup: true } });
+  const reg = await findRegistry(scope.registry);
   if (!reg) throw invalid(`Registry '${scope.registry}' does not exist.`, "scope");
-  return { ...scope, resourceGroup: reg.resourceGroup?.name ?? null };
+  return { ...scope, resourceGroup: reg.resourceGroupName };
 }
 
 async function principalsById(rows: { principalType: string; principalId: string }[]): Promise<Map<string, PrincipalRef>> {
@@ -122,9 +123,9 @@ export async function checkAccess(actor: Actor, input: { assignee: string; scope
   });
   let dataActions: string[] = [];
   if (scope.type === "registry" || scope.type === "repository") {
-    const reg = await db().registry.findUnique({ where: { name: scope.registry }, include: { resourceGroup: true } });
+    const reg = await findRegistry(scope.registry);
     if (reg) {
-      const perms = await permissionResolver(principal, { ...reg, resourceGroup: reg.resourceGroup?.name ?? null });
+      const perms = await permissionResolver(principal, { ...reg, resourceGroup: reg.resourceGroupName });
       dataActions = [...perms(scope.type === "repository" ? scope.repository : "\u0000")].sort();
     }
   }

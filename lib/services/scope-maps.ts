@@ -3,16 +3,10 @@ import { recordActivity } from "./activity";
 import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { BUILT_IN_SCOPE_MAPS, normaliseActions } from "../auth/scope-map-actions";
 import { actorName, requireActor, type Actor } from "../auth/actor";
+import { loadRegistry, registryScope } from "./load-registry";
 
 export const SCOPE_MAP_NAME_RE = /^[A-Za-z0-9_-]{5,50}$/;
 
-export async function findRegistry(name: string) {
-  const reg = await db().registry.findUnique({ where: { name: name.trim().toLowerCase() } });
-  if (!reg) throw notFound(`Registry '${name}' not found. List registries with \`wharf registry list\`.`);
-  return reg;
-}
-
-const registryScope = (registry: string) => ({ type: "registry", registry }) as const;
 
 /** Built-in scope maps exist in every registry; created on first need. */
 export async function ensureBuiltInScopeMaps(registryId: string): Promise<void> {
@@ -57,8 +51,8 @@ function view(m: { name: string; description: string; actions: string; builtIn: 
 }
 
 export async function listScopeMaps(actor: Actor, registry: string): Promise<ScopeMapView[]> {
-  const reg = await findRegistry(registry);
-  await requireActor(actor, "read", registryScope(reg.name));
+  const reg = await loadRegistry(registry);
+  await requireActor(actor, "read", registryScope(reg));
   await ensureBuiltInScopeMaps(reg.id);
   const rows = await db().scopeMap.findMany({
     where: { registryId: reg.id },
@@ -69,8 +63,8 @@ export async function listScopeMaps(actor: Actor, registry: string): Promise<Sco
 }
 
 export async function getScopeMap(actor: Actor, registry: string, name: string): Promise<ScopeMapView> {
-  const reg = await findRegistry(registry);
-  await requireActor(actor, "read", registryScope(reg.name));
+  const reg = await loadRegistry(registry);
+  await requireActor(actor, "read", registryScope(reg));
   await ensureBuiltInScopeMaps(reg.id);
   const m = await db().scopeMap.findUnique({
     where: { registryId_name: { registryId: reg.id, name } },
@@ -81,8 +75,8 @@ export async function getScopeMap(actor: Actor, registry: string, name: string):
 }
 
 export async function createScopeMap(actor: Actor, input: { registry: string; name: string; actions: string[]; description?: string }) {
-  const reg = await findRegistry(input.registry);
-  await requireActor(actor, "changePolicies", registryScope(reg.name));
+  const reg = await loadRegistry(input.registry);
+  await requireActor(actor, "changePolicies", registryScope(reg));
   const name = input.name.trim();
   if (!SCOPE_MAP_NAME_RE.test(name)) throw invalid("Scope map name must be 5–50 characters: letters, digits, '-' or '_'.", "name");
   if (name.startsWith("_")) throw invalid("Names starting with '_' are reserved for built-in scope maps.", "name");
@@ -105,8 +99,8 @@ export async function updateScopeMap(
   actor: Actor,
   input: { registry: string; name: string; addActions?: string[]; removeActions?: string[]; actions?: string[]; description?: string },
 ) {
-  const reg = await findRegistry(input.registry);
-  await requireActor(actor, "changePolicies", registryScope(reg.name));
+  const reg = await loadRegistry(input.registry);
+  await requireActor(actor, "changePolicies", registryScope(reg));
   const m = await db().scopeMap.findUnique({ where: { registryId_name: { registryId: reg.id, name: input.name } } });
   if (!m) throw notFound(`Scope map '${input.name}' not found in registry ${reg.name}.`);
   if (m.builtIn) throw invalid(`'${m.name}' is a built-in scope map and cannot be changed; create your own instead.`, "name");
@@ -130,8 +124,8 @@ export async function updateScopeMap(
 }
 
 export async function deleteScopeMap(actor: Actor, input: { registry: string; name: string }) {
-  const reg = await findRegistry(input.registry);
-  await requireActor(actor, "changePolicies", registryScope(reg.name));
+  const reg = await loadRegistry(input.registry);
+  await requireActor(actor, "changePolicies", registryScope(reg));
   const m = await db().scopeMap.findUnique({
     where: { registryId_name: { registryId: reg.id, name: input.name } },
     include: { tokens: { select: { name: true } } },

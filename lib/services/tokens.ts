@@ -4,11 +4,13 @@ import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { randomSecret, sha256Hex } from "../auth/password";
 import { formatAction, REPO_ACTIONS, type RepoAction } from "../auth/scope-map-actions";
 import { actorName, requireActor, type Actor } from "../auth/actor";
-import { createScopeMap, ensureBuiltInScopeMaps, findRegistry } from "./scope-maps";
+import { createScopeMap, ensureBuiltInScopeMaps } from "./scope-maps";
+import { loadRegistry, registryScope } from "./load-registry";
+
+/** The repository actions a client may name (`--repository REPO ACTION…`). */
+export { REPO_ACTIONS } from "../auth/scope-map-actions";
 
 export const TOKEN_NAME_RE = /^[A-Za-z0-9_-]{5,50}$/;
-
-const registryScope = (registry: string) => ({ type: "registry", registry }) as const;
 
 type TokenRow = {
   name: string;
@@ -81,8 +83,8 @@ export async function createToken(
     generatePasswords?: boolean;
   },
 ) {
-  const reg = await findRegistry(input.registry);
-  await requireActor(actor, "changePolicies", registryScope(reg.name));
+  const reg = await loadRegistry(input.registry);
+  await requireActor(actor, "changePolicies", registryScope(reg));
   const name = input.name.trim();
   if (!TOKEN_NAME_RE.test(name)) throw invalid("Token name must be 5–50 characters: letters, digits, '-' or '_'.", "name");
   if (!!input.scopeMap === !!input.repositories?.length) {
@@ -147,8 +149,8 @@ async function findToken(registryId: string, registry: string, name: string) {
 }
 
 export async function listTokens(actor: Actor, registry: string): Promise<TokenView[]> {
-  const reg = await findRegistry(registry);
-  await requireActor(actor, "read", registryScope(reg.name));
+  const reg = await loadRegistry(registry);
+  await requireActor(actor, "read", registryScope(reg));
   const rows = await db().registryToken.findMany({
     where: { registryId: reg.id },
     include: { scopeMap: { select: { name: true } } },
@@ -158,14 +160,14 @@ export async function listTokens(actor: Actor, registry: string): Promise<TokenV
 }
 
 export async function showToken(actor: Actor, registry: string, name: string): Promise<TokenView> {
-  const reg = await findRegistry(registry);
-  await requireActor(actor, "read", registryScope(reg.name));
+  const reg = await loadRegistry(registry);
+  await requireActor(actor, "read", registryScope(reg));
   return view(await findToken(reg.id, reg.name, name));
 }
 
 export async function updateToken(actor: Actor, input: { registry: string; name: string; status?: string; scopeMap?: string }) {
-  const reg = await findRegistry(input.registry);
-  await requireActor(actor, "changePolicies", registryScope(reg.name));
+  const reg = await loadRegistry(input.registry);
+  await requireActor(actor, "changePolicies", registryScope(reg));
   const t = await findToken(reg.id, reg.name, input.name);
   const data: { enabled?: boolean; scopeMapId?: string } = {};
   if (input.status !== undefined) {
@@ -195,8 +197,8 @@ export async function updateToken(actor: Actor, input: { registry: string; name:
 
 /** New password 1 or 2 (the other keeps working, for rotation); shown once. */
 export async function generateTokenPassword(actor: Actor, input: { registry: string; name: string; password: 1 | 2; expiry?: Date | null }) {
-  const reg = await findRegistry(input.registry);
-  await requireActor(actor, "changePolicies", registryScope(reg.name));
+  const reg = await loadRegistry(input.registry);
+  await requireActor(actor, "changePolicies", registryScope(reg));
   if (input.password !== 1 && input.password !== 2) throw invalid("Choose password 1 or password 2.", "password");
   const expiry = checkExpiry(input.expiry);
   const t = await findToken(reg.id, reg.name, input.name);
@@ -220,8 +222,8 @@ export async function generateTokenPassword(actor: Actor, input: { registry: str
 }
 
 export async function deleteToken(actor: Actor, input: { registry: string; name: string }) {
-  const reg = await findRegistry(input.registry);
-  await requireActor(actor, "changePolicies", registryScope(reg.name));
+  const reg = await loadRegistry(input.registry);
+  await requireActor(actor, "changePolicies", registryScope(reg));
   const t = await findToken(reg.id, reg.name, input.name);
   await db().$transaction(async (tx) => {
     await tx.registryToken.delete({ where: { id: t.id } });

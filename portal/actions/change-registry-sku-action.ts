@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { updateRegistry } from "@wharf/lib/services/registry-settings";
-import { requireReadableRegistry } from "@wharf/lib/services/registry-manage";
+import { showRegistry } from "@wharf/lib/services/registries";
 import { SKU_NAMES } from "@wharf/lib/core/skus";
 import { runAction } from "../action-client";
 
@@ -12,7 +12,7 @@ const schema = z.object({ registry: z.string().min(1).max(60), sku: z.enum(SKU_N
 /** Refused (with the features in the way) when the registry uses something the new SKU lacks. */
 export async function changeRegistrySkuAction(input: z.input<typeof schema>) {
   return runAction("changeRegistrySku", schema, input, async (principal, { registry, sku }) => {
-    const reg = await requireReadableRegistry(principal, registry);
+    const reg = await showRegistry(principal, registry);
     const { registry: r } = await updateRegistry(principal, reg.name, { sku });
     revalidatePath(`/registries/${reg.name}`, "layout");
     return { sku: r.sku };

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { checkRegistryName } from "@wharf/lib/services/registry-create";
+import { checkRegistryName } from "@wharf/lib/services/registries";
 import { loginServerResolver } from "../login-server";
 import { runAction } from "../action-client";
 

@@ -2,10 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { createRegistryFromWizard } from "@wharf/lib/services/registry-create";
+import { createRegistry } from "@wharf/lib/services/registries";
 import { runAction } from "../action-client";
 
-// Shape and size only; every rule of every tab is checked by lib/registry-create.ts.
+// Shape and size only; every rule of every tab is checked by lib/services/registries.ts.
 const schema = z.object({
   resourceGroup: z.object({ mode: z.enum(["existing", "new"]), name: z.string().max(200) }),
   name: z.string().max(200),
@@ -19,7 +19,7 @@ const schema = z.object({
 
 export async function createRegistryAction(input: z.input<typeof schema>) {
   return runAction("createRegistry", schema, input, async (principal, data) => {
-    const reg = await createRegistryFromWizard(principal, data);
+    const reg = await createRegistry(principal, data);
     revalidatePath("/registries");
     return { name: reg.name };
   });

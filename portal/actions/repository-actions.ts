@@ -2,8 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { deleteManifest, deleteTag, suggestRepositories } from "@wharf/lib/services/repository-browser";
-import { setLocks } from "@wharf/lib/registry/locks";
+import { suggestRepositories } from "@wharf/lib/services/repositories";
+import { deleteTag } from "@wharf/lib/services/tags";
+import { deleteManifest } from "@wharf/lib/services/manifests";
+import { setLocks } from "@wharf/lib/services/locks";
 import { authedAction } from "../action-client";
 
 const registry = z.string().trim().toLowerCase().regex(/^[a-z0-9]{5,50}$/, "Registry names are 5–50 lower-case letters and digits.");

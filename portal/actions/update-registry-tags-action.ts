@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { updateRegistryTags } from "@wharf/lib/services/registry-manage";
+import { updateRegistryTags } from "@wharf/lib/services/registry-settings";
 import { runAction } from "../action-client";
 
 const schema = z.object({

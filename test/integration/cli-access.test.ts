@@ -21,9 +21,10 @@ async function ok(args: string[]): Promise<unknown> {
   assert.equal(r.code, 0, `wharf ${args.join(" ")}\n${r.stderr}`);
   return r.stdout.trim() ? JSON.parse(r.stdout) : undefined;
 }
-async function fails(args: string[], message: RegExp): Promise<void> {
+/** Exit 1 for a refusal, 2 for a command typed wrongly (as az). */
+async function fails(args: string[], message: RegExp, code = 1): Promise<void> {
   const r = await cli(...args);
-  assert.equal(r.code, 1, `expected failure: wharf ${args.join(" ")}\n${r.stdout}`);
+  assert.equal(r.code, code, `expected exit ${code}: wharf ${args.join(" ")}\n${r.stdout}${r.stderr}`);
   assert.match(r.stderr, message);
 }
 
@@ -49,8 +50,8 @@ test("registry update --anonymous-pull-enabled, and show --query prints true/fal
   r = await cli("registry", "show", "--name", "contoso", "--query", "anonymousPullEnabled");
   assert.equal(r.stdout.trim(), "false");
   await fails(["registry", "update", "--name", "basicreg", "--anonymous-pull-enabled", "true"], /Standard or Premium/);
-  await fails(["registry", "update", "--name", "contoso", "--anonymous-pull-enabled", "maybe"], /must be true or false/);
-  await fails(["registry", "update", "--name", "contoso"], /Nothing to update/);
+  await fails(["registry", "update", "--name", "contoso", "--anonymous-pull-enabled", "maybe"], /invalid choice: 'maybe' \(choose from 'false', 'true'\)/, 2);
+  await fails(["registry", "update", "--name", "contoso"], /Nothing to update/, 2);
 });
 
 test("token create prints two passwords once; they log in; disabling stops the next login", async () => {
@@ -72,7 +73,7 @@ test("token create prints two passwords once; they log in; disabling stops the n
   assert.deepEqual(await granted("readonlypull", fresh.passwords[0].value, "contoso/aspnetapp"), ["metadata_read", "pull"]);
   await fails(["token", "create", "--name", "readonlypull", "--registry", "contoso", "--scope-map", "_repositories_pull"], /already has a token/);
   await fails(["token", "create", "--name", "x", "--registry", "contoso", "--scope-map", "_repositories_pull"], /5–50 characters/);
-  await fails(["token", "create", "--name", "another", "--registry", "contoso", "--repository", "app"], /needs at least one action/);
+  await fails(["token", "create", "--name", "another", "--registry", "contoso", "--repository", "app"], /needs at least one action/, 2);
 });
 
 test("scope-map create, update, show, delete with wildcards", async () => {
@@ -100,7 +101,7 @@ test("users, service principals and role assignments", async () => {
   await ok(["role", "assignment", "delete", "--assignee", "alice", "--role", "AcrPull", "--scope", "/registries/contoso/repositories/app"]);
   assert.deepEqual(await granted("alice", "alice-password", "contoso/app"), []);
   await fails(["role", "assignment", "create", "--assignee", "nobody", "--role", "AcrPull"], /No user or service principal named 'nobody'/);
-  await fails(["role", "assignment", "create", "--assignee", "alice", "--role", "Boss"], /invalid choice 'Boss'/);
+  await fails(["role", "assignment", "create", "--assignee", "alice", "--role", "Boss"], /invalid choice: 'Boss'/, 2);
   await fails(["role", "assignment", "delete", "--assignee", "admin", "--role", "Owner", "--scope", "/"], /last Owner/);
 
   const sp = (await ok(["sp", "create", "--name", "ci-pipeline"])) as { clientId: string; secret: string };
@@ -154,6 +155,6 @@ test("repository update locks a tag as `az acr repository update` does; /v2 obey
   assert.equal(shown.level, "tag");
   await ok(["repository", "update", "--name", "lockreg", "--image", "app:v1", "--write-enabled", "true"]);
   await a.pushImage("lockreg/app", "v1");
-  await fails(["repository", "update", "--name", "lockreg", "--image", "app", "--write-enabled", "false"], /needs a tag or digest/);
-  await fails(["repository", "update", "--name", "lockreg", "--repository", "app"], /Nothing to change/);
+  await fails(["repository", "update", "--name", "lockreg", "--image", "app", "--write-enabled", "false"], /needs a tag or digest/, 2);
+  await fails(["repository", "update", "--name", "lockreg", "--repository", "app"], /Nothing to change/, 2);
 });

@@ -6,7 +6,7 @@ import { parseConfig } from "../../lib/core/config";
 import { startContext } from "../../lib/core/context";
 import { db } from "../../lib/core/db";
 import { LOCAL_OPERATOR } from "../../lib/auth/actor";
-import { setLocks } from "../../lib/registry/locks";
+import { setLocks } from "../../lib/services/locks";
 import { api, createRegistryRow, pushPull, sha256, token, type Api } from "../helpers/registry-fixtures";
 import { startWharf, type Wharf } from "../helpers/wharf";
 

@@ -10,11 +10,11 @@ import { parseConfig } from "../../lib/core/config";
 import { startContext } from "../../lib/core/context";
 import { db } from "../../lib/core/db";
 import { LOCAL_OPERATOR } from "../../lib/auth/actor";
-import { setLocks, type LockFlags } from "../../lib/registry/locks";
+import { setLocks, type LockFlags } from "../../lib/services/locks";
 import { api, createRegistryRow, pushPull, token, type Api } from "../helpers/registry-fixtures";
 import { ADMIN_PASSWORD, startWharf, type Wharf } from "../helpers/wharf";
 
-/** Locks through the real server: set with lib/registry/locks.ts on the server's database, refused by /v2. */
+/** Locks through the real server: set with lib/services/locks.ts on the server's database, refused by /v2. */
 describe("repository locks on /v2", () => {
   let w: Wharf;
   let a: Api;

@@ -5,7 +5,7 @@ import { CommandLine } from "@/components/ui/code";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PlusIcon, RegistryIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
-import { listReadableRegistries } from "@wharf/lib/services/registry-manage";
+import { listRegistries } from "@wharf/lib/services/registries";
 import { loginServerResolver } from "@/portal/login-server";
 import { requirePrincipal } from "@/portal/principal";
 import { RegistryTable } from "./registry-table";
@@ -17,7 +17,7 @@ const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "shor
 export default async function RegistriesPage() {
   const principal = await requirePrincipal();
   // Only registries the user may read are listed; the others do not exist as far as the page is concerned.
-  const [registries, loginServer] = await Promise.all([listReadableRegistries(principal), loginServerResolver()]);
+  const [registries, loginServer] = await Promise.all([listRegistries(principal), loginServerResolver()]);
 
   return (
     <>

@@ -4,8 +4,8 @@ import type { ReactNode } from "react";
 import { SkuBadge } from "@/components/sku-badge";
 import { ArrowLeftIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
-import { findReadableRegistry } from "@wharf/lib/services/registry-manage";
-import { findRegistryForRepositoryViewer } from "@wharf/lib/services/repository-browser";
+import { findReadableRegistry } from "@wharf/lib/services/registries";
+import { findRegistryForRepositoryViewer } from "@wharf/lib/services/repository-access";
 import { requirePrincipal } from "@/portal/principal";
 import { RegistryTabs } from "./registry-tabs";
 

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CommandLine } from "@/components/ui/code";
-import { findReadableRegistry } from "@wharf/lib/services/registry-manage";
+import { findReadableRegistry } from "@wharf/lib/services/registries";
 import { skuLimits } from "@wharf/lib/core/skus";
 import { storageUsedBytes, usageLastDays, type DailyUsage } from "@wharf/lib/registry/usage-stats";
 import { loginServerResolver } from "@/portal/login-server";

@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { authorize } from "@wharf/lib/auth/authorize";
 import { config } from "@wharf/lib/core/context";
 import { db } from "@wharf/lib/core/db";
-import { wizardContext } from "@wharf/lib/services/registry-create";
+import { wizardContext } from "@wharf/lib/services/registry-fields";
 import { skuLimits, SKU_NAMES } from "@wharf/lib/core/skus";
 import { requirePrincipal } from "@/portal/principal";
 import { CreateRegistryWizard } from "./create-registry-wizard";

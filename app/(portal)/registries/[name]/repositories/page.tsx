@@ -9,7 +9,7 @@ import { RegistryIcon } from "@/components/ui/icons";
 import { formatBytes, timeText } from "@/components/ui/format";
 import { RepositoryTable } from "./repository-table";
 import { loadOrPanel } from "@/components/error-panel";
-import { listRepositoryPage } from "@wharf/lib/services/repository-browser";
+import { listRepositoryPage } from "@wharf/lib/services/repositories";
 import { requirePrincipal } from "@/portal/principal";
 import { imagePrefixResolver } from "@/portal/image-ref";
 

@@ -5,7 +5,7 @@ import type { TimeText } from "@/components/ui/format";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { LockIndicator } from "@/components/lock-indicator";
-import type { LockFlags } from "@wharf/lib/services/repository-browser";
+import type { LockFlags } from "@wharf/lib/services/locks";
 
 /** One repository as the list shows it, every text formatted on the server. */
 export type RepositoryTableRow = {

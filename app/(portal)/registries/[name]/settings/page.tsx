@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { findReadableRegistry, registryCapabilities } from "@wharf/lib/services/registry-manage";
-import { publicAccessOf } from "@wharf/lib/services/registry-create";
+import { findReadableRegistry, registryCapabilities } from "@wharf/lib/services/registries";
+import { publicAccessOf } from "@wharf/lib/services/registry-fields";
 import { skuLimits, SKU_NAMES } from "@wharf/lib/core/skus";
 import { requirePrincipal } from "@/portal/principal";
 import { RegistrySettings } from "./registry-settings";

@@ -9,7 +9,7 @@ import { formatBytes, formatDateTime, shortDigest } from "@/components/ui/format
 import { LockIndicator } from "@/components/lock-indicator";
 import { DeleteButton } from "@/components/repositories/delete-button";
 import { LocksButton } from "@/components/repositories/locks-button";
-import type { ManifestDetail } from "@wharf/lib/services/repository-browser";
+import type { ManifestDetail } from "@wharf/lib/services/manifests";
 
 const KIND_LABEL = { image: "Image", index: "Multi-platform index", artifact: "Artifact" } as const;
 

@@ -4,7 +4,9 @@ import { loadOrPanel } from "@/components/error-panel";
 import { requirePrincipal } from "@/portal/principal";
 import { imagePrefixResolver } from "@/portal/image-ref";
 import { authorize } from "@wharf/lib/auth/authorize";
-import { getManifestDetail, getRepository, listTagPage, type TagSort } from "@wharf/lib/services/repository-browser";
+import { getRepository } from "@wharf/lib/services/repositories";
+import { listTagPage, type TagSort } from "@wharf/lib/services/tags";
+import { getManifestDetail } from "@wharf/lib/services/manifests";
 import { RepositoryView } from "./repository-view";
 import { ManifestView } from "./manifest-view";
 

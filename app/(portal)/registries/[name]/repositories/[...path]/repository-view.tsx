@@ -7,7 +7,9 @@ import { Input } from "@/components/ui/input";
 import { formatBytes, relativeTime, shortDigest, timeText } from "@/components/ui/format";
 import { LockIndicator } from "@/components/lock-indicator";
 import { LocksButton } from "@/components/repositories/locks-button";
-import type { Page, RepositoryInfo, TagRow } from "@wharf/lib/services/repository-browser";
+import type { Page } from "@wharf/lib/services/paging";
+import type { RepositoryInfo } from "@wharf/lib/services/repositories";
+import type { TagRow } from "@wharf/lib/services/tags";
 import { TagTable, type TagTableHeader, type TagTableRow } from "./tag-table";
 
 type Query = { sort: string; dir: string; filter: string; after: string | null };

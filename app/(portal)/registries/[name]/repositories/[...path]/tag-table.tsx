@@ -9,7 +9,7 @@ import { LockIndicator } from "@/components/lock-indicator";
 import { Time } from "@/components/ui/time";
 import { DeleteButton } from "@/components/repositories/delete-button";
 import { LocksButton } from "@/components/repositories/locks-button";
-import type { LockFlags } from "@wharf/lib/services/repository-browser";
+import type { LockFlags } from "@wharf/lib/services/locks";
 
 /** One tag as the table shows it: every text already formatted on the server, so hydration sees the same words. */
 export type TagTableRow = {

@@ -7,9 +7,9 @@ import { createUser } from "./users";
 import type { Principal } from "../auth/principal";
 import { LOCAL_OPERATOR } from "../auth/actor";
 import { createRoleAssignment } from "./role-assignments";
-import { updateRegistry } from "./registry-settings";
-import { checkRegistryName, createRegistryFromWizard, publicAccessOf, WizardInvalid } from "./registry-create";
-import { deleteRegistryAs, findReadableRegistry, listReadableRegistries, registryCapabilities, updateRegistryNetworking, updateRegistryTags } from "./registry-manage";
+import { updateRegistry, updateRegistryNetworking, updateRegistryTags } from "./registry-settings";
+import { publicAccessOf, WizardInvalid } from "./registry-fields";
+import { checkRegistryName, createRegistry, deleteRegistry, findReadableRegistry, listRegistries, registryCapabilities } from "./registries";
 import { networkRuleProblem, registryNameProblem, tagProblems, wizardProblems, type WizardInput } from "../core/registry-rules";
 
 const code = (c: string) => (err: unknown) => err instanceof WharfError && err.code === c;
@@ -78,9 +78,9 @@ describe("wizard rules (shared by the portal and the server)", () => {
   });
 });
 
-describe("createRegistryFromWizard", () => {
+describe("createRegistry", () => {
   test("creates the resource group and the registry in one transaction, with activity", async () => {
-    const reg = await createRegistryFromWizard(owner, base({ location: "westeurope", tags: [{ name: " team ", value: " payments " }] }));
+    const reg = await createRegistry(owner, base({ location: "westeurope", tags: [{ name: " team ", value: " payments " }] }));
     assert.equal(reg.name, "contoso1");
     assert.equal(reg.location, "westeurope");
     assert.equal(reg.encryption, "service-managed");
@@ -93,20 +93,20 @@ describe("createRegistryFromWizard", () => {
 
   test("a taken name, an unknown location or group and every bad tab are refused with field problems, and nothing is written", async () => {
     const before = await db().registry.count();
-    await assert.rejects(createRegistryFromWizard(owner, base({ name: "CONTOSO1", resourceGroup: { mode: "existing", name: "rg-one" } })), problemsOf(["name"]));
-    await assert.rejects(createRegistryFromWizard(owner, base({ name: "other1", resourceGroup: { mode: "new", name: "rg-one" } })), problemsOf(["resourceGroup"]));
-    await assert.rejects(createRegistryFromWizard(owner, base({ name: "other1", resourceGroup: { mode: "existing", name: "nope" } })), problemsOf(["resourceGroup"]));
+    await assert.rejects(createRegistry(owner, base({ name: "CONTOSO1", resourceGroup: { mode: "existing", name: "rg-one" } })), problemsOf(["name"]));
+    await assert.rejects(createRegistry(owner, base({ name: "other1", resourceGroup: { mode: "new", name: "rg-one" } })), problemsOf(["resourceGroup"]));
+    await assert.rejects(createRegistry(owner, base({ name: "other1", resourceGroup: { mode: "existing", name: "nope" } })), problemsOf(["resourceGroup"]));
     await assert.rejects(
-      createRegistryFromWizard(owner, base({ name: "x", location: "mars", sku: "Gold", publicAccess: "selected", networkRules: ["bad"], encryption: "customer-managed", tags: [{ name: "a", value: "" }, { name: "A", value: "" }] })),
+      createRegistry(owner, base({ name: "x", location: "mars", sku: "Gold", publicAccess: "selected", networkRules: ["bad"], encryption: "customer-managed", tags: [{ name: "a", value: "" }, { name: "A", value: "" }] })),
       problemsOf(["name", "location", "sku", "networkRules.0", "encryption", "tags.1.name"]),
     );
-    await assert.rejects(createRegistryFromWizard(owner, base({ name: "basic1", sku: "Basic", publicAccess: "disabled" })), problemsOf(["publicAccess"]));
+    await assert.rejects(createRegistry(owner, base({ name: "basic1", sku: "Basic", publicAccess: "disabled" })), problemsOf(["publicAccess"]));
     assert.equal(await db().registry.count(), before);
     assert.equal(await db().resourceGroup.count({ where: { name: "nope" } }), 0);
   });
 
   test("Premium with selected networks stores Deny plus the normalised rules", async () => {
-    const reg = await createRegistryFromWizard(owner, base({ name: "premium1", sku: "Premium", resourceGroup: { mode: "existing", name: "rg-one" }, publicAccess: "selected", networkRules: ["10.1.2.3", "2001:db8::/48"] }));
+    const reg = await createRegistry(owner, base({ name: "premium1", sku: "Premium", resourceGroup: { mode: "existing", name: "rg-one" }, publicAccess: "selected", networkRules: ["10.1.2.3", "2001:db8::/48"] }));
     assert.equal(reg.networkDefaultAction, "Deny");
     assert.deepEqual(JSON.parse(reg.networkRules), ["10.1.2.3/32", "2001:db8::/48"]);
     assert.equal(publicAccessOf(reg), "selected");
@@ -114,8 +114,20 @@ describe("createRegistryFromWizard", () => {
 
   test("only those who may create registries can; a Reader cannot", async () => {
     await createRoleAssignment(LOCAL_OPERATOR, { assignee: "reader", role: "Reader", scope: "/registries/contoso1" });
-    await assert.rejects(createRegistryFromWizard(reader, base({ name: "readers1" })), code("DENIED"));
-    await assert.rejects(createRegistryFromWizard(nobody, base({ name: "nobodys1", resourceGroup: { mode: "existing", name: "rg-one" } })), code("DENIED"));
+    await assert.rejects(createRegistry(reader, base({ name: "readers1" })), code("DENIED"));
+    await assert.rejects(createRegistry(nobody, base({ name: "nobodys1", resourceGroup: { mode: "existing", name: "rg-one" } })), code("DENIED"));
+  });
+
+  test("without a resource group (the CLI's default) only the name is needed; the rest takes the wizard's defaults", async () => {
+    await assert.rejects(createRegistry(reader, { name: "loose01" }), code("DENIED"), "no resource group: create rights on the organisation");
+    const reg = await createRegistry(owner, { name: "Loose01" });
+    assert.deepEqual(
+      [reg.name, reg.sku, reg.location, reg.resourceGroupName, reg.publicNetworkAccess, reg.encryption, reg.tagList],
+      ["loose01", "Standard", "local", null, "Enabled", "service-managed", []],
+    );
+    const entry = await db().activityLog.findFirstOrThrow({ where: { action: "registry.create", target: "loose01" } });
+    assert.equal(JSON.parse(entry.after!).resourceGroup, null);
+    await deleteRegistry(owner, "loose01", "loose01");
   });
 
   test("name check: rules, then availability", async () => {
@@ -128,8 +140,8 @@ describe("createRegistryFromWizard", () => {
 
 describe("registry management as a Reader and as an Owner", () => {
   test("a Reader sees only what they may read; anything else looks like it does not exist", async () => {
-    assert.deepEqual((await listReadableRegistries(reader)).map((r) => r.name), ["contoso1"]);
-    assert.deepEqual((await listReadableRegistries(nobody)).map((r) => r.name), []);
+    assert.deepEqual((await listRegistries(reader)).map((r) => r.name), ["contoso1"]);
+    assert.deepEqual((await listRegistries(nobody)).map((r) => r.name), []);
     assert.equal(await findReadableRegistry(reader, "premium1"), null);
     assert.equal((await findReadableRegistry(reader, "CONTOSO1"))?.resourceGroupName, "rg-one");
     await assert.rejects(updateRegistryTags(reader, "premium1", []), code("NOT_FOUND"));
@@ -142,7 +154,7 @@ describe("registry management as a Reader and as an Owner", () => {
     await assert.rejects(updateRegistry(reader, "contoso1", { anonymousPullEnabled: true }), code("DENIED"));
     await assert.rejects(updateRegistryTags(reader, "contoso1", [{ name: "x", value: "y" }]), code("DENIED"));
     await assert.rejects(updateRegistryNetworking(reader, "contoso1", { publicAccess: "all", networkRules: [] }), code("DENIED"));
-    await assert.rejects(deleteRegistryAs(reader, "contoso1", "contoso1"), code("DENIED"));
+    await assert.rejects(deleteRegistry(reader, "contoso1", "contoso1"), code("DENIED"));
     const r = await db().registry.findUnique({ where: { name: "contoso1" } });
     assert.equal(r?.anonymousPullEnabled, false);
     assert.deepEqual(JSON.parse(r!.tags), [{ name: "team", value: "payments" }]);
@@ -153,7 +165,7 @@ describe("registry management as a Reader and as an Owner", () => {
     await assert.rejects(updateRegistryNetworking(owner, "premium1", { publicAccess: "selected", networkRules: ["10.0.0.0/8", "nope"] }), (e) => code("INVALID")(e) && (e as WharfError).field === "networkRules.1");
     await assert.rejects(updateRegistryNetworking(owner, "contoso1", { publicAccess: "selected", networkRules: ["10.0.0.0/8"] }), code("INVALID")); // Standard
     await assert.rejects(updateRegistry(owner, "contoso1", { sku: "Gold" }), code("INVALID"));
-    await assert.rejects(deleteRegistryAs(owner, "contoso1", "contoso"), (e) => code("INVALID")(e) && (e as WharfError).field === "confirmName");
+    await assert.rejects(deleteRegistry(owner, "contoso1", "contoso"), (e) => code("INVALID")(e) && (e as WharfError).field === "confirmName");
     assert.ok(await db().registry.findUnique({ where: { name: "contoso1" } }));
   });
 
@@ -162,7 +174,7 @@ describe("registry management as a Reader and as an Owner", () => {
     const entry = await db().activityLog.findFirst({ where: { action: "registry.updateTags" }, orderBy: { at: "desc" } });
     assert.deepEqual(JSON.parse(entry!.before!), { tags: [{ name: "team", value: "payments" }] });
     assert.deepEqual(JSON.parse(entry!.after!), { tags: [{ name: "owner", value: "platform" }] });
-    const result = await deleteRegistryAs(owner, "contoso1", "Contoso1");
+    const result = await deleteRegistry(owner, "contoso1", "Contoso1");
     assert.equal(result.name, "contoso1");
     assert.equal(await db().registry.findUnique({ where: { name: "contoso1" } }), null);
     // Its role assignments went with it.

@@ -11,17 +11,11 @@ import { manifestService } from "../registry/manifest-service";
 import { blobDataPath } from "../registry/paths";
 import { storage } from "../registry/storage";
 import type { Repo } from "../registry/repository-resolver";
-import { setLocks } from "../registry/locks";
-import {
-  deleteManifest,
-  deleteTag,
-  findRegistryForRepositoryViewer,
-  getManifestDetail,
-  getRepository,
-  listRepositoryPage,
-  listTagPage,
-  suggestRepositories,
-} from "./repository-browser";
+import { setLocks } from "./locks";
+import { findRegistryForRepositoryViewer } from "./repository-access";
+import { getRepository, listRepositoryPage, suggestRepositories } from "./repositories";
+import { deleteTag, listTagPage } from "./tags";
+import { deleteManifest, getManifestDetail } from "./manifests";
 
 const code = (c: string) => (err: unknown) => err instanceof WharfError && err.code === c;
 const sha = (b: Buffer) => `sha256:${crypto.createHash("sha256").update(b).digest("hex")}`;
