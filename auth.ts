@@ -3,9 +3,9 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authConfig } from "./auth.config";
 import { checkUserPassword } from "@wharf/lib/auth/credentials";
-import { loginThrottleState, recordLoginFailure } from "@wharf/lib/auth/login-throttle";
+import { guardedPasswordCheck, isLoginRefusal } from "@wharf/lib/auth/login-guard";
 
-/** Thrown from authorize() when the caller's address is blocked; the sign-in action turns it into a message. */
+/** Thrown from authorize() when the attempt is refused; the sign-in action turns it into a message. */
 export class LoginThrottled extends CredentialsSignin {
   code = LOGIN_THROTTLED;
 }
@@ -30,14 +30,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     Credentials({
       credentials: { username: { label: "Username" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, request) {
-        const address = clientAddressOf(request.headers);
-        // Refuse before checking the password, so a blocked address learns nothing.
-        if ((await loginThrottleState(address)).blocked) throw new LoginThrottled();
         const parsed = credentialsSchema.safeParse(credentials);
-        const user = parsed.success ? await checkUserPassword(parsed.data.username, parsed.data.password) : null;
-        if (user) return { id: user.id, name: user.username };
-        if ((await recordLoginFailure(address)).blocked) throw new LoginThrottled();
-        return null;
+        if (!parsed.success) return null;
+        const { username, password } = parsed.data;
+        // The guard refuses before hashing when the address's or the username's
+        // failure budget is spent, or too many checks are waiting.
+        const checked = await guardedPasswordCheck("portal", clientAddressOf(request.headers), username, () => checkUserPassword(username, password));
+        if (isLoginRefusal(checked)) throw new LoginThrottled();
+        const user = checked.value;
+        return user ? { id: user.id, name: user.username } : null;
       },
     }),
   ],
