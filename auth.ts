@@ -3,7 +3,15 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authConfig } from "./auth.config";
 import { checkUserPassword } from "@wharf/lib/auth/credentials";
+import { credentialState } from "@wharf/lib/auth/credential-state";
 import { guardedPasswordCheck, isLoginRefusal } from "@wharf/lib/auth/login-guard";
+
+declare module "next-auth" {
+  interface User {
+    /** Fingerprint of the password the user signed in with (credential-state.ts). */
+    credential?: string;
+  }
+}
 
 /** Thrown from authorize() when the attempt is refused; the sign-in action turns it into a message. */
 export class LoginThrottled extends CredentialsSignin {
@@ -26,6 +34,24 @@ export function clientAddressOf(headers: Headers): string {
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
+  callbacks: {
+    ...authConfig.callbacks,
+    /**
+     * At sign-in the session remembers which password opened it; on every later
+     * use it must still be the user's password (and the user still enabled), or the
+     * session ends: a reset or a disable signs the user out everywhere within
+     * WHARF_REVOCATION_CACHE_SECONDS.
+     */
+    async jwt({ token, user }) {
+      if (user) {
+        if (user.name) token.name = user.name;
+        token.cred = user.credential;
+        return token;
+      }
+      const state = token.sub ? await credentialState(`user:${token.sub}`, 1) : null;
+      return state && typeof token.cred === "string" && state.credential === token.cred ? token : null;
+    },
+  },
   providers: [
     Credentials({
       credentials: { username: { label: "Username" }, password: { label: "Password", type: "password" } },
@@ -38,7 +64,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const checked = await guardedPasswordCheck("portal", clientAddressOf(request.headers), username, () => checkUserPassword(username, password));
         if (isLoginRefusal(checked)) throw new LoginThrottled();
         const user = checked.value;
-        return user ? { id: user.id, name: user.username } : null;
+        return user ? { id: user.id, name: user.username, credential: user.credential } : null;
       },
     }),
   ],

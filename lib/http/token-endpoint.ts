@@ -14,6 +14,7 @@ import {
 } from "../auth/principal";
 import { registryPolicy, type RegistryPolicy } from "../auth/registry-policy";
 import { throttleAnonymous, throttleHeaders } from "../auth/throttle";
+import { loadCredentialState } from "../auth/credential-state";
 import { isLoginRefusal, type LoginRefusal } from "../auth/login-guard";
 import { issueAccessToken, issueRefreshToken, verifyRefreshToken, type AccessEntry } from "../auth/tokens";
 
@@ -106,6 +107,12 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     principal = ANONYMOUS;
   }
 
+  // What the credential is now, read before the grants: a change made while this
+  // request runs then retires the token it gets (tokens.ts).
+  const subject = subjectOf(principal);
+  const state = await loadCredentialState(subject, credential);
+  if (!state) return unauthorized(res, "The credential was disabled or removed a moment ago. Check it and log in again.");
+
   // Registries this request touches, read fresh: a settings change is live for the next token.
   const policies = new Map<string, RegistryPolicy | null>();
   const policy = async (name: string) => {
@@ -143,12 +150,11 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     if (actions.length) access.push({ type: "repository", name: request.name, actions });
   }
 
-  const subject = subjectOf(principal);
-  const { token, expiresIn, issuedAt } = await issueAccessToken({ subject, audience: loginServer, access });
+  const fingerprint = principal.kind === "anonymous" ? "" : state.grants;
+  const { token, expiresIn, issuedAt } = await issueAccessToken({ subject, audience: loginServer, access, credential, fingerprint });
   const body: Record<string, unknown> = { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt };
   if (offline && principal.kind !== "anonymous") {
-    const fingerprint = await credentialFingerprint(subject, credential);
-    if (fingerprint) body.refresh_token = await issueRefreshToken({ subject, audience: loginServer, credential, fingerprint });
+    body.refresh_token = await issueRefreshToken({ subject, audience: loginServer, credential, fingerprint: state.credential });
   }
   sendJson(res, 200, body);
 }
