@@ -26,9 +26,15 @@ export class HashPoolBusy extends WharfError {
 
 // Plain JS evaluated in the worker: nothing to resolve on disk, so it runs the same
 // from dist/, under tsx and inside the portal's process.
+// On Linux the thread lowers its own scheduling priority (nice 10): when the
+// cores are contended, the main thread serving the data plane runs first.
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const crypto = require("node:crypto");
+try {
+  const tid = Number(require("node:fs").readlinkSync("/proc/thread-self").split("/").pop());
+  require("node:os").setPriority(tid, 10);
+} catch {}
 parentPort.on("message", (job) => {
   try {
     const maxmem = 2 * 128 * job.N * job.r + 1024 * 1024;
