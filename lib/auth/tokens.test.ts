@@ -2,7 +2,6 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { useTempDatabase } from "../../test/helpers/test-db";
 import { grantedActions, issueAccessToken, verifyAccessToken } from "./tokens";
