@@ -2,7 +2,8 @@ import type { NextAuthConfig } from "next-auth";
 
 /**
  * The part of the next-auth configuration that needs no database (pages, session
- * strategy, token/session shape). auth.ts adds the providers backed by lib/users.
+ * strategy, token/session shape). auth.ts adds the providers backed by lib/auth and
+ * a jwt callback that ends a session whose password was reset or user disabled.
  */
 export const authConfig = {
   pages: { signIn: "/login" },

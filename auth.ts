@@ -3,9 +3,17 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authConfig } from "./auth.config";
 import { checkUserPassword } from "@wharf/lib/auth/credentials";
-import { loginThrottleState, recordLoginFailure } from "@wharf/lib/auth/login-throttle";
+import { credentialState } from "@wharf/lib/auth/credential-state";
+import { guardedPasswordCheck, isLoginRefusal } from "@wharf/lib/auth/login-guard";
 
-/** Thrown from authorize() when the caller's address is blocked; the sign-in action turns it into a message. */
+declare module "next-auth" {
+  interface User {
+    /** Fingerprint of the password the user signed in with (credential-state.ts). */
+    credential?: string;
+  }
+}
+
+/** Thrown from authorize() when the attempt is refused; the sign-in action turns it into a message. */
 export class LoginThrottled extends CredentialsSignin {
   code = LOGIN_THROTTLED;
 }
@@ -26,18 +34,37 @@ export function clientAddressOf(headers: Headers): string {
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
+  callbacks: {
+    ...authConfig.callbacks,
+    /**
+     * At sign-in the session remembers which password opened it; on every later
+     * use it must still be the user's password (and the user still enabled), or the
+     * session ends: a reset or a disable signs the user out everywhere within
+     * WHARF_REVOCATION_CACHE_SECONDS.
+     */
+    async jwt({ token, user }) {
+      if (user) {
+        if (user.name) token.name = user.name;
+        token.cred = user.credential;
+        return token;
+      }
+      const state = token.sub ? await credentialState(`user:${token.sub}`, 1) : null;
+      return state && typeof token.cred === "string" && state.credential === token.cred ? token : null;
+    },
+  },
   providers: [
     Credentials({
       credentials: { username: { label: "Username" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, request) {
-        const address = clientAddressOf(request.headers);
-        // Refuse before checking the password, so a blocked address learns nothing.
-        if ((await loginThrottleState(address)).blocked) throw new LoginThrottled();
         const parsed = credentialsSchema.safeParse(credentials);
-        const user = parsed.success ? await checkUserPassword(parsed.data.username, parsed.data.password) : null;
-        if (user) return { id: user.id, name: user.username };
-        if ((await recordLoginFailure(address)).blocked) throw new LoginThrottled();
-        return null;
+        if (!parsed.success) return null;
+        const { username, password } = parsed.data;
+        // The guard refuses before hashing when the address's or the username's
+        // failure budget is spent, or too many checks are waiting.
+        const checked = await guardedPasswordCheck("portal", clientAddressOf(request.headers), username, () => checkUserPassword(username, password));
+        if (isLoginRefusal(checked)) throw new LoginThrottled();
+        const user = checked.value;
+        return user ? { id: user.id, name: user.username, credential: user.credential } : null;
       },
     }),
   ],

@@ -1,39 +1,42 @@
-import crypto from "node:crypto";
-import { context, slot } from "../core/context";
 import { db } from "../core/db";
-import { verifyPassword } from "./password";
+import { userCredentialFingerprint } from "./credential-state";
+import { dummyPasswordHash, hashPassword, needsRehash, parsePasswordHash, verifyPassword } from "./password";
 
 /** Password checks of people (portal sign-in, docker login with a user's password). */
 export type UserInfo = { id: string; username: string };
 
+/** A user whose password was just checked, with the fingerprint of that password (portal sessions carry it). */
+export type CheckedUser = UserInfo & { credential: string };
+
 /**
- * A short-lived memory of successful slow-hash checks, so a storm of
- * `docker login`/token requests with the same credentials stays cheap. Keyed by
- * a hash of user id + stored hash + password: a password change invalidates it.
+ * Checks a person's password. Every call runs one full scrypt (no memory of
+ * earlier successes: a fast hash of a password is never kept), and an unknown or
+ * disabled user is checked against a dummy hash of the current cost, so the
+ * answer takes as long whether or not the username exists. Callers put this
+ * behind the login guard (login-guard.ts), which bounds how many run.
  */
-const recentChecks = slot("recentPasswordChecks", () => new Map<string, number>());
-const CACHE_MS = 60_000;
-
-function cacheKey(id: string, stored: string, password: string): string {
-  return crypto.createHash("sha256").update(`${id}\0${stored}\0${password}`).digest("base64");
-}
-
-export async function checkUserPassword(username: string, password: string): Promise<UserInfo | null> {
+export async function checkUserPassword(username: string, password: string): Promise<CheckedUser | null> {
   const user = await db().user.findUnique({ where: { username: username.toLowerCase() } });
-  if (!user || user.disabled) {
-    // Spend the same time as a real check so timing does not reveal which usernames exist.
-    await verifyPassword(password, DUMMY_HASH);
-    return null;
-  }
-  const recent = context().get(recentChecks);
-  const key = cacheKey(user.id, user.passwordHash, password);
-  const hit = recent.get(key);
-  if (hit && hit > Date.now()) return { id: user.id, username: user.username };
-  if (!(await verifyPassword(password, user.passwordHash))) return null;
-  recent.set(key, Date.now() + CACHE_MS);
-  if (recent.size > 10_000) recent.clear();
-  return { id: user.id, username: user.username };
+  const usable = user && !user.disabled ? user : null;
+  const stored = usable?.passwordHash ?? dummyPasswordHash();
+  const matches = await verifyPassword(password, stored);
+  if (!usable || !matches) return null;
+  if (needsRehash(stored)) await rehash(usable.id, stored, password);
+  return { id: usable.id, username: usable.username, credential: userCredentialFingerprint(usable.id, stored) };
 }
 
-const DUMMY_HASH = "scrypt$32768$8$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-
+/**
+ * Stores the verified password again at the current cost, keeping its salt (the
+ * salt identifies the password, so the user's sessions and tokens stay valid).
+ * Only if the row still holds the hash just checked: a reset made meanwhile wins.
+ */
+async function rehash(userId: string, stored: string, password: string): Promise<void> {
+  try {
+    const salt = parsePasswordHash(stored)!.salt;
+    const passwordHash = await hashPassword(password, { salt });
+    await db().user.updateMany({ where: { id: userId, passwordHash: stored }, data: { passwordHash } });
+  } catch (err) {
+    // The sign-in itself succeeded; the next one tries again.
+    console.warn(`[auth] could not rehash the password of user ${userId}: ${(err as Error).message}`);
+  }
+}

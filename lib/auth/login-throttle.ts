@@ -1,68 +1,33 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { config, context, slot } from "../core/context";
+import { loginBlock, type LoginRefusal } from "./login-guard";
 
 /**
- * Portal sign-in throttling per client address: more than
- * WHARF_LOGIN_MAX_FAILURES failed attempts within a minute blocks the address
- * for WHARF_LOGIN_BLOCK_SECONDS. Only failures count, so a person who signs in
- * correctly is never slowed down; a success does not reset the count, so one
- * known account cannot be used to keep guessing others.
- *
- * The state is in memory (one node).
+ * What the portal's sign-in form says when login-guard.ts refuses an attempt. The
+ * refusal happens inside next-auth's authorize(), which can only pass a code on,
+ * so the form asks here again why (the budgets are only read, nothing is taken).
  */
-export type LoginThrottleState = { blocked: false } | { blocked: true; retryAfterSeconds: number };
-
-type Limits = { maxFailures: number; blockSeconds: number };
-
-const held = slot("loginThrottle", () => ({ current: undefined as { limits: Limits; limiter: RateLimiterMemory } | undefined }));
-
-function limiter(limits: Limits = currentLimits()): RateLimiterMemory {
-  const state = context().get(held);
-  const h = state.current;
-  if (!h || h.limits.maxFailures !== limits.maxFailures || h.limits.blockSeconds !== limits.blockSeconds) {
-    state.current = {
-      limits,
-      limiter: new RateLimiterMemory({
-        keyPrefix: "portal-login",
-        points: limits.maxFailures,
-        duration: 60,
-        blockDuration: limits.blockSeconds,
-      }),
-    };
-  }
-  return state.current!.limiter;
+export async function portalLoginRefusal(address: string, username: string): Promise<LoginRefusal> {
+  // Neither budget spent: the attempt was refused because too many checks were waiting.
+  return (await loginBlock("portal", address, username)) ?? { refused: "busy", retryAfterSeconds: 5 };
 }
 
-function currentLimits(): Limits {
-  const c = config();
-  return { maxFailures: c.WHARF_LOGIN_MAX_FAILURES, blockSeconds: c.WHARF_LOGIN_BLOCK_SECONDS };
-}
-
-function blockedState(res: RateLimiterRes): LoginThrottleState {
-  return { blocked: true, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
-}
-
-/** Whether sign-in attempts from this address are refused right now. */
-export async function loginThrottleState(address: string, limits?: Limits): Promise<LoginThrottleState> {
-  const l = limiter(limits);
-  const res = await l.get(address);
-  if (res && res.consumedPoints > l.points && res.msBeforeNext > 0) return blockedState(res);
-  return { blocked: false };
-}
-
-/** Counts one failed attempt; answers whether the address is now blocked. */
-export async function recordLoginFailure(address: string, limits?: Limits): Promise<LoginThrottleState> {
-  try {
-    await limiter(limits).consume(address);
-    return { blocked: false };
-  } catch (rejected) {
-    if (rejected instanceof RateLimiterRes) return blockedState(rejected);
-    throw rejected;
+/** The message for a refused sign-in. */
+export function loginRefusalMessage(refusal: LoginRefusal): string {
+  switch (refusal.refused) {
+    case "address":
+      return loginThrottleMessage(refusal.retryAfterSeconds);
+    case "username":
+      return `Too many failed sign-in attempts for this account. Try again in ${minutes(refusal.retryAfterSeconds)}.`;
+    case "busy":
+      return "Too many sign-in attempts are being checked right now. Try again in a few seconds.";
   }
 }
 
 /** The message shown to a blocked address (whole minutes, rounded up). */
 export function loginThrottleMessage(retryAfterSeconds: number): string {
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return `Too many failed sign-in attempts from your address. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
+  return `Too many failed sign-in attempts from your address. Try again in ${minutes(retryAfterSeconds)}.`;
+}
+
+function minutes(seconds: number): string {
+  const m = Math.max(1, Math.ceil(seconds / 60));
+  return `${m} ${m === 1 ? "minute" : "minutes"}`;
 }

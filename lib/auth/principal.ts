@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
 import { db } from "../core/db";
+import { loadCredentialState } from "./credential-state";
 import { checkUserPassword } from "./credentials";
+import { guardedPasswordCheck, isLoginRefusal, loginBlock, type LoginRefusal } from "./login-guard";
 import { sha256Hex } from "./password";
 
 /** Who is acting. Registry-bound principals (admin user, token) reach only their registry. */
@@ -43,10 +45,42 @@ const live = (expiry: Date | null | undefined, now: Date) => !expiry || expiry >
  * with docker: registry admin user (username = registry name), service principal
  * (username = client id), repository-scoped token (username = token name) and
  * portal user. Names may collide across kinds; the password decides.
+ * Unguarded: a request from the network goes through basicLogin instead.
  */
 export async function authenticateBasic(username: string, password: string): Promise<Principal | null> {
   if (!username || !password || username.length > 256 || password.length > 1024) return null;
+  const machine = await authenticateMachine(username.trim(), password);
+  if (machine) return machine;
+  const user = await checkUserPassword(username.trim().toLowerCase(), password);
+  return user && { kind: "user", id: user.id, name: user.username };
+}
+
+/**
+ * authenticateBasic behind the login guard (/oauth2/token). Machine secrets are
+ * checked first (cheap); a person's password only within the failure budgets of
+ * the address and the username and while the hash queue has room. Otherwise the
+ * answer is a refusal, and nothing was hashed.
+ */
+export async function basicLogin(username: string, password: string, clientAddress: string): Promise<Principal | LoginRefusal | null> {
+  if (!username || !password || username.length > 256 || password.length > 1024) return null;
   const name = username.trim();
+  const lower = name.toLowerCase();
+  // A blocked address is refused whatever it sends. A blocked username is not
+  // checked here: machine secrets cannot be guessed, so a flood against a token's
+  // name must not lock out the CI jobs that use it.
+  const blocked = await loginBlock("token", clientAddress);
+  if (blocked) return blocked;
+
+  const machine = await authenticateMachine(name, password);
+  if (machine) return machine;
+
+  const checked = await guardedPasswordCheck("token", clientAddress, lower, () => checkUserPassword(lower, password));
+  if (isLoginRefusal(checked)) return checked;
+  return checked.value ? { kind: "user", id: checked.value.id, name: checked.value.username } : null;
+}
+
+/** Admin user, service principal or repository-scoped token: SHA-256 of a long random secret. */
+async function authenticateMachine(name: string, password: string): Promise<Principal | null> {
   const lower = name.toLowerCase();
   const hash = sha256Hex(password);
   const now = new Date();
@@ -67,9 +101,6 @@ export async function authenticateBasic(username: string, password: string): Pro
       hashEq(t.password1Hash, hash) && live(t.password1Expiry, now) ? 1 : hashEq(t.password2Hash, hash) && live(t.password2Expiry, now) ? 2 : 0;
     if (credential) return { kind: "token", id: t.id, registryId: t.registryId, registry: t.registry.name, name: t.name, credential };
   }
-
-  const user = await checkUserPassword(lower, password);
-  if (user) return { kind: "user", id: user.id, name: user.username };
   return null;
 }
 
@@ -103,39 +134,13 @@ export async function principalFromSubject(sub: string): Promise<Principal | nul
   }
 }
 
-const fp = (hash: string) => crypto.createHash("sha256").update(hash).digest("base64url").slice(0, 22);
-
 /**
  * A fingerprint of the credential a principal logged in with, or null when it can
  * no longer log in (disabled, deleted, password expired). Refresh tokens carry
  * it, so rotating a password or disabling a token retires them at once.
  */
 export async function credentialFingerprint(sub: string, credential: number): Promise<string | null> {
-  const [kind, id] = sub.split(/:(.*)/s);
-  const now = new Date();
-  switch (kind) {
-    case "user": {
-      const u = await db().user.findUnique({ where: { id } });
-      return u && !u.disabled ? fp(u.passwordHash) : null;
-    }
-    case "sp": {
-      const s = await db().servicePrincipal.findUnique({ where: { id } });
-      return s && !s.disabled ? fp(s.secretHash) : null;
-    }
-    case "admin": {
-      const r = await db().registry.findUnique({ where: { id } });
-      const hash = credential === 2 ? r?.adminPassword2Hash : r?.adminPassword1Hash;
-      return r?.adminUserEnabled && hash ? fp(hash) : null;
-    }
-    case "token": {
-      const t = await db().registryToken.findUnique({ where: { id } });
-      if (!t?.enabled) return null;
-      const [hash, expiry] = credential === 2 ? [t.password2Hash, t.password2Expiry] : [t.password1Hash, t.password1Expiry];
-      return hash && live(expiry, now) ? fp(hash) : null;
-    }
-    default:
-      return null;
-  }
+  return (await loadCredentialState(sub, credential))?.credential ?? null;
 }
 
 /** The credential slot (password 1 or 2) a principal used; 1 for kinds with one secret. */

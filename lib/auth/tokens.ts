@@ -3,6 +3,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import { SignJWT, jwtVerify, calculateJwkThumbprint, exportJWK, importJWK, type JWK, type CryptoKey } from "jose";
 import { config, context, slot } from "../core/context";
+import { credentialState } from "./credential-state";
 
 /** One entry of the Docker token spec's `access` claim. */
 export type AccessEntry = { type: string; name: string; actions: string[] };
@@ -13,6 +14,10 @@ export type AccessClaims = {
   access: AccessEntry[];
   exp: number;
   iat: number;
+  /** The credential slot (password 1 or 2) the token was issued for. */
+  cred: number;
+  /** The `grants` fingerprint of that credential at issue (credential-state.ts); "" for anonymous. */
+  fp: string;
 };
 
 type KeySet = { privateKey: CryptoKey; publicKey: CryptoKey; kid: string };
@@ -56,11 +61,22 @@ function keys(): Promise<KeySet> {
   return context().get(signingKeys);
 }
 
-export async function issueAccessToken(input: { subject: string; audience: string; access: AccessEntry[]; ttlSeconds?: number }) {
+/**
+ * `fingerprint` is the credential's `grants` fingerprint read *before* the grants
+ * were computed, so a change racing with the issue retires the token too.
+ */
+export async function issueAccessToken(input: {
+  subject: string;
+  audience: string;
+  access: AccessEntry[];
+  credential?: number;
+  fingerprint?: string;
+  ttlSeconds?: number;
+}) {
   const { privateKey, kid } = await keys();
   const ttl = input.ttlSeconds ?? config().WHARF_TOKEN_TTL_SECONDS;
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ access: input.access })
+  const token = await new SignJWT({ access: input.access, cred: input.credential ?? 1, fp: input.fingerprint ?? "" })
     .setProtectedHeader({ alg: ALG, kid, typ: "JWT" })
     .setIssuer(ISSUER)
     .setSubject(input.subject)
@@ -75,12 +91,26 @@ export async function issueAccessToken(input: { subject: string; audience: strin
 
 /**
  * ECDSA verification costs ~100 µs; clients reuse one token for many requests, so
- * remember verified tokens until they expire. The cache key is the whole token
+ * remember verified signatures until they expire. The cache key is the whole token
  * string, so a tampered token is never a hit.
  */
 const verifiedTokens = slot("verifiedTokens", () => new Map<string, AccessClaims>());
 
+/**
+ * The claims of a valid access token, or null. Valid means: signed by us for this
+ * audience, not expired, and — unless anonymous — issued for a credential that is
+ * still as it was (not disabled, rotated, reset or removed, and granting what it
+ * granted). That last check reads credential-state's short-lived cache, so a
+ * revocation bites within WHARF_REVOCATION_CACHE_SECONDS instead of the token TTL.
+ */
 export async function verifyAccessToken(token: string, audience: string): Promise<AccessClaims | null> {
+  const claims = await verifySignature(token, audience);
+  if (!claims || claims.sub === "anonymous") return claims;
+  const state = claims.fp ? await credentialState(claims.sub, claims.cred) : null;
+  return state && state.grants === claims.fp ? claims : null;
+}
+
+async function verifySignature(token: string, audience: string): Promise<AccessClaims | null> {
   const now = Math.floor(Date.now() / 1000);
   const verified = context().get(verifiedTokens);
   const hit = verified.get(token);
@@ -98,6 +128,8 @@ export async function verifyAccessToken(token: string, audience: string): Promis
       access: Array.isArray(payload.access) ? (payload.access as AccessEntry[]) : [],
       exp: Number(payload.exp),
       iat: Number(payload.iat),
+      cred: Number(payload.cred) || 1,
+      fp: typeof payload.fp === "string" ? payload.fp : "",
     };
     if (verified.size > 50_000) verified.clear();
     verified.set(token, claims);

@@ -37,6 +37,16 @@ const schema = z.object({
     .optional(),
   WHARF_ANONYMOUS_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   WHARF_TOKEN_MAX_FAILURES: z.coerce.number().int().min(1).default(30),
+  // Failed sign-ins per username (any address, both doors) within WHARF_LOGIN_BLOCK_SECONDS before it is blocked.
+  WHARF_LOGIN_USERNAME_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+  // scrypt cost of people's passwords as log2(N) (r=8, p=1); 17 is OWASP's recommendation.
+  WHARF_PASSWORD_SCRYPT_LN: z.coerce.number().int().min(12).max(20).default(17),
+  // Password hashes run at the same time (worker threads); unset: 1 on up to 3 cores, else a quarter of them (at most 4).
+  WHARF_PASSWORD_HASH_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
+  // Password checks that may wait for a worker; beyond that sign-ins are refused with 429 until the queue drains.
+  WHARF_PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).default(32),
+  // How long a node trusts its memory of a credential (disabled? rotated? roles?) before asking the database again.
+  WHARF_REVOCATION_CACHE_SECONDS: z.coerce.number().min(0).max(5).default(2),
   // Where registries may be placed; the first one is the wizard's default.
   WHARF_LOCATIONS: z
     .string()

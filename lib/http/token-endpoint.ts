@@ -5,7 +5,7 @@ import { grantRepositoryScope } from "../auth/authorize";
 import { networkDenial } from "../auth/network";
 import {
   ANONYMOUS,
-  authenticateBasic,
+  basicLogin,
   credentialFingerprint,
   credentialOf,
   principalFromSubject,
@@ -13,7 +13,9 @@ import {
   type Principal,
 } from "../auth/principal";
 import { registryPolicy, type RegistryPolicy } from "../auth/registry-policy";
-import { recordTokenLoginFailure, throttleAnonymous, throttleHeaders, tokenLoginBlocked } from "../auth/throttle";
+import { throttleAnonymous, throttleHeaders } from "../auth/throttle";
+import { loadCredentialState } from "../auth/credential-state";
+import { isLoginRefusal, type LoginRefusal } from "../auth/login-guard";
 import { issueAccessToken, issueRefreshToken, verifyRefreshToken, type AccessEntry } from "../auth/tokens";
 
 export type AccessRequest = { type: string; name: string; actions: string[] };
@@ -91,16 +93,9 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     principal = p;
     credential = rc.cred;
   } else if (username !== null) {
-    const blocked = await tokenLoginBlocked(ctx.clientIp);
-    if (blocked) {
-      for (const [k, v] of Object.entries(throttleHeaders(blocked))) res.setHeader(k, v);
-      return sendJson(res, 429, oci("TOOMANYREQUESTS", `Too many failed logins from ${ctx.clientIp}. Retry in ${blocked.resetSeconds} s with the right credentials.`));
-    }
-    const p = username && password ? await authenticateBasic(username, password) : null;
-    if (!p) {
-      await recordTokenLoginFailure(ctx.clientIp);
-      return unauthorized(res, "The username or password is incorrect, or the credential is disabled or expired. Check them and log in again.");
-    }
+    const p = username && password ? await basicLogin(username, password, ctx.clientIp) : null;
+    if (isLoginRefusal(p)) return tooManyLogins(res, p, ctx.clientIp, username);
+    if (!p) return unauthorized(res, "The username or password is incorrect, or the credential is disabled or expired. Check them and log in again.");
     principal = p;
     credential = credentialOf(p);
   } else {
@@ -111,6 +106,12 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     }
     principal = ANONYMOUS;
   }
+
+  // What the credential is now, read before the grants: a change made while this
+  // request runs then retires the token it gets (tokens.ts).
+  const subject = subjectOf(principal);
+  const state = await loadCredentialState(subject, credential);
+  if (!state) return unauthorized(res, "The credential was disabled or removed a moment ago. Check it and log in again.");
 
   // Registries this request touches, read fresh: a settings change is live for the next token.
   const policies = new Map<string, RegistryPolicy | null>();
@@ -149,14 +150,26 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     if (actions.length) access.push({ type: "repository", name: request.name, actions });
   }
 
-  const subject = subjectOf(principal);
-  const { token, expiresIn, issuedAt } = await issueAccessToken({ subject, audience: loginServer, access });
+  const fingerprint = principal.kind === "anonymous" ? "" : state.grants;
+  const { token, expiresIn, issuedAt } = await issueAccessToken({ subject, audience: loginServer, access, credential, fingerprint });
   const body: Record<string, unknown> = { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt };
   if (offline && principal.kind !== "anonymous") {
-    const fingerprint = await credentialFingerprint(subject, credential);
-    if (fingerprint) body.refresh_token = await issueRefreshToken({ subject, audience: loginServer, credential, fingerprint });
+    body.refresh_token = await issueRefreshToken({ subject, audience: loginServer, credential, fingerprint: state.credential });
   }
   sendJson(res, 200, body);
+}
+
+/** 429 for a refused login: which budget was spent (or that too many checks wait), and when to retry. */
+function tooManyLogins(res: ServerResponse, refusal: LoginRefusal, clientIp: string, username: string): void {
+  const s = refusal.retryAfterSeconds;
+  const message =
+    refusal.refused === "address"
+      ? `Too many failed logins from ${clientIp}. Retry in ${s} s with the right credentials.`
+      : refusal.refused === "username"
+        ? `Too many failed logins for '${username.slice(0, 64)}'. Retry in ${s} s with the right credentials.`
+        : `Too many logins are being checked right now. Retry in ${s} s.`;
+  res.setHeader("Retry-After", String(s));
+  sendJson(res, 429, oci("TOOMANYREQUESTS", message));
 }
 
 /**

@@ -4,8 +4,7 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { z } from "zod";
 import { clientAddressOf, LOGIN_THROTTLED, signIn } from "@/auth";
-import { config } from "@wharf/lib/core/context";
-import { loginThrottleMessage, loginThrottleState } from "@wharf/lib/auth/login-throttle";
+import { loginRefusalMessage, portalLoginRefusal } from "@wharf/lib/auth/login-throttle";
 import { safeCallbackUrl } from "../callback-url";
 
 export type SignInState = {
@@ -42,9 +41,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   } catch (err) {
     if (err instanceof AuthError) {
       if ((err as AuthError & { code?: string }).code === LOGIN_THROTTLED) {
-        const state = await loginThrottleState(clientAddressOf(await headers()));
-        const seconds = state.blocked ? state.retryAfterSeconds : config().WHARF_LOGIN_BLOCK_SECONDS;
-        return { username, error: loginThrottleMessage(seconds) };
+        return { username, error: loginRefusalMessage(await portalLoginRefusal(clientAddressOf(await headers()), username)) };
       }
       // Never say whether the username or the password was wrong.
       return { username, error: "Invalid username or password" };

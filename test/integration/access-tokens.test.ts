@@ -226,7 +226,9 @@ describe("forged and misused access tokens are refused by /v2", () => {
   const sign = async (claims: Record<string, unknown>, opts: { aud?: string; iss?: string; exp?: number; key?: CryptoKey | Uint8Array; alg?: string; kid?: string } = {}) => {
     const now = Math.floor(Date.now() / 1000);
     const key = opts.key ?? ((await importJWK(privateJwk, "ES256")) as CryptoKey);
-    return new SignJWT(claims)
+    // The genuine token's credential fingerprint comes along: /v2 checks it against the credential's current state.
+    const { cred, fp } = claimsOf(good);
+    return new SignJWT({ cred, fp, ...claims })
       .setProtectedHeader({ alg: opts.alg ?? "ES256", kid: opts.kid ?? (claimsHeader(good).kid as string), typ: "JWT" })
       .setIssuer(opts.iss ?? "wharf")
       .setSubject(claimsOf(good).sub as string)
