@@ -7,7 +7,7 @@ import { runCli, type Wharf } from "../helpers/wharf";
 
 /**
  * The `wharf` CLI with hostile arguments, on the server's own data dir. Every
- * refusal is exit code 1, nothing on stdout, and one line on stderr that starts
+ * refusal is exit code 1 (2 for a mistyped command, as az does), nothing on stdout, and one line on stderr that starts
  * "ERROR: " and says what was wrong (never "unexpected failure", never a stack).
  * Each CLI run costs a Node start-up, so the runs go four at a time in before():
  * the storage verdict is then for the whole batch (nothing may change), and
@@ -65,7 +65,7 @@ function judge(r: { code: number; stdout: string; stderr: string }, message: Reg
   const text = `exit ${r.code}\nstdout: ${r.stdout.slice(0, 300)}\nstderr: ${r.stderr.slice(0, 300)}`;
   if (r.code === 0) return { status: 200, code: "OK", text };
   if (/unexpected failure/.test(r.stderr) || /\n\s+at /.test(r.stderr)) return { status: 500, code: "CRASH", text };
-  const shaped = r.code === 1 && r.stdout === "" && /^ERROR: [^\n]+\n$/.test(r.stderr) && message.test(r.stderr);
+  const shaped = (r.code === 1 || r.code === 2) && r.stdout === "" && /^ERROR: [^\n]+\n$/.test(r.stderr) && message.test(r.stderr);
   return { status: 400, code: shaped ? "ERROR" : "ERROR, badly worded or shaped", text };
 }
 
@@ -89,7 +89,7 @@ after(() => stopAndClean(w));
 
 describe("hostile CLI arguments", () => {
   for (const [label, , , tried] of CASES) {
-    s.case(`wharf ${label}: exit 1 with one ERROR line, nothing stored`, {
+    s.case(`wharf ${label}: exit 1 or 2 with one ERROR line, nothing stored`, {
       send: async () => results.get(label)!,
       want: { status: 400, code: "ERROR" },
       verify: async () => {
