@@ -34,18 +34,35 @@ export function toActionError(err: unknown, context: string): ActionError {
 }
 
 /**
- * Runs a server action: establishes the signed-in user as a Principal, parses the
- * input with `schema` (field errors, never a 500), then calls `fn`, which asks
- * lib/ (where `authorize` runs) to do the work.
+ * Checks the caller's role from the raw input before it is validated, so a caller
+ * without the role learns nothing about what input would be accepted. It throws
+ * DENIED (a WharfError) or returns; input it cannot read is left to validation.
+ */
+export type Precheck = (principal: Principal, raw: Record<string, unknown>) => Promise<void>;
+
+/**
+ * Runs a server action: establishes the signed-in user as a Principal, runs the
+ * action's precheck (authorisation first), parses the input with `schema` (field
+ * errors, never a 500), then calls `fn`, which asks lib/ (where `authorize` runs)
+ * to do the work.
  */
 export async function runAction<S extends z.ZodType, T>(
   name: string,
   schema: S,
   input: unknown,
   fn: (principal: Principal, data: z.infer<S>) => Promise<T>,
+  precheck?: Precheck,
 ): Promise<ActionResult<T>> {
   const user = await currentUser();
   if (!user) return { ok: false, code: "UNAUTHENTICATED", message: "Your session has ended. Sign in again." };
+  const principal: Principal = { kind: "user", id: user.id, name: user.username };
+  if (precheck) {
+    try {
+      await precheck(principal, input && typeof input === "object" ? (input as Record<string, unknown>) : {});
+    } catch (err) {
+      return toActionError(err, name);
+    }
+  }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
@@ -54,7 +71,7 @@ export async function runAction<S extends z.ZodType, T>(
     return { ok: false, code: "INVALID", message: first?.message ?? "Invalid input.", field: first?.path.join("."), fieldErrors };
   }
   try {
-    return { ok: true, data: await fn({ kind: "user", id: user.id, name: user.username }, parsed.data) };
+    return { ok: true, data: await fn(principal, parsed.data) };
   } catch (err) {
     return toActionError(err, name);
   }
@@ -68,6 +85,7 @@ export function authedAction<S extends z.ZodType, T>(
   name: string,
   schema: S,
   fn: (input: z.infer<S>, ctx: { principal: Principal }) => Promise<T>,
+  precheck?: Precheck,
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
-  return (input) => runAction(name, schema, input, (principal, data) => fn(data, { principal }));
+  return (input) => runAction(name, schema, input, (principal, data) => fn(data, { principal }), precheck);
 }

@@ -1,4 +1,5 @@
 import { invalid } from "../core/errors";
+import { REGISTRY_NAME_PATTERN } from "../core/registry-rules";
 
 /**
  * Where a role assignment applies. Canonical strings:
@@ -16,7 +17,7 @@ export type Scope =
 
 
 const RG_RE = /^[A-Za-z0-9._()-]{1,90}$/;
-const REGISTRY_RE = /^[a-z0-9]{5,50}$/;
+
 const REPO_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 export function formatScope(s: Scope): string {
@@ -44,7 +45,7 @@ export function parseScope(input: string): Scope {
   }
   if (kind?.toLowerCase() === "registries" && name) {
     const registry = name.toLowerCase();
-    if (!REGISTRY_RE.test(registry)) throw invalid(`Invalid registry name '${name}': 5–50 letters and digits.`, "scope");
+    if (!REGISTRY_NAME_PATTERN.test(registry)) throw invalid(`Invalid registry name '${name}': 5–50 letters and digits.`, "scope");
     if (parts.length === 3) return { type: "registry", registry };
     if (sub?.toLowerCase() === "repositories" && rest.length) {
       const repository = rest.join("/");

@@ -121,7 +121,8 @@ async function verifySignature(token: string, audience: string): Promise<AccessC
   }
   try {
     const { publicKey } = await keys();
-    const { payload } = await jwtVerify(token, publicKey, { issuer: ISSUER, audience, algorithms: [ALG] });
+    // A token without an expiry would never stop working: we never issue one, so refuse it.
+    const { payload } = await jwtVerify(token, publicKey, { issuer: ISSUER, audience, algorithms: [ALG], requiredClaims: ["exp", "sub"] });
     const claims: AccessClaims = {
       sub: String(payload.sub ?? ""),
       aud: audience,
@@ -172,7 +173,7 @@ export async function issueRefreshToken(input: { subject: string; audience: stri
 export async function verifyRefreshToken(token: string, audience: string): Promise<RefreshClaims | null> {
   try {
     const { publicKey } = await keys();
-    const { payload } = await jwtVerify(token, publicKey, { issuer: ISSUER, audience: refreshAudience(audience), algorithms: [ALG] });
+    const { payload } = await jwtVerify(token, publicKey, { issuer: ISSUER, audience: refreshAudience(audience), algorithms: [ALG], requiredClaims: ["exp", "sub"] });
     if (typeof payload.sub !== "string" || typeof payload.fp !== "string") return null;
     return { sub: payload.sub, cred: Number(payload.cred) || 1, fp: payload.fp };
   } catch {

@@ -129,8 +129,9 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
   const access: AccessEntry[] = [];
   for (const request of parseScopes(scopes)) {
     if (request.type === "registry") {
-      // The catalog is filtered per caller when listed; it is never anonymous.
-      if (principal.kind !== "anonymous") access.push({ type: "registry", name: "catalog", actions: ["*"] });
+      // The catalog is filtered per caller when listed; it is never anonymous. Its one
+      // action is "*" (Docker token spec); asking for another grants nothing.
+      if (principal.kind !== "anonymous" && request.actions.includes("*")) access.push({ type: "registry", name: "catalog", actions: ["*"] });
       continue;
     }
     let ref;

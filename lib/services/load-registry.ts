@@ -51,3 +51,4 @@ export async function loadRegistry(name: unknown, client: Client = db()): Promis
 export function registryScope(reg: { name: string; resourceGroupName: string | null }) {
   return { type: "registry", registry: reg.name, resourceGroup: reg.resourceGroupName } as const;
 }
+

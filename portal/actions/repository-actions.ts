@@ -7,8 +7,9 @@ import { deleteTag } from "@wharf/lib/services/tags";
 import { deleteManifest } from "@wharf/lib/services/manifests";
 import { setLocks } from "@wharf/lib/services/locks";
 import { authedAction } from "../action-client";
+import { REGISTRY_NAME_PATTERN, REGISTRY_NAME_RULE } from "@wharf/lib/core/registry-rules";
 
-const registry = z.string().trim().toLowerCase().regex(/^[a-z0-9]{5,50}$/, "Registry names are 5–50 lower-case letters and digits.");
+const registry = z.string().trim().toLowerCase().regex(REGISTRY_NAME_PATTERN, REGISTRY_NAME_RULE);
 const repository = z.string().trim().min(1, "Name the repository.").max(255);
 const tag = z.string().regex(/^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/, "Not a valid tag.");
 const digest = z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, "Not a digest; use sha256:<64 hex digits>.");

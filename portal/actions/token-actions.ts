@@ -3,9 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createToken, deleteToken, generateTokenPassword, updateToken } from "@wharf/lib/services/tokens";
-import { authedAction } from "../action-client";
+import { precheckRegistry } from "@wharf/lib/services/prechecks";
+import { authedAction, type Precheck } from "../action-client";
+import { REGISTRY_NAME_PATTERN, REGISTRY_NAME_RULE } from "@wharf/lib/core/registry-rules";
 
-const registry = z.string().trim().toLowerCase().regex(/^[a-z0-9]{5,50}$/, "Registry names are 5–50 lower-case letters and digits.");
+/** Authorisation first: a caller without the role is refused before the input is judged. */
+const mayChangePolicies: Precheck = (principal, raw) => precheckRegistry(principal, raw.registry, "changePolicies");
+
+const registry = z.string().trim().toLowerCase().regex(REGISTRY_NAME_PATTERN, REGISTRY_NAME_RULE);
 const name = z.string().trim().regex(/^[A-Za-z0-9_-]{5,50}$/, "Token names are 5–50 characters: letters, digits, '-' or '_'.");
 const rule = z.object({ repository: z.string().trim().min(1, "Name the repository."), actions: z.array(z.string()).min(1, "Tick at least one action.") });
 
@@ -20,6 +25,7 @@ export const createTokenAction = authedAction("createToken",
     revalidate(input.registry);
     return { name: t.name, scopeMap: t.scopeMap };
   },
+  mayChangePolicies,
 );
 
 export const generateTokenPasswordAction = authedAction("generateTokenPassword", 
@@ -38,6 +44,7 @@ export const generateTokenPasswordAction = authedAction("generateTokenPassword",
     revalidate(input.registry);
     return { username: out.username, password: out.passwords[0].value, expiry: out.passwords[0].expiry?.toISOString() ?? null };
   },
+  mayChangePolicies,
 );
 
 export const setTokenStatusAction = authedAction("setTokenStatus", 
@@ -47,10 +54,11 @@ export const setTokenStatusAction = authedAction("setTokenStatus",
     revalidate(input.registry);
     return { status: t.status };
   },
+  mayChangePolicies,
 );
 
 export const deleteTokenAction = authedAction("deleteToken", z.object({ registry, name }), async (input, { principal }) => {
   await deleteToken(principal, input);
   revalidate(input.registry);
   return { deleted: true };
-});
+}, mayChangePolicies);
