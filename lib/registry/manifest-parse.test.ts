@@ -101,6 +101,14 @@ describe("manifest parsing", () => {
     refused({ schemaVersion: 2, mediaType: DOCKER_MANIFEST, config }, /says mediaType .* but was sent as/, OCI_MANIFEST);
     refused({ schemaVersion: 2, mediaType: "application/vnd.example+json", config }, /Unsupported manifest media type/);
     refused(Buffer.from("{not json"), /not valid JSON/);
+  });
+
+  it("Docker schema 1 Content-Types are refused even with a valid schema 2 body; a generic Content-Type lets the body decide", () => {
+    const body = { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [] };
+    refused(body, /schema 1 .* not supported/, "application/vnd.docker.distribution.manifest.v1+prettyjws");
+    refused(body, /schema 1 .* not supported/, "application/vnd.docker.distribution.manifest.v1+json");
+    refused(body, /Unsupported manifest media type/, "application/vnd.example.thing+json");
+    assert.equal(parse(body, "application/json").mediaType, OCI_MANIFEST);
     refused(Buffer.from("[]"), /must be a JSON object/);
   });
 });

@@ -10,7 +10,7 @@ import {
   jsonNestingExceeds,
   type Descriptor,
 } from "./manifest-schema";
-import { DOCKER_LIST, DOCKER_MANIFEST, OCI_ARTIFACT, OCI_INDEX, OCI_MANIFEST, isManifestType, type ManifestMediaType } from "./media-types";
+import { DOCKER_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, OCI_ARTIFACT, OCI_INDEX, OCI_MANIFEST, isManifestType, type ManifestMediaType } from "./media-types";
 
 /** A descriptor and where the manifest names it ("layers[2]"), for messages. */
 export type Reference = { at: string; d: Descriptor };
@@ -67,9 +67,20 @@ function mediaTypeOf(doc: Record<string, unknown>, contentType: string | undefin
     if (bodyType && bodyType !== ct) throw manifestInvalid(`The manifest says mediaType ${bodyType} but was sent as ${ct}; they must match.`);
     return ct;
   }
+  // A vendor Content-Type (Docker schema 1, or any type we do not store) names a format the body is not: refused,
+  // not reinterpreted from the body. Generic types (application/json, none) let the body's mediaType decide.
+  if (ct?.startsWith("application/vnd.")) {
+    const schema1 = ct === DOCKER_SCHEMA1 || ct === DOCKER_SCHEMA1_SIGNED;
+    throw manifestInvalid(
+      schema1
+        ? `Docker schema 1 manifests (${ct}) are not supported. Push a schema 2 or OCI manifest (e.g. docker push with a current Docker, or skopeo copy --format v2s2).`
+        : `Unsupported manifest media type ${JSON.stringify(ct)}. Use ${OCI_MANIFEST}, ${OCI_INDEX}, ${DOCKER_MANIFEST}, ${DOCKER_LIST} or ${OCI_ARTIFACT}, matching the body's mediaType.`,
+      { contentType: ct },
+    );
+  }
   if (isManifestType(bodyType)) return bodyType;
   // Neither says: an OCI manifest or index, told apart by its fields (image-spec's guessing rule).
-  if (!bodyType && !ct?.startsWith("application/vnd.")) return Array.isArray(doc.manifests) ? OCI_INDEX : OCI_MANIFEST;
+  if (!bodyType) return Array.isArray(doc.manifests) ? OCI_INDEX : OCI_MANIFEST;
   throw manifestInvalid(
     `Unsupported manifest media type ${JSON.stringify(ct ?? bodyType)}. Use ${OCI_MANIFEST}, ${OCI_INDEX}, ${DOCKER_MANIFEST}, ${DOCKER_LIST} or ${OCI_ARTIFACT}.`,
   );

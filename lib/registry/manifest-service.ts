@@ -1,4 +1,4 @@
-import type { Repo } from "./repository-resolver";
+import type { NewRepo, Repo } from "./repository-resolver";
 import { deleteManifest } from "./manifest-delete";
 import { listReferrers, manifestBytesOf, negotiateManifest, resolveManifest, type StoredManifest } from "./manifest-read";
 import type { Descriptor } from "./manifest-schema";
@@ -12,7 +12,8 @@ export type { Descriptor, StoredManifest };
  * and addressed by digest or tag (manifest-store), read and negotiated (manifest-read), deleted (manifest-delete).
  */
 export interface ManifestService {
-  put(repo: Repo, reference: string, bytes: Buffer, contentType: string | undefined): Promise<PutResult>;
+  /** A NewRepo is created only if the manifest is stored, in the same transaction. */
+  put(repo: Repo | NewRepo, reference: string, bytes: Buffer, contentType: string | undefined): Promise<PutResult>;
   /** Row of a manifest by tag or digest; throws ManifestUnknown, or Denied when a read lock forbids pulling it. */
   resolve(repo: Repo, reference: string): Promise<StoredManifest>;
   bytes(m: StoredManifest): Promise<Buffer>;

@@ -7,7 +7,7 @@ import { lockDenied } from "./locks";
 import { manifestBytes } from "./manifest-cache";
 import { parseManifest, type ParsedManifest, type Reference } from "./manifest-parse";
 import { blobDataPath, blobDir } from "./paths";
-import type { Repo } from "./repository-resolver";
+import { createRepositoryIn, rememberRepository, type NewRepo, type Repo } from "./repository-resolver";
 import { storage } from "./storage";
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -26,8 +26,10 @@ function chunks<T>(items: T[]): T[][] {
 }
 
 /** Sizes of what the repository holds among `digests`: linked blobs, or its manifests. */
-async function storedSizes(repo: Repo, kind: "blob" | "manifest", digests: string[]): Promise<Map<string, number>> {
+async function storedSizes(repo: Repo | NewRepo, kind: "blob" | "manifest", digests: string[]): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
+  // A repository that does not exist yet holds nothing.
+  if (repo.id === null) return sizes;
   for (const part of chunks([...new Set(digests)])) {
     if (kind === "blob") {
       const links = await db().blobLink.findMany({
@@ -47,7 +49,7 @@ async function storedSizes(repo: Repo, kind: "blob" | "manifest", digests: strin
  * Every descriptor must name content this repository holds, with its exact size: layers with `urls` and
  * non-distributable layers too (the registry serves whatever the manifest names, so it must have it).
  */
-async function checkReferences(repo: Repo, parsed: ParsedManifest): Promise<void> {
+async function checkReferences(repo: Repo | NewRepo, parsed: ParsedManifest): Promise<void> {
   const check = async (list: Reference[], kind: "blob" | "manifest") => {
     if (!list.length) return;
     const sizes = await storedSizes(repo, kind, list.map((r) => r.d.digest));
@@ -155,9 +157,10 @@ function checkReference(reference: string): Digest | null {
 
 /**
  * Validates and stores a manifest byte-exact under its digest (sha256, or the algorithm of the digest it was pushed
- * by), then records it and moves the tag, in one transaction. A failure leaves neither rows nor bytes behind.
+ * by), then records it and moves the tag, in one transaction. A failure leaves neither rows nor bytes behind; a
+ * repository the push names that does not exist yet is created in that transaction, so a refused push creates none.
  */
-export async function putManifest(repo: Repo, reference: string, bytes: Buffer, contentType: string | undefined): Promise<PutResult> {
+export async function putManifest(target: Repo | NewRepo, reference: string, bytes: Buffer, contentType: string | undefined): Promise<PutResult> {
   if (bytes.length > MAX_MANIFEST_BYTES) throw manifestTooLarge(`The manifest is larger than ${MAX_MANIFEST_BYTES} bytes (the limit). Reduce it, e.g. split a very large index.`);
   const want = checkReference(reference);
   const parsed = parseManifest(bytes, contentType);
@@ -165,19 +168,24 @@ export async function putManifest(repo: Repo, reference: string, bytes: Buffer, 
   if (want && digest !== want.value) {
     throw digestInvalid(`The manifest bytes have digest ${digest}, not ${reference}. Push it by tag, or by its real digest.`, { expected: reference, actual: digest });
   }
-  await checkReferences(repo, parsed);
+  await checkReferences(target, parsed);
   // Under the digest's lock from the bytes to the rows: garbage collection cannot take the bytes in between.
-  await digestLock().run(digest, async () => {
+  const repo = await digestLock().run(digest, async () => {
     const path = blobDataPath(digest);
     const st = await storage().stat(path);
     if (!st || st.size !== bytes.length) await storage().putContent(path, bytes);
     try {
-      await db().$transaction((tx) => record(tx, repo, reference, want !== null, digest, bytes.length, parsed));
+      return await db().$transaction(async (tx) => {
+        const into = target.id === null ? await createRepositoryIn(tx, target) : target;
+        await record(tx, into, reference, want !== null, digest, bytes.length, parsed);
+        return into;
+      });
     } catch (err) {
       await dropUnclaimedBytes(digest);
       throw err;
     }
   });
+  if (target.id === null) rememberRepository(repo);
   manifestBytes().set(digest, bytes);
   return { digest, subject: parsed.subject?.digest ?? null, mediaType: parsed.mediaType };
 }

@@ -4,6 +4,9 @@ export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 export const OCI_ARTIFACT = "application/vnd.oci.artifact.manifest.v1+json";
 export const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 export const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+/** Docker image manifest schema 1, unsigned and signed: not supported (Distribution 3 and ACR refuse it too). */
+export const DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json";
+export const DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 export const OCI_EMPTY = "application/vnd.oci.empty.v1+json";
 
 export const MANIFEST_TYPES = [OCI_MANIFEST, OCI_INDEX, OCI_ARTIFACT, DOCKER_MANIFEST, DOCKER_LIST] as const;

@@ -5,6 +5,16 @@ import { hotReads } from "./hot-reads";
 import type { RepositoryRef } from "../core/names";
 
 export type Repo = { id: string; registryId: string; registry: string; name: string; fullName: string };
+/** A repository a push names that does not exist yet: created only with what the push stores, in its transaction. */
+export type NewRepo = Omit<Repo, "id"> & { id: null };
+
+type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
+
+function registryGone(ref: { registry: string; fullName: string }) {
+  return nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create --name ${ref.registry}).`, {
+    name: ref.fullName,
+  });
+}
 
 /**
  * Registry and repository ids change only when one is created or deleted, so a
@@ -29,11 +39,7 @@ export async function findRegistryId(name: string): Promise<string | null> {
 
 async function registryOrThrow(ref: RepositoryRef): Promise<string> {
   const id = await findRegistryId(ref.registry);
-  if (!id) {
-    throw nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create --name ${ref.registry}).`, {
-      name: ref.fullName,
-    });
-  }
+  if (!id) throw registryGone(ref);
   return id;
 }
 
@@ -70,12 +76,43 @@ export async function ensureRepository(ref: RepositoryRef): Promise<Repo> {
     // The registry was deleted (by another process) while its id was remembered.
     if ((err as { code?: string }).code !== "P2003") throw err;
     forgetResolvedNames();
-    throw nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create --name ${ref.registry}).`, {
-      name: ref.fullName,
-    });
+    throw registryGone(ref);
   }
-  context().get(resolvedNames).repositories.set(`${registryId}\0${ref.repository}`, { id: row.id, until: Date.now() + HIT_MS });
-  return { id: row.id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
+  const repo = { id: row.id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
+  rememberRepository(repo);
+  return repo;
+}
+
+/**
+ * For a push that must not create the repository unless it succeeds (a manifest PUT): the repository, or a NewRepo
+ * that createRepositoryIn turns into a row inside the push's own transaction.
+ */
+export async function findRepositoryForPush(ref: RepositoryRef): Promise<Repo | NewRepo> {
+  const registryId = await registryOrThrow(ref);
+  const id = await hotReads().repositoryId(registryId, ref.repository);
+  return { id, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName } as Repo | NewRepo;
+}
+
+/** Creates (or finds, when another push just created it) the repository inside `tx`; rolled back with it. */
+export async function createRepositoryIn(tx: Tx, repo: NewRepo): Promise<Repo> {
+  try {
+    const row = await tx.repository.upsert({
+      where: { registryId_name: { registryId: repo.registryId, name: repo.name } },
+      create: { registryId: repo.registryId, name: repo.name },
+      update: {},
+      select: { id: true },
+    });
+    return { ...repo, id: row.id };
+  } catch (err) {
+    if ((err as { code?: string }).code !== "P2003") throw err;
+    forgetResolvedNames();
+    throw registryGone(repo);
+  }
+}
+
+/** Call once the transaction that created `repo` has committed. */
+export function rememberRepository(repo: Repo): void {
+  context().get(resolvedNames).repositories.set(`${repo.registryId}\0${repo.name}`, { id: repo.id, until: Date.now() + HIT_MS });
 }
 
 /** Call after deleting registries or repositories in this process. */

@@ -97,4 +97,33 @@ describe("upload sessions", () => {
     assert.equal((await uploadSessions.finish(repo, s.id, sha(data))).digest, sha(data));
     assert.ok(await blobStore.stat(repo.id, sha(data)));
   });
+
+  it("the last chunk of a finish honours Content-Range: a wrong start is refused and changes nothing, the right one finishes", async () => {
+    const data = crypto.randomBytes(30);
+    const s = await uploadSessions.start(repo);
+    await uploadSessions.append(repo, s.id, Readable.from([data.subarray(0, 10)]));
+    const last = () => Readable.from([data.subarray(10)]);
+    await assert.rejects(uploadSessions.finish(repo, s.id, sha(data), last(), { range: { start: 0, end: 19 } }), code("RANGE_INVALID"));
+    await assert.rejects(uploadSessions.finish(repo, s.id, sha(data), last(), { range: { start: 20, end: 39 } }), code("RANGE_INVALID"));
+    assert.equal((await uploadSessions.status(repo, s.id)).size, 10);
+    assert.equal(await blobStore.stat(repo.id, sha(data)), null);
+    assert.equal((await uploadSessions.finish(repo, s.id, sha(data), last(), { range: { start: 10, end: 29 } })).digest, sha(data));
+  });
+
+  it("a monolithic upload that fails leaves no session row and no bytes", async () => {
+    const before = await db().upload.count();
+    const data = crypto.randomBytes(1_000);
+    const broken = new Readable({
+      read() {
+        this.push(data.subarray(0, 500));
+        this.destroy(new Error("client hung up"));
+      },
+    });
+    await assert.rejects(uploadSessions.upload(repo, sha(data), broken, { length: data.length }), /client hung up/);
+    await assert.rejects(uploadSessions.upload(repo, sha(data), Readable.from([data.subarray(0, 10)]), { length: 20 }), code("SIZE_INVALID"));
+    assert.equal(await db().upload.count(), before);
+    assert.equal(await blobStore.stat(repo.id, sha(data)), null);
+    assert.equal((await uploadSessions.upload(repo, sha(data), Readable.from([data]), { length: data.length })).digest, sha(data));
+    assert.equal(await db().upload.count(), before);
+  });
 });

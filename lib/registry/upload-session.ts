@@ -22,11 +22,15 @@ export interface UploadSession {
   start(repo: Repo): Promise<{ id: string; size: number }>;
   status(repo: Repo, id: string): Promise<{ id: string; size: number }>;
   /** Appends a chunk. `range` (from Content-Range) must start where the stored bytes end. */
-  append(repo: Repo, id: string, body: Readable, opts?: { range?: { start: number; end: number }; length?: number }): Promise<{ id: string; size: number }>;
-  /** Appends the optional last chunk, verifies the digest and makes the blob visible. */
-  finish(repo: Repo, id: string, digest: string, body?: Readable, opts?: { length?: number }): Promise<BlobDescriptor>;
+  append(repo: Repo, id: string, body: Readable, opts?: ChunkOpts): Promise<{ id: string; size: number }>;
+  /** Appends the optional last chunk (`range` as for append), verifies the digest and makes the blob visible. */
+  finish(repo: Repo, id: string, digest: string, body?: Readable, opts?: ChunkOpts): Promise<BlobDescriptor>;
+  /** A monolithic upload (POST ?digest=): a session of its own, finished at once, and removed if anything fails. */
+  upload(repo: Repo, digest: string, body?: Readable, opts?: ChunkOpts): Promise<BlobDescriptor>;
   cancel(repo: Repo, id: string): Promise<void>;
 }
+
+export type ChunkOpts = { range?: { start: number; end: number }; length?: number };
 
 type HashState = { hash: crypto.Hash; size: number };
 type Sessions = { hashes: Map<string, HashState>; lock: KeyedLock };
@@ -107,6 +111,29 @@ async function appendBytes(id: string, body: Readable, expected?: number): Promi
   }
 }
 
+/**
+ * How many bytes the next chunk must have: from Content-Range, which must start where the stored bytes end (PATCH
+ * and the last chunk of a PUT alike), else from Content-Length, else unknown.
+ */
+function chunkLength(current: number, opts: ChunkOpts): number | undefined {
+  if (!opts.range) return opts.length;
+  const { start, end } = opts.range;
+  if (start !== current || end < start) {
+    throw rangeInvalid(
+      `This upload holds ${current} bytes, so the next chunk must start at byte ${current} (Content-Range: ${current}-<last byte>); got ${start}-${end}. Ask GET on the upload URL for its status and resume from there.`,
+      { uploaded: current, contentRange: `${start}-${end}` },
+    );
+  }
+  const rangeLength = end - start + 1;
+  if (opts.length !== undefined && opts.length !== rangeLength) {
+    throw rangeInvalid(`Content-Range ${start}-${end} covers ${rangeLength} bytes but Content-Length is ${opts.length}. Send matching headers.`, {
+      contentRange: `${start}-${end}`,
+      contentLength: opts.length,
+    });
+  }
+  return rangeLength;
+}
+
 async function removeSession(id: string): Promise<void> {
   sessions().hashes.delete(id);
   await db().upload.deleteMany({ where: { id } });
@@ -133,25 +160,7 @@ export const uploadSessions: UploadSession = {
     // Locks are checked on every request, not only when the upload starts: a lock set mid-upload stops it.
     await assertRepositoryWritable(repo);
     return sessions().lock.run(id, async () => {
-      const current = await storedSize(id);
-      if (opts.range) {
-        const { start, end } = opts.range;
-        if (start !== current || end < start) {
-          throw rangeInvalid(
-            `This upload holds ${current} bytes, so the next chunk must start at byte ${current} (Content-Range: ${current}-<last byte>); got ${start}-${end}. Ask GET on the upload URL for its status and resume from there.`,
-            { uploaded: current, contentRange: `${start}-${end}` },
-          );
-        }
-        const rangeLength = end - start + 1;
-        if (opts.length !== undefined && opts.length !== rangeLength) {
-          throw rangeInvalid(`Content-Range ${start}-${end} covers ${rangeLength} bytes but Content-Length is ${opts.length}. Send matching headers.`, {
-            contentRange: `${start}-${end}`,
-            contentLength: opts.length,
-          });
-        }
-        return { id, size: await appendBytes(id, body, rangeLength) };
-      }
-      return { id, size: await appendBytes(id, body, opts.length) };
+      return { id, size: await appendBytes(id, body, chunkLength(await storedSize(id), opts)) };
     });
   },
 
@@ -160,7 +169,7 @@ export const uploadSessions: UploadSession = {
     await loadSession(repo, id);
     await assertRepositoryWritable(repo);
     return sessions().lock.run(id, async () => {
-      if (body) await appendBytes(id, body, opts.length);
+      if (body) await appendBytes(id, body, chunkLength(await storedSize(id), opts));
       const path = uploadDataPath(id);
       const size = await storedSize(id);
       const actual =
@@ -191,6 +200,17 @@ export const uploadSessions: UploadSession = {
       await storage().delete(uploadDir(id));
       return { digest: want.value, size };
     });
+  },
+
+  async upload(repo, digest, body, opts) {
+    const { id } = await uploadSessions.start(repo);
+    try {
+      return await uploadSessions.finish(repo, id, digest, body, opts);
+    } catch (err) {
+      // Nobody can resume a session whose id was never sent: remove it and its bytes, whatever failed.
+      await sessions().lock.run(id, () => removeSession(id)).catch(() => undefined);
+      throw err;
+    }
   },
 
   async cancel(repo, id) {

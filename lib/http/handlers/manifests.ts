@@ -1,4 +1,4 @@
-import { findRepository, ensureRepository } from "../../registry/repository-resolver";
+import { findRepository, findRepositoryForPush } from "../../registry/repository-resolver";
 import { manifestService, MAX_MANIFEST_BYTES } from "../../registry/manifest-service";
 import { isDigest } from "../../core/digest";
 import { repoUrl, send, type Ctx } from "../context";
@@ -34,7 +34,8 @@ export async function getManifest(ctx: Ctx): Promise<void> {
 
 export async function putManifest(ctx: Ctx): Promise<void> {
   const bytes = await readBounded(ctx.req, MAX_MANIFEST_BYTES);
-  const repo = await ensureRepository(ctx.ref);
+  // Not created here: a refused manifest must not leave a new, empty repository behind.
+  const repo = await findRepositoryForPush(ctx.ref);
   const out = await manifestService.put(repo, ctx.params.reference, bytes, ctx.req.headers["content-type"]);
   const headers: Record<string, string> = { Location: repoUrl(ctx, `manifests/${out.digest}`), "Docker-Content-Digest": out.digest };
   if (out.subject) headers["OCI-Subject"] = out.subject;

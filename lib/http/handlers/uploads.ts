@@ -6,7 +6,7 @@ import { parseDigest } from "../../core/digest";
 import { rangeInvalid, isWharfError } from "../../core/errors";
 import { splitName } from "../../core/names";
 import { ensureRepository, findRepository, type Repo } from "../../registry/repository-resolver";
-import { uploadSessions } from "../../registry/upload-session";
+import { uploadSessions, type ChunkOpts } from "../../registry/upload-session";
 import { assertRepositoryWritable } from "../../registry/locks";
 import { repoUrl, send, type Ctx } from "../context";
 import { contentLength, hasBody } from "../request";
@@ -43,8 +43,7 @@ export async function startUpload(ctx: Ctx): Promise<void> {
   const digest = q.get("digest");
   if (digest !== null && !mount) {
     parseDigest(digest);
-    const session = await uploadSessions.start(repo);
-    const desc = await uploadSessions.finish(repo, session.id, digest, hasBody(ctx.req) ? ctx.req : undefined, { length: contentLength(ctx.req) });
+    const desc = await uploadSessions.upload(repo, digest, hasBody(ctx.req) ? ctx.req : undefined, { length: contentLength(ctx.req) });
     return blobCreated(ctx, desc.digest);
   }
   const session = await uploadSessions.start(repo);
@@ -88,21 +87,24 @@ export async function uploadStatus(ctx: Ctx): Promise<void> {
   send(ctx.res, 204, sessionHeaders(ctx, s.id, s.size));
 }
 
+/** Content-Range and Content-Length of a chunk (PATCH, or the last one on PUT). */
+function chunkOpts(ctx: Ctx): ChunkOpts {
+  const header = ctx.req.headers["content-range"];
+  const length = contentLength(ctx.req);
+  if (header === undefined) return { length };
+  const m = /^(?:bytes[ =])?(\d+)-(\d+)(?:\/(?:\d+|\*))?$/.exec(header.trim());
+  if (!m) {
+    throw rangeInvalid(`Content-Range '${header}' is not '<first byte>-<last byte>'. Send e.g. Content-Range: 0-1023 for the first 1024 bytes.`, {
+      contentRange: header,
+    });
+  }
+  return { range: { start: Number(m[1]), end: Number(m[2]) }, length };
+}
+
 /** PATCH: a chunk, in order (Content-Range start = bytes held), or a stream without Content-Range. */
 export async function patchUpload(ctx: Ctx): Promise<void> {
   const repo = await findRepository(ctx.ref);
-  const header = ctx.req.headers["content-range"];
-  let range: { start: number; end: number } | undefined;
-  if (header !== undefined) {
-    const m = /^(?:bytes[ =])?(\d+)-(\d+)(?:\/(?:\d+|\*))?$/.exec(header.trim());
-    if (!m) {
-      throw rangeInvalid(`Content-Range '${header}' is not '<first byte>-<last byte>'. Send e.g. Content-Range: 0-1023 for the first 1024 bytes.`, {
-        contentRange: header,
-      });
-    }
-    range = { start: Number(m[1]), end: Number(m[2]) };
-  }
-  const s = await uploadSessions.append(repo, ctx.params.uuid, ctx.req, { range, length: contentLength(ctx.req) });
+  const s = await uploadSessions.append(repo, ctx.params.uuid, ctx.req, chunkOpts(ctx));
   send(ctx.res, 202, sessionHeaders(ctx, s.id, s.size));
 }
 
@@ -111,9 +113,8 @@ export async function finishUpload(ctx: Ctx): Promise<void> {
   const repo = await findRepository(ctx.ref);
   const digest = ctx.url.searchParams.get("digest");
   parseDigest(digest);
-  const desc = await uploadSessions.finish(repo, ctx.params.uuid, digest!, hasBody(ctx.req) ? ctx.req : undefined, {
-    length: contentLength(ctx.req),
-  });
+  const body = hasBody(ctx.req);
+  const desc = await uploadSessions.finish(repo, ctx.params.uuid, digest!, body ? ctx.req : undefined, body ? chunkOpts(ctx) : {});
   blobCreated(ctx, desc.digest);
 }
 
