@@ -14,6 +14,7 @@ import {
 } from "../auth/principal";
 import { registryPolicy, type RegistryPolicy } from "../auth/registry-policy";
 import { recordTokenLoginFailure, throttleAnonymous, throttleHeaders, tokenLoginBlocked } from "../auth/throttle";
+import { notePrincipal } from "./access-log";
 import { issueAccessToken, issueRefreshToken, verifyRefreshToken, type AccessEntry } from "../auth/tokens";
 
 export type AccessRequest = { type: string; name: string; actions: string[] };
@@ -111,6 +112,8 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     }
     principal = ANONYMOUS;
   }
+
+  notePrincipal(res, principal);
 
   // Registries this request touches, read fresh: a settings change is live for the next token.
   const policies = new Map<string, RegistryPolicy | null>();
