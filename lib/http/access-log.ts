@@ -67,7 +67,7 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, client: 
       status: res.headersSent ? res.statusCode : 0,
       bytes: record.method === "HEAD" ? 0 : bytes,
       ms: Math.round((performance.now() - start) * 10) / 10,
-      ...(finished ? {} : { aborted: true }),
+      aborted: finished ? undefined : true,
     };
     if (record.principal || !record.subject) return logger().info(line, "request");
     const known = cachedLabel(record.subject);
