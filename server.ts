@@ -39,7 +39,10 @@ async function main(): Promise<void> {
   const { deployIfPending } = await import(path.join(root, "scripts", "migrate.mjs"));
   const applied: string[] = await deployIfPending(cfg.databaseUrl);
   if (applied.length) log.info({ migrations: applied }, `Applied migrations: ${applied.join(", ")}`);
-  await ensureBootstrapAdmin((line) => void (line.trim() && announce.warn(line.trim())));
+  // One log line, not a framed block: a generated first password is something to act on.
+  const firstStart: string[] = [];
+  const generated = await ensureBootstrapAdmin((line) => void (line.trim() && firstStart.push(line.trim())));
+  if (firstStart.length) announce[generated ? "warn" : "info"](firstStart.join(" "));
   prepareAuthEnvironment(cfg.dataDir);
 
   const app = next({ dev: false, dir: root, hostname: cfg.HOST, port: cfg.PORT });
