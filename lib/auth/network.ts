@@ -42,5 +42,5 @@ export function networkDenial(reg: NetworkSettings & { name: string }, clientIp:
     if (list.check(ip, family === 4 ? "ipv4" : "ipv6")) return null;
   }
   // The allow-list itself is the registry's private network layout: never shown to callers.
-  return `Your address ${ip} is not allowed to reach registry ${reg.name} (its networking rules deny other addresses). Connect from an allowed network, or ask the registry's owner to add your address.`;
+  return `Your address ${ip} is not allowed to reach registry ${reg.name} (networking rule: default action Deny). Connect from an allowed network, or ask the registry's owner to add your address.`;
 }
