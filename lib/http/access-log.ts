@@ -46,36 +46,39 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, client: 
   // mid-blob has received less than Content-Length says.
   const write = res.write;
   const end = res.end;
-  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+  res.write = function (this: ServerResponse, chunk: unknown) {
     bytes += byteLength(chunk);
-    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    return (write as (...a: unknown[]) => boolean).apply(this, arguments as unknown as unknown[]);
   } as ServerResponse["write"];
-  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    if (typeof chunk !== "function") bytes += byteLength(chunk);
-    return (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+  res.end = function (this: ServerResponse, chunk?: unknown) {
+    bytes += byteLength(chunk);
+    return (end as (...a: unknown[]) => ServerResponse).apply(this, arguments as unknown as unknown[]);
   } as ServerResponse["end"];
   res.once("close", () => {
-    const finished = res.writableFinished;
-    const line = {
-      reqId: record.id,
-      client: record.client,
-      principal: record.principal ?? "anonymous",
-      registry: record.registry,
-      repository: record.repository,
-      method: record.method,
-      route: record.route,
-      status: res.headersSent ? res.statusCode : 0,
-      bytes: record.method === "HEAD" ? 0 : bytes,
-      ms: Math.round((performance.now() - start) * 10) / 10,
-      aborted: finished ? undefined : true,
-    };
-    if (record.principal || !record.subject) return logger().info(line, "request");
-    const known = cachedLabel(record.subject);
-    if (known) return logger().info({ ...line, principal: known }, "request");
-    void principalLabel(record.subject).then(
-      (principal) => logger().info({ ...line, principal }, "request"),
-      () => logger().info({ ...line, principal: record.subject }, "request"),
-    );
+    const ms = Math.round((performance.now() - start) * 10) / 10;
+    const status = res.headersSent ? res.statusCode : 0;
+    const aborted = res.writableFinished ? undefined : true;
+    const line = (principal: string) =>
+      logger().info(
+        {
+          reqId: record.id,
+          client: record.client,
+          principal,
+          registry: record.registry,
+          repository: record.repository,
+          method: record.method,
+          route: record.route,
+          status,
+          bytes: record.method === "HEAD" ? 0 : bytes,
+          ms,
+          aborted,
+        },
+        "request",
+      );
+    const subject = record.subject;
+    const known = record.principal ?? (subject ? cachedLabel(subject) : "anonymous");
+    if (known) return line(known);
+    void principalLabel(subject!).then(line, () => line(subject!));
   });
   return record;
 }
