@@ -5,8 +5,11 @@ import crypto from "node:crypto";
 import next from "next";
 import { ConfigError } from "./lib/core/config";
 import { startContext } from "./lib/core/context";
-import { clientAddress } from "./lib/http/client-address";
+import { logger } from "./lib/core/logging";
+import { setPortalClientAddress } from "./lib/http/client-address";
+import { applyConnectionPolicy, connectionsCheckingInterval, guardRequestBody, onRefusedConnection } from "./lib/http/connection-policy";
 import { handleDataPlane, isDataPlanePath } from "./lib/http/data-plane";
+import { sendError } from "./lib/http/oci-errors";
 import { ensureBootstrapAdmin } from "./lib/services/users";
 
 /**
@@ -21,44 +24,54 @@ async function main(): Promise<void> {
     ctx = startContext();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(err.message);
+      // No logger without a valid configuration: this is the one plain line.
+      process.stderr.write(`${err.message}\n`);
       process.exit(2);
     }
     throw err;
   }
   const cfg = ctx.config;
+  const log = logger();
+  // Start-up news (the address, a first password) is written whatever WHARF_LOG_LEVEL hides.
+  const announce = log.child({}, { level: "info" });
   const root = path.resolve(__dirname, "..");
   // Migrations are idempotent; applying them here makes every way of starting safe.
   const { deployIfPending } = await import(path.join(root, "scripts", "migrate.mjs"));
   const applied: string[] = await deployIfPending(cfg.databaseUrl);
-  if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
-  await ensureBootstrapAdmin();
+  if (applied.length) log.info({ migrations: applied }, `Applied migrations: ${applied.join(", ")}`);
+  // One log line, not a framed block: a generated first password is something to act on.
+  const firstStart: string[] = [];
+  const generated = await ensureBootstrapAdmin((line) => void (line.trim() && firstStart.push(line.trim())));
+  if (firstStart.length) announce[generated ? "warn" : "info"](firstStart.join(" "));
   prepareAuthEnvironment(cfg.dataDir);
 
   const app = next({ dev: false, dir: root, hostname: cfg.HOST, port: cfg.PORT });
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = http.createServer((req, res) => {
+  const bodyTimeoutMs = cfg.WHARF_BODY_TIMEOUT_SECONDS * 1000;
+  const server = http.createServer({ connectionsCheckingInterval: connectionsCheckingInterval(cfg) }, (req, res) => {
+    if (onRefusedConnection(req)) return void res.destroy();
+    guardRequestBody(req, res, bodyTimeoutMs);
     if (isDataPlanePath(req.url)) {
+      // handleDataPlane answers its own errors; this catches only a failure of that answer.
       handleDataPlane(req, res).catch((err) => {
-        console.error("data plane:", err);
-        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
-        res.end();
+        try {
+          sendError(req, res, err);
+        } catch {
+          res.destroy();
+        }
       });
       return;
     }
-    // The portal sees the caller's address in one trusted header (used for sign-in
-    // throttling); never the value a client sent.
-    req.headers["x-wharf-client-ip"] = clientAddress(req, cfg.WHARF_TRUST_PROXY);
+    // The portal sees the caller's address (sign-in throttling) in a header only we set.
+    setPortalClientAddress(req);
     handle(req, res);
   });
-  // Large layer uploads can take a while on slow links; don't cut them off.
-  server.requestTimeout = 0;
-  server.keepAliveTimeout = 65_000;
+  applyConnectionPolicy(server, cfg);
   server.listen(cfg.PORT, cfg.HOST, () => {
     const shown = cfg.HOST === "0.0.0.0" || cfg.HOST === "::" ? "127.0.0.1" : cfg.HOST;
-    console.log(`Wharf is ready on http://${shown}:${cfg.PORT} (data in ${cfg.dataDir})`);
+    announce.info(`Wharf is ready on http://${shown}:${cfg.PORT} (data in ${cfg.dataDir})`);
   });
   const stop = () => {
     const exit = () => void ctx.close().finally(() => process.exit(0));
@@ -90,6 +103,6 @@ function prepareAuthEnvironment(dataDir: string): void {
 }
 
 main().catch((err) => {
-  console.error("Wharf failed to start:", err instanceof Error ? err.message : err);
-  process.exit(1);
+  logger().fatal({ err }, `Wharf failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  logger().flush(() => process.exit(1));
 });

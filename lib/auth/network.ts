@@ -21,12 +21,13 @@ function normaliseAddress(ip: string): string {
 }
 
 /**
- * null when the caller may reach the registry; otherwise the reason, naming the rule.
+ * null when the caller may reach the registry; otherwise the reason, naming the rule
+ * but not the allowed ranges.
  * Rules are enforced on /v2 and /oauth2 (the portal is not a registry endpoint).
  */
 export function networkDenial(reg: NetworkSettings & { name: string }, clientIp: string): string | null {
   if (reg.publicNetworkAccess === "Disabled") {
-    return `Public network access to registry ${reg.name} is disabled (networking rule: public access Disabled).`;
+    return `Public network access to registry ${reg.name} is disabled (networking rule: public access Disabled). Reach it from a private endpoint, or ask its owner to enable public access.`;
   }
   if (reg.networkDefaultAction !== "Deny") return null;
   const ip = normaliseAddress(clientIp);
@@ -40,5 +41,6 @@ export function networkDenial(reg: NetworkSettings & { name: string }, clientIp:
     }
     if (list.check(ip, family === 4 ? "ipv4" : "ipv6")) return null;
   }
-  return `Client address ${ip} is not allowed to reach registry ${reg.name} (networking rule: default action Deny; allowed ranges: ${rules.length ? rules.join(", ") : "none"}).`;
+  // The allow-list itself is the registry's private network layout: never shown to callers.
+  return `Your address ${ip} is not allowed to reach registry ${reg.name} (networking rule: default action Deny). Connect from an allowed network, or ask the registry's owner to add your address.`;
 }

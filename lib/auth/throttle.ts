@@ -61,20 +61,3 @@ export function throttleHeaders(r: ThrottleResult): Record<string, string> {
   if (!r.allowed) h["Retry-After"] = String(r.resetSeconds);
   return h;
 }
-
-/**
- * Failed Basic logins at /oauth2/token per address: more than
- * WHARF_TOKEN_MAX_FAILURES a minute and the address is refused for a minute,
- * so passwords cannot be guessed through the registry API either.
- */
-export async function tokenLoginBlocked(clientIp: string): Promise<ThrottleResult | null> {
-  const points = config().WHARF_TOKEN_MAX_FAILURES;
-  const res = await limiter("token-login-failures", points).get(clientIp);
-  if (!res || res.consumedPoints <= points) return null;
-  return { allowed: false, limit: points, remaining: 0, resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
-}
-
-export async function recordTokenLoginFailure(clientIp: string): Promise<void> {
-  const points = config().WHARF_TOKEN_MAX_FAILURES;
-  await consume(limiter("token-login-failures", points), clientIp, points);
-}

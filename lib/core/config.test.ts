@@ -9,7 +9,9 @@ test("defaults make a bare start work", () => {
   assert.equal(c.HOST, "0.0.0.0");
   assert.equal(c.dataDir, path.resolve("data"));
   assert.equal(c.databaseUrl, `file:${path.resolve("data", "wharf.db")}`);
-  assert.equal(c.WHARF_TRUST_PROXY, false);
+  assert.deepEqual(c.WHARF_TRUST_PROXY, []);
+  assert.equal(c.WHARF_HEADERS_TIMEOUT_SECONDS, 30);
+  assert.equal(c.WHARF_MAX_CONNECTIONS_PER_ADDRESS, 50);
 });
 
 test("a bad value stops start-up with a message naming the variable", () => {
@@ -21,7 +23,7 @@ test("a bad value stops start-up with a message naming the variable", () => {
   });
   assert.throws(() => parseConfig({ WHARF_ADMIN_PASSWORD: "short" }), /WHARF_ADMIN_PASSWORD: must be at least 8 characters/);
   assert.throws(() => parseConfig({ WHARF_REGISTRY_DOMAIN: "Not A Domain" }), /WHARF_REGISTRY_DOMAIN/);
-  assert.throws(() => parseConfig({ WHARF_TRUST_PROXY: "maybe" }), /WHARF_TRUST_PROXY/);
+  assert.throws(() => parseConfig({ WHARF_TRUST_PROXY: "maybe" }), /WHARF_TRUST_PROXY: invalid IP address: maybe/);
 });
 
 test("empty values count as unset", () => {
@@ -29,8 +31,15 @@ test("empty values count as unset", () => {
 });
 
 test("values are coerced", () => {
-  const c = parseConfig({ PORT: "8080", WHARF_TRUST_PROXY: "true", WHARF_DATA_DIR: "/tmp/x" });
+  const c = parseConfig({ PORT: "8080", WHARF_TRUST_PROXY: "loopback, 10.0.0.0/8", WHARF_DATA_DIR: "/tmp/x" });
   assert.equal(c.PORT, 8080);
-  assert.equal(c.WHARF_TRUST_PROXY, true);
+  assert.deepEqual(c.WHARF_TRUST_PROXY, ["loopback", "10.0.0.0/8"]);
   assert.equal(c.blobsDir, "/tmp/x/blobs");
+});
+
+test("WHARF_TRUST_PROXY=true is refused with the fix: list the proxies", () => {
+  for (const v of ["true", "1", "yes", "10.0.0.1,true"]) {
+    assert.throws(() => parseConfig({ WHARF_TRUST_PROXY: v }), /WHARF_TRUST_PROXY: .*list your proxies' addresses instead/);
+  }
+  assert.deepEqual(parseConfig({ WHARF_TRUST_PROXY: "false" }).WHARF_TRUST_PROXY, []);
 });

@@ -1,11 +1,37 @@
 import path from "node:path";
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 
 /**
  * Configuration is read and validated once, at start-up. A bad value stops the
  * process with a message naming the variable. Defaults make a bare `npm start` work.
  */
-const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
+const seconds = (min: number) => z.coerce.number().int().min(min).max(86_400);
+
+/**
+ * Proxies whose X-Forwarded-For we believe: addresses, CIDRs, or proxy-addr's names
+ * (loopback, linklocal, uniquelocal). `true` would believe any client's header, so
+ * it is refused with the fix spelled out.
+ */
+const trustedProxies = z.string().transform((s, ctx) => {
+  const list = s.split(",").map((p) => p.trim()).filter(Boolean);
+  if (list.length === 1 && ["false", "no", "0", "none"].includes(list[0].toLowerCase())) return [];
+  if (list.some((p) => ["true", "yes", "1", "*", "all"].includes(p.toLowerCase()))) {
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "trusting every sender of X-Forwarded-For lets any client pick its own address; list your proxies' addresses instead, e.g. WHARF_TRUST_PROXY=10.0.0.5,10.0.1.0/24 (or loopback when the proxy runs on this host)",
+    });
+    return z.NEVER;
+  }
+  try {
+    proxyaddr.compile(list);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: `${(err as Error).message}; use comma-separated addresses, CIDRs, or loopback, linklocal, uniquelocal` });
+    return z.NEVER;
+  }
+  return list;
+});
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -19,7 +45,7 @@ const schema = z.object({
     .optional(),
   WHARF_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   WHARF_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
-  WHARF_TRUST_PROXY: bool.default(false),
+  WHARF_TRUST_PROXY: trustedProxies.default([]),
   WHARF_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   WHARF_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   WHARF_LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).default(300),
@@ -53,6 +79,13 @@ const schema = z.object({
     .transform((s) => [...new Set(s.split(",").map((l) => l.trim()).filter(Boolean))])
     .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be comma-separated lower-case names like westeurope,local")).min(1))
     .default(["local"]),
+  // Connection hygiene: every connection costs memory and file handles, so none may
+  // be held for ever, and no one address may hold them all.
+  WHARF_HEADERS_TIMEOUT_SECONDS: seconds(1).default(30),
+  WHARF_KEEPALIVE_TIMEOUT_SECONDS: seconds(1).default(65),
+  WHARF_BODY_TIMEOUT_SECONDS: seconds(1).default(60),
+  WHARF_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(500),
+  WHARF_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
 });
 
 export type Config = z.infer<typeof schema> & {

@@ -4,7 +4,9 @@ import { lazyPrincipal } from "../auth/data-plane-access";
 import { networkDenial } from "../auth/network";
 import { registryPolicy } from "../auth/registry-policy";
 import { throttleAnonymous, throttleHeaders, throttleRegistry, type ThrottleResult } from "../auth/throttle";
-import { clientAddress } from "./client-address";
+import { logger } from "../core/logging";
+import { requestRecord, trackRequest, type RequestRecord } from "./access-log";
+import { clientAddress, fromTrustedProxy } from "./client-address";
 import { handleTokenRequest } from "./token-endpoint";
 import { grantedActions, verifyAccessToken, type AccessClaims } from "../auth/tokens";
 import { splitName } from "../core/names";
@@ -28,7 +30,7 @@ export function isDataPlanePath(url: string | undefined): boolean {
 export function publicBase(req: IncomingMessage): string {
   const configured = config().WHARF_PUBLIC_URL;
   if (configured && !hostRegistry(req)) return configured.replace(/\/+$/, "");
-  const proto = (configured?.startsWith("https:") ?? false) || (config().WHARF_TRUST_PROXY && req.headers["x-forwarded-proto"] === "https") ? "https" : "http";
+  const proto = (configured?.startsWith("https:") ?? false) || (req.headers["x-forwarded-proto"] === "https" && fromTrustedProxy(req)) ? "https" : "http";
   return `${proto}://${req.headers.host ?? `localhost:${config().PORT}`}`;
 }
 
@@ -62,20 +64,29 @@ const HANDLERS: Record<Exclude<RouteName, "base" | "catalog">, Record<string, Ha
 
 /**
  * The data plane: route, then validate the name's syntax (it leaks nothing),
- * then authenticate + authorise from the Bearer token, then run the handler.
- * Existence checks (NAME_UNKNOWN…) happen only after authorisation.
+ * then network rules, then authenticate + authorise from the Bearer token, then
+ * spend the registry's operation budget, then run the handler. Existence checks
+ * (NAME_UNKNOWN…) happen only after authorisation.
  */
 export async function handleDataPlane(req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+  const clientIp = clientAddress(req);
+  const record = trackRequest(req, res, clientIp);
   try {
     const url = new URL(req.url ?? "/", "http://local");
-    const clientIp = clientAddress(req, config().WHARF_TRUST_PROXY);
-    if (url.pathname.startsWith("/oauth2/")) return await handleTokenRequest(req, res, { loginServer: loginServer(req), hostRegistry: hostRegistry(req), clientIp });
+    if (url.pathname.startsWith("/oauth2/")) {
+      record.route = "token";
+      noteTokenScope(record, url);
+      return await handleTokenRequest(req, res, { loginServer: loginServer(req), hostRegistry: hostRegistry(req), clientIp });
+    }
 
+    const unsafe = unsafePath(req.url ?? "/");
+    if (unsafe) return sendOciError(req, res, "NAME_INVALID", unsafe);
     const match = matchRoute(url.pathname);
     if (!match) {
       return sendOciError(req, res, "UNSUPPORTED", `No such endpoint: ${url.pathname}. See the OCI Distribution API (/v2/<name>/manifests/<reference>, /v2/<name>/blobs/<digest>, …).`, null, 404);
     }
+    record.route = match.route.name;
     const method = req.method ?? "GET";
     const needed = match.route.methods[method];
     if (!needed) {
@@ -93,18 +104,16 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
     }
     const hostReg = hostRegistry(req);
     const ref = params.name !== undefined ? splitName(params.name, hostReg) : null;
-
-    // Network rules and operation limits of the registry the request names.
     const registryName = ref?.registry ?? hostReg;
-    if (registryName) {
-      const policy = await registryPolicy(registryName);
-      if (policy) {
-        const denial = networkDenial(policy, clientIp);
-        if (denial) return sendOciError(req, res, "DENIED", denial);
-        const readOnly = method === "GET" || method === "HEAD";
-        const t = await throttleRegistry(policy, readOnly ? "read" : "write");
-        if (!t.allowed) return tooMany(req, res, t, `Registry ${policy.name} is over its ${readOnly ? "read" : "write"} limit of ${t.limit} operations per minute (${policy.sku} SKU). Retry in ${t.resetSeconds} s, or move to a higher SKU.`);
-      }
+    record.registry = registryName;
+    record.repository = ref?.repository ?? null;
+
+    // Network rules of the registry the request names: they say nothing about it
+    // beyond "not from your address".
+    const policy = registryName ? await registryPolicy(registryName) : null;
+    if (policy) {
+      const denial = networkDenial(policy, clientIp);
+      if (denial) return sendOciError(req, res, "DENIED", denial);
     }
 
     const base = publicBase(req);
@@ -114,6 +123,9 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
     const asked = [...new Set(needed.map((a) => (a === "metadata_read" ? "pull" : a === "metadata_write" ? "push" : a)))];
     const scope = ref ? `repository:${ref.fullName}:${asked.join(",")}` : match.route.name === "catalog" ? "registry:catalog:*" : null;
     const claims = await authenticate(req, service);
+    record.subject = claims?.sub ?? null;
+    // Callers without credentials spend their address's budget, never a registry's:
+    // otherwise anyone who knows a registry's name could hold its users at 429.
     if (!claims || claims.sub === "anonymous") {
       const t = await throttleAnonymous(clientIp);
       if (!t.allowed) return tooMany(req, res, t, `Too many anonymous requests from ${clientIp}. Retry in ${t.resetSeconds} s, or log in.`);
@@ -124,6 +136,12 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
       const granted = grantedActions(claims, type, name);
       if (!granted.has("*") && !needed.every((a) => granted.has(a))) return challenge(req, res, base, service, scope, "insufficient_scope");
     }
+    // Only requests the registry lets in (credentials, or anonymous pull) spend its operation limits.
+    if (policy) {
+      const readOnly = method === "GET" || method === "HEAD";
+      const t = await throttleRegistry(policy, readOnly ? "read" : "write");
+      if (!t.allowed) return tooMany(req, res, t, `Registry ${policy.name} is over its ${readOnly ? "read" : "write"} limit of ${t.limit} operations per minute (${policy.sku} SKU). Retry in ${t.resetSeconds} s, or move to a higher SKU.`);
+    }
 
     if (match.route.name === "base") return sendJson(res, 200, {});
     const ctxBase = { req, res, url, base, service, hostRegistry: hostReg, params, claims, principal: lazyPrincipal(claims.sub), clientIp };
@@ -132,6 +150,28 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
   } catch (err) {
     sendError(req, res, err);
   }
+}
+
+/**
+ * Paths a normalising URL parser would rewrite ('..', '.', their %2e forms) or
+ * whose name hides a '/' or a backslash (%2f, %5c) are refused as they came: a path
+ * must name the repository it acts on, as written, for every proxy and rule
+ * that judges it on the way.
+ */
+export function unsafePath(rawUrl: string): string | null {
+  const q = rawUrl.indexOf("?");
+  const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  if (!/%2[ef]|%5c|\\|\/\.\.?(?:\/|$)/i.test(path)) return null;
+  return `The path '${path}' contains '.' or '..' segments, or an encoded '.', '/' or '\\'. Repository names are lower-case components joined by '/', sent as they are: e.g. /v2/<registry>/<repository>/tags/list.`;
+}
+
+/** The token endpoint's GET scope names the repository a login is for; POST forms are not read here. */
+function noteTokenScope(record: RequestRecord, url: URL): void {
+  const scope = url.searchParams.get("scope");
+  if (!scope?.startsWith("repository:")) return;
+  const name = scope.slice("repository:".length, scope.lastIndexOf(":"));
+  const slash = name.indexOf("/");
+  if (slash > 0) [record.registry, record.repository] = [name.slice(0, slash), name.slice(slash + 1)];
 }
 
 function tooMany(req: IncomingMessage, res: ServerResponse, t: ThrottleResult, message: string): void {
@@ -150,6 +190,7 @@ function challenge(req: IncomingMessage, res: ServerResponse, base: string, serv
   if (scope) value += `,scope="${scope}"`;
   if (error) value += `,error="${error}"`;
   res.setHeader("WWW-Authenticate", value);
+  logger().debug({ reqId: requestRecord(res)?.id, scope, error: error ?? "no credentials" }, "challenged: the request needs a token with this scope");
   const message = error
     ? `Your token does not allow ${scope ?? "this"}. Ask for a token with that scope, or ask an owner for access.`
     : `Authentication required: log in first (docker login ${service}).`;

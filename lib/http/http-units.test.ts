@@ -2,6 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseRange } from "./handlers/blobs";
 import { matchRoute } from "./routes";
+import { unsafePath } from "./data-plane";
+import { plainAddress } from "./client-address";
 import { parseScopes } from "./token-endpoint";
 import { ERRORS } from "../core/errors";
 
@@ -54,5 +56,24 @@ describe("OCI error table", () => {
     for (const c of ["BLOB_UNKNOWN", "BLOB_UPLOAD_INVALID", "BLOB_UPLOAD_UNKNOWN", "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_INVALID", "MANIFEST_UNKNOWN", "NAME_INVALID", "NAME_UNKNOWN", "SIZE_INVALID", "UNAUTHORIZED", "DENIED", "UNSUPPORTED", "TOOMANYREQUESTS"]) {
       assert.ok(codes.has(c), c);
     }
+  });
+});
+
+describe("raw paths", () => {
+  it("refuses dot segments and encoded '.', '/', '\\' anywhere in the path; passes ordinary names and queries", () => {
+    for (const p of ["/v2/a/../b/tags/list", "/v2/a/./b/tags/list", "/v2/a/..", "/v2/a/%2e%2e/b/tags/list", "/v2/a%2Fb/tags/list", "/v2/a%5cb/tags/list", "/v2/a\\..\\b/tags/list", "/v2/a/b%2E/tags/list"]) {
+      assert.ok(unsafePath(p), p);
+    }
+    for (const p of ["/v2/", "/v2/contoso/my.app/manifests/v1.0", "/v2/contoso/a..b/tags/list", "/v2/contoso/app/tags/list?last=x/../y&n=%2e", "/v2/c/a/blobs/sha256:ab"]) {
+      assert.equal(unsafePath(p), null, p);
+    }
+  });
+});
+
+describe("client addresses", () => {
+  it("IPv4-mapped IPv6 peers are reported as IPv4", () => {
+    assert.equal(plainAddress("::ffff:10.1.2.3"), "10.1.2.3");
+    assert.equal(plainAddress("2001:db8::1"), "2001:db8::1");
+    assert.equal(plainAddress("127.0.0.1"), "127.0.0.1");
   });
 });

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ERRORS, isWharfError, type ErrorCode } from "../core/errors";
+import { logger } from "../core/logging";
+import { requestRecord } from "./access-log";
 
 export function sendOciError(
   req: IncomingMessage,
@@ -20,7 +22,12 @@ export function sendOciError(
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
-/** WharfErrors become their OCI answer (lib/core/errors.ts has the table); anything else is logged and answered generically. */
+/**
+ * WharfErrors become their OCI answer (lib/core/errors.ts has the table). Anything
+ * else is unexpected: one error line with the request's id and route (never its
+ * URL query or headers, which may hold secrets), and a 500 UNKNOWN when the
+ * answer has not started. Only a caller who is gone gets nothing.
+ */
 export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown): void {
   if (isWharfError(err)) {
     sendOciError(req, res, err.code, err.message, err.detail);
@@ -30,20 +37,37 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
     res.destroy();
     return;
   }
-  console.error(`data plane: ${req.method} ${req.url} failed:`, err);
-  if (res.headersSent) {
+  const record = requestRecord(res);
+  logger().error(
+    { err, reqId: record?.id, method: req.method, route: record?.route, registry: record?.registry, repository: record?.repository },
+    "unexpected error while answering a request",
+  );
+  sendInternalError(req, res);
+}
+
+/** 500 with an OCI UNKNOWN body, or a cut connection when the answer had already begun. */
+export function sendInternalError(req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent || res.destroyed) {
     res.destroy();
     return;
   }
   unreadBodyPolicy(req, res);
-  const body = JSON.stringify({ errors: [{ code: "UNKNOWN", message: "An internal error occurred; try again. If it persists, the server log has details.", detail: null }] });
+  const record = requestRecord(res);
+  const ref = record ? ` (request id ${record.id})` : "";
+  const body = JSON.stringify({
+    errors: [{ code: "UNKNOWN", message: `An internal error occurred${ref}; try again. If it persists, give the operator the request id: the server log has details.`, detail: null }],
+  });
   res.writeHead(500, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
-  res.end(body);
+  res.end(req.method === "HEAD" ? undefined : body);
 }
 
+/**
+ * The caller hung up. Not `req.destroyed`: a request whose body was read to
+ * the end is destroyed too, and its client is still waiting for an answer.
+ */
 function isClientGone(req: IncomingMessage, err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException)?.code;
-  return req.destroyed || code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || code === "EPIPE";
+  return req.socket.destroyed || code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || code === "EPIPE" || code === "ECONNABORTED";
 }
 
 /**

@@ -16,6 +16,7 @@ import { registryPolicy, type RegistryPolicy } from "../auth/registry-policy";
 import { throttleAnonymous, throttleHeaders } from "../auth/throttle";
 import { loadCredentialState } from "../auth/credential-state";
 import { isLoginRefusal, type LoginRefusal } from "../auth/login-guard";
+import { notePrincipal } from "./access-log";
 import { issueAccessToken, issueRefreshToken, verifyRefreshToken, type AccessEntry } from "../auth/tokens";
 
 export type AccessRequest = { type: string; name: string; actions: string[] };
@@ -106,6 +107,8 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     }
     principal = ANONYMOUS;
   }
+
+  notePrincipal(res, principal);
 
   // What the credential is now, read before the grants: a change made while this
   // request runs then retires the token it gets (tokens.ts).

@@ -1,5 +1,6 @@
 import { context, slot } from "../core/context";
 import { db } from "../core/db";
+import { logger } from "../core/logging";
 
 /**
  * Push and pull counts per registry per day. The data plane calls `countPull` /
@@ -45,7 +46,7 @@ function bump(registryId: string, field: "pushes" | "pulls"): void {
   entry[field]++;
   s.pending.set(key, entry);
   if (!s.timer) {
-    s.timer = setInterval(() => void flushUsageStats().catch((err) => console.error("usage stats:", err)), FLUSH_INTERVAL_MS);
+    s.timer = setInterval(() => void flushUsageStats().catch((err) => logger().error({ err }, "could not write usage statistics; will retry")), FLUSH_INTERVAL_MS);
     s.timer.unref();
   }
 }

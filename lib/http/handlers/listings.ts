@@ -1,4 +1,4 @@
-import { accessInRegistry } from "../../auth/data-plane-access";
+import { catalogAccessInRegistry } from "../../auth/data-plane-access";
 import { networkDenial } from "../../auth/network";
 import { registryPolicy } from "../../auth/registry-policy";
 import { listCatalog } from "../../registry/catalog";
@@ -39,8 +39,9 @@ export async function listTags(ctx: Ctx): Promise<void> {
 
 /**
  * GET /v2/_catalog: path-style, the repositories of every registry the caller may
- * read the metadata of; host-style, that registry's. Names outside the caller's
- * reach are skipped, never an error.
+ * read the metadata of by its own grants (anonymous pull lists nothing);
+ * host-style, that registry's. Names outside the caller's reach are skipped,
+ * never an error.
  */
 export async function listRepositories(ctx: Omit<Ctx, "ref" | "params">): Promise<void> {
   const args = pageArgs(ctx.req, ctx.res, ctx.url);
@@ -51,7 +52,7 @@ export async function listRepositories(ctx: Omit<Ctx, "ref" | "params">): Promis
   if (ctx.hostRegistry) {
     registryId = (await findRegistryId(ctx.hostRegistry)) ?? undefined;
     if (!registryId) throw nameUnknown(`Registry '${ctx.hostRegistry}' does not exist.`);
-    access.set(ctx.hostRegistry, await accessInRegistry(principal, ctx.hostRegistry));
+    access.set(ctx.hostRegistry, await catalogAccessInRegistry(principal, ctx.hostRegistry));
   }
   for (;;) {
     // Access is loaded per registry (async); the filter itself is synchronous, so
@@ -70,7 +71,7 @@ export async function listRepositories(ctx: Omit<Ctx, "ref" | "params">): Promis
       },
     });
     if (!unseen.size) return sendJson(ctx.res, 200, { repositories: page.items }, linkNext("/v2/_catalog", args.n, page.next));
-    for (const r of unseen) access.set(r, (await reachable(r, ctx.clientIp)) ? await accessInRegistry(principal, r) : null);
+    for (const r of unseen) access.set(r, (await reachable(r, ctx.clientIp)) ? await catalogAccessInRegistry(principal, r) : null);
   }
 }
 
