@@ -17,7 +17,7 @@ import { deleteManifest, getManifest, putManifest } from "./handlers/manifests";
 import { listReferrers, listRepositories, listTags } from "./handlers/listings";
 import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from "./handlers/uploads";
 import { sendError, sendOciError } from "./oci-errors";
-import { hostRegistry } from "./request";
+import { hostRegistry, validHostHeader } from "./request";
 import { matchRoute, type RouteName } from "./routes";
 
 /** Paths the raw data-plane handler owns; everything else goes to the portal. */
@@ -73,6 +73,9 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
   const clientIp = clientAddress(req);
   const record = trackRequest(req, res, clientIp);
   try {
+    if (!validHostHeader(req.headers.host)) {
+      return sendOciError(req, res, "UNSUPPORTED", `The Host header '${String(req.headers.host).slice(0, 100)}' is not a host name or address with an optional port. Reach the registry by its name, e.g. registry.example.com:443.`, null, 400);
+    }
     const url = new URL(req.url ?? "/", "http://local");
     if (url.pathname.startsWith("/oauth2/")) {
       record.route = "token";

@@ -1,5 +1,7 @@
+import net from "node:net";
 import type { IncomingMessage } from "node:http";
 import { config } from "../core/context";
+import { REGISTRY_NAME_PATTERN } from "../core/registry-rules";
 import { manifestTooLarge } from "../core/errors";
 
 /** Does the request carry a body (a final chunk, a monolithic upload)? */
@@ -43,7 +45,25 @@ export function hostRegistry(req: IncomingMessage): string | null {
   const h = withPort ? host : host.replace(/:\d+$/, "");
   if (!h.endsWith(`.${domain}`)) return null;
   const label = h.slice(0, -domain.length - 1);
-  return /^[a-z0-9]{5,50}$/.test(label) ? label : null;
+  return REGISTRY_NAME_PATTERN.test(label) ? label : null;
+}
+
+const HOST_NAME = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i;
+
+/**
+ * Whether a Host header is `host[:port]` as RFC 9112 §3.2 allows: a DNS name or
+ * IPv4 address, or a bracketed IPv6 address, and a port up to 65535. Anything
+ * else (user info, a path, escapes, spaces) is refused before it reaches a token
+ * realm or an audience.
+ */
+export function validHostHeader(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(host);
+  if (!m) return false;
+  if (m[2] !== undefined && Number(m[2]) > 65535) return false;
+  const name = m[1];
+  if (name.startsWith("[")) return net.isIPv6(name.slice(1, -1));
+  return HOST_NAME.test(name);
 }
 
 /** Parses a non-negative page size `n`; null when absent. */

@@ -46,11 +46,17 @@ const BAD_DIGESTS: [string, string][] = [
   ["double colon", `sha256::${hex64}`],
   ["trailing encoded space", `sha256:${hex64}%20`],
   ["encoded NUL inside", `sha256:${"a".repeat(32)}%00${"a".repeat(31)}`],
-  ["traversal in the encoded part", "sha256:..%2f..%2fkeys%2ftoken-signing-key.json"],
   ["full-width digits", `sha256:${"%EF%BC%91".repeat(64)}`],
   ["10,000 hex characters", `sha256:${"a".repeat(10_000)}`],
   ["unknown algorithm of valid grammar", `sha256+b64u:${"a".repeat(43)}`],
 ];
+
+// Dot segments and encoded slashes anywhere in a /v2 path are refused at the edge, before routing.
+describe("hostile digests: traversal in the encoded part", () => {
+  const d = "sha256:..%2f..%2fkeys%2ftoken-signing-key.json";
+  s.case("blob GET traversal in the encoded part: 400 NAME_INVALID", { send: () => v2(w, "GET", `/v2/${NAME}/blobs/${d}`, { bearer }), want: { status: 400, code: "NAME_INVALID" } });
+  s.case("referrers traversal in the encoded part: 400 NAME_INVALID", { send: () => v2(w, "GET", `/v2/${NAME}/referrers/${d}`, { bearer }), want: { status: 400, code: "NAME_INVALID" } });
+});
 
 describe("hostile digests: blob GET", () => {
   for (const [label, d] of BAD_DIGESTS) {

@@ -286,7 +286,8 @@ describe("hostile manifests: references", () => {
   put({ label: "PUT by a tag starting with '-'", body, ref: "-bad", want: INVALID });
   put({ label: "PUT by a tag starting with '.'", body, ref: ".hidden", want: INVALID });
   put({ label: "PUT by a tag with a unicode letter", body, ref: "v%C3%A9", want: INVALID });
-  put({ label: "PUT by a tag with an encoded slash", body, ref: "v1%2flatest", want: INVALID });
+  // An encoded slash anywhere in a /v2 path is refused at the edge, before routing.
+  put({ label: "PUT by a tag with an encoded slash", body, ref: "v1%2flatest", want: { status: 400, code: "NAME_INVALID" } });
   put({ label: "PUT by a tag with an encoded NUL", body, ref: "v1%00", want: INVALID });
   put({ label: "PUT into a new repository with a manifest that is not JSON (no repository appears)", body: () => raw("{"), repo: "contoso/fresh1", want: INVALID });
   put({ label: "PUT into a new repository with a layer it does not hold (no repository appears)", body: () => image((m) => (layer0(m).digest = sha256("not in fresh2"))), repo: "contoso/fresh2", want: BLOB_UNKNOWN });

@@ -24,7 +24,7 @@ const ALLOWED = "203.0.113.9";
 const REAL = "198.51.100.7";
 
 before(async () => {
-  w = await startHostileWharf({ WHARF_TRUST_PROXY: "true", WHARF_TOKEN_MAX_FAILURES: "3" });
+  w = await startHostileWharf({ WHARF_TRUST_PROXY: "127.0.0.1", WHARF_TOKEN_MAX_FAILURES: "3" });
   s.use(w);
   await createRegistryRow(w, "contoso");
   await createRegistryRow(w, "fabrikam");

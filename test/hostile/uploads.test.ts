@@ -120,18 +120,18 @@ describe("hostile lengths on PATCH", () => {
   s.case("two different Content-Length headers: 400 from the HTTP parser, the session keeps its 10 bytes", {
     setup: session10,
     send: (sess) => v2(w, "PATCH", sess.path, { bearer, body: bytes(10), headers: [["Content-Length", "10"], ["Content-Length", "20"]] }),
-    want: { status: 400, code: null },
+    want: { status: 400, code: "UNSUPPORTED" },
   });
   s.case("Content-Length and Transfer-Encoding together: 400 from the HTTP parser, the session keeps its 10 bytes", {
     setup: session10,
     send: (sess) => v2(w, "PATCH", sess.path, { bearer, body: bytes(10), chunked: true, headers: [["Content-Length", "10"]] }),
-    want: { status: 400, code: null },
+    want: { status: 400, code: "UNSUPPORTED" },
   });
   for (const [label, len] of [["negative", "-1"], ["not a number", "ten"], ["in exponent notation", "1e1"], ["larger than 2^64", "99999999999999999999999"]] as const) {
     s.case(`Content-Length ${label} (${len}): 400 from the HTTP parser, the session keeps its 10 bytes`, {
       setup: session10,
       send: (sess) => v2(w, "PATCH", sess.path, { bearer, body: bytes(10), headers: [["Content-Length", len]] }),
-      want: { status: 400, code: null },
+      want: { status: 400, code: "UNSUPPORTED" },
     });
   }
 });
@@ -146,9 +146,10 @@ describe("hostile sessions", () => {
     send: (sess) => patch(`/v2/${NAME}/blobs/uploads/${sess.uuid}`, "10-19", bytes(10)),
     want: { status: 404, code: "BLOB_UPLOAD_UNKNOWN" },
   });
-  s.case("PATCH to a traversal upload id (..%2f..%2fkeys): 404 BLOB_UPLOAD_UNKNOWN, nothing stored", {
+  // Dot segments and encoded slashes anywhere in a /v2 path are refused at the edge, before routing.
+  s.case("PATCH to a traversal upload id (..%2f..%2fkeys): 400 NAME_INVALID, nothing stored", {
     send: () => patch(`/v2/${NAME}/blobs/uploads/..%2f..%2fkeys`, null, bytes(10)),
-    want: { status: 404, code: "BLOB_UPLOAD_UNKNOWN" },
+    want: { status: 400, code: "NAME_INVALID" },
   });
   s.case("PATCH to an upper-case form of a live session id: 404 BLOB_UPLOAD_UNKNOWN, the session keeps its bytes", {
     setup: session10,
