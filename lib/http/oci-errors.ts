@@ -17,9 +17,10 @@ export function sendOciError(
     res.destroy();
     return;
   }
-  unreadBodyPolicy(req, res);
-  res.writeHead(status ?? e.status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
-  res.end(req.method === "HEAD" ? undefined : body);
+  afterUnreadBody(req, res, () => {
+    res.writeHead(status ?? e.status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
+    res.end(req.method === "HEAD" ? undefined : body);
+  });
 }
 
 /**
@@ -51,14 +52,15 @@ export function sendInternalError(req: IncomingMessage, res: ServerResponse): vo
     res.destroy();
     return;
   }
-  unreadBodyPolicy(req, res);
   const record = requestRecord(res);
   const ref = record ? ` (request id ${record.id})` : "";
   const body = JSON.stringify({
     errors: [{ code: "UNKNOWN", message: `An internal error occurred${ref}; try again. If it persists, give the operator the request id: the server log has details.`, detail: null }],
   });
-  res.writeHead(500, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
-  res.end(req.method === "HEAD" ? undefined : body);
+  afterUnreadBody(req, res, () => {
+    res.writeHead(500, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
+    res.end(req.method === "HEAD" ? undefined : body);
+  });
 }
 
 /**
@@ -71,13 +73,38 @@ function isClientGone(req: IncomingMessage, err: unknown): boolean {
 }
 
 /**
- * When we answer before reading the request body, Node would read (and drop)
- * the rest to keep the connection. Fine for small bodies; for large or
- * unknown-length ones close the connection instead of reading unbounded input.
+ * An answer sent while the client is still sending its body can be lost: when the
+ * connection then closes with unread bytes, the kernel resets it and the client
+ * sees no answer at all (RFC 9112 §9.6). So an early refusal first reads and drops
+ * the rest of the body, up to DRAIN_LIMIT bytes, and then answers. Beyond that
+ * (or a body of unbounded length past it) the answer goes out with
+ * `Connection: close` rather than reading unbounded input. A stalled body is cut
+ * by the server's body timeout, which ends the wait too.
  */
-const DRAIN_LIMIT = 16 * 1024 * 1024;
-function unreadBodyPolicy(req: IncomingMessage, res: ServerResponse): void {
-  if (req.complete || req.readableEnded) return;
-  const len = Number(req.headers["content-length"] ?? NaN);
-  if (req.headers["transfer-encoding"] || !(len <= DRAIN_LIMIT)) res.setHeader("Connection", "close");
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+function afterUnreadBody(req: IncomingMessage, res: ServerResponse, answer: () => void): void {
+  let answered = false;
+  const once = () => {
+    if (answered) return;
+    answered = true;
+    if (!res.headersSent && !res.destroyed) answer();
+  };
+  if (req.complete || req.readableEnded || req.destroyed) return once();
+  const declared = Number(req.headers["content-length"] ?? NaN);
+  if (!req.headers["transfer-encoding"] && !(declared <= DRAIN_LIMIT)) {
+    res.setHeader("Connection", "close");
+    return once();
+  }
+  let seen = 0;
+  req.on("data", (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DRAIN_LIMIT) {
+      res.setHeader("Connection", "close");
+      once();
+    }
+  });
+  req.once("end", once);
+  req.once("error", once);
+  req.once("close", once);
+  req.resume();
 }
