@@ -1,6 +1,7 @@
 import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import { context, slot } from "./context";
+import { batchedDestination } from "./log-destination";
 
 export type { Logger };
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -15,27 +16,21 @@ export function createLogger(level: LogLevel, opts: { pretty?: boolean; destinat
   // query or body into a line (lib/http/access-log.ts), not by scrubbing afterwards.
   const options: pino.LoggerOptions = { level };
   const human = opts.pretty ?? process.stdout.isTTY === true;
-  const stream = opts.destination ?? (human ? pretty({ colorize: true, sync: true }) : batchedStdout());
+  const stream = opts.destination ?? (human ? pretty({ colorize: true, sync: true }) : batchedDestination(1));
   return pino(options, stream);
-}
-
-/**
- * stdout written asynchronously in batches of at least 4 KiB, and at least every
- * quarter second: one write per access-log line cost more CPU than the request
- * it described. What is buffered is flushed when the process exits; a crash
- * (SIGKILL) can lose the last quarter second.
- */
-function batchedStdout(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 } as Parameters<typeof pino.destination>[0]);
 }
 
 const loggerSlot = slot(
   "logger",
-  (ctx) => createLogger(ctx.config.WHARF_LOG_LEVEL),
-  (l) => new Promise<void>((resolve) => l.flush(() => resolve())),
+  (ctx) => {
+    const human = process.stdout.isTTY === true;
+    const destination = human ? null : batchedDestination(1);
+    return { logger: createLogger(ctx.config.WHARF_LOG_LEVEL, { pretty: human, destination: destination ?? undefined }), destination };
+  },
+  (held) => held.destination?.close(),
 );
 
 /** The context's logger (built on first use from WHARF_LOG_LEVEL). */
 export function logger(): Logger {
-  return context().get(loggerSlot);
+  return context().get(loggerSlot).logger;
 }

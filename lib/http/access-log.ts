@@ -26,10 +26,16 @@ export type RequestRecord = {
 const RECORD = Symbol("wharf.requestRecord");
 type Tracked = ServerResponse & { [RECORD]?: RequestRecord };
 
-/** Starts the record of a request: gives it an id (sent back as X-Request-Id) and writes its line when it ends. */
+/**
+ * Starts the record of a request: gives it an id (sent back as X-Request-Id) and
+ * writes its line when it ends. Kept cheap: no wrapping of the response's
+ * methods (bytes are read off the connection's counter) and an id from a
+ * per-process random prefix and a counter rather than a UUID per request.
+ */
 export function trackRequest(req: IncomingMessage, res: ServerResponse, client: string): RequestRecord {
+  const ids = context().get(idSource);
   const record: RequestRecord = {
-    id: crypto.randomUUID(),
+    id: `${ids.prefix}-${(ids.next++).toString(36)}`,
     client,
     method: req.method ?? "GET",
     route: null,
@@ -41,38 +47,20 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, client: 
   (res as Tracked)[RECORD] = record;
   res.setHeader("X-Request-Id", record.id);
   const start = performance.now();
-  let bytes = 0;
-  // Count body bytes as they are handed to the socket: a client that hangs up
-  // mid-blob has received less than Content-Length says.
-  const write = res.write;
-  const end = res.end;
-  res.write = function (this: ServerResponse, chunk: unknown) {
-    bytes += byteLength(chunk);
-    return (write as (...a: unknown[]) => boolean).apply(this, arguments as unknown as unknown[]);
-  } as ServerResponse["write"];
-  res.end = function (this: ServerResponse, chunk?: unknown) {
-    bytes += byteLength(chunk);
-    return (end as (...a: unknown[]) => ServerResponse).apply(this, arguments as unknown as unknown[]);
-  } as ServerResponse["end"];
-  res.once("close", () => {
+  // Bytes this answer put on the connection (status line, headers and body): a
+  // client that hangs up mid-blob has received less than Content-Length says.
+  // HTTP/1.1 answers one request at a time per connection, so the difference of
+  // the connection's counter is this answer's (pipelined requests aside).
+  const socket = req.socket;
+  const bytesBefore = socket.bytesWritten;
+  res.on("close", () => {
     const ms = Math.round((performance.now() - start) * 10) / 10;
     const status = res.headersSent ? res.statusCode : 0;
+    const bytes = socket.bytesWritten - bytesBefore;
     const aborted = res.writableFinished ? undefined : true;
     const line = (principal: string) =>
       logger().info(
-        {
-          reqId: record.id,
-          client: record.client,
-          principal,
-          registry: record.registry,
-          repository: record.repository,
-          method: record.method,
-          route: record.route,
-          status,
-          bytes: record.method === "HEAD" ? 0 : bytes,
-          ms,
-          aborted,
-        },
+        { reqId: record.id, client: record.client, principal, registry: record.registry, repository: record.repository, method: record.method, route: record.route, status, bytes, ms, aborted },
         "request",
       );
     const subject = record.subject;
@@ -83,6 +71,9 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, client: 
   return record;
 }
 
+// Request ids: unique across processes and nodes by the random prefix, ordered within one.
+const idSource = slot("requestIds", () => ({ prefix: crypto.randomBytes(6).toString("base64url"), next: 1 }));
+
 /** The record of the request this response answers (null outside the data plane). */
 export function requestRecord(res: ServerResponse): RequestRecord | null {
   return (res as Tracked)[RECORD] ?? null;
@@ -92,12 +83,6 @@ export function requestRecord(res: ServerResponse): RequestRecord | null {
 export function notePrincipal(res: ServerResponse, principal: Principal): void {
   const record = requestRecord(res);
   if (record) record.principal = labelOf(principal);
-}
-
-function byteLength(chunk: unknown): number {
-  if (chunk === undefined || chunk === null || typeof chunk === "function") return 0;
-  if (typeof chunk === "string") return Buffer.byteLength(chunk);
-  return (chunk as Uint8Array).byteLength ?? 0;
 }
 
 export function labelOf(p: Principal): string {
