@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { createDb } from "../../lib/core/db";
+import { signIn } from "../helpers/portal-actions";
 import { api, createRegistryRow, pushPull, token } from "../helpers/registry-fixtures";
 import { ADMIN_PASSWORD, ROOT, startWharf, type Wharf } from "../helpers/wharf";
 
@@ -49,32 +50,8 @@ describe("one backend per process", () => {
       await w?.stop();
     });
 
-    async function signIn(): Promise<string> {
-      const jar = new Map<string, string>();
-      const keep = (r: Response) => {
-        for (const c of r.headers.getSetCookie()) {
-          const [pair] = c.split(";");
-          const i = pair.indexOf("=");
-          jar.set(pair.slice(0, i), pair.slice(i + 1));
-        }
-      };
-      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-      const csrf = await fetch(`${w.url}/api/auth/csrf`);
-      keep(csrf);
-      const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-      const r = await fetch(`${w.url}/api/auth/callback/credentials`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie() },
-        body: new URLSearchParams({ csrfToken, username: "admin", password: ADMIN_PASSWORD, callbackUrl: "/" }),
-      });
-      keep(r);
-      assert.ok([...jar.keys()].some((k) => k.includes("session-token")), `sign-in failed: ${r.status}`);
-      return cookie();
-    }
-
     test("a push counted in the data plane's memory shows on the portal's overview before it is written", async () => {
-      const cookie = await signIn();
+      const cookie = await signIn(w, "admin", ADMIN_PASSWORD);
       // Counts are written every few seconds; a flush between push and page would
       // prove nothing, so try again on a fresh registry if one happened.
       for (let attempt = 1; ; attempt++) {
