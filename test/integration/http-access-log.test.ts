@@ -1,16 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { ADMIN_PASSWORD, basicAuth, startWharf, type Wharf } from "../helpers/wharf";
 import { createRegistryRow } from "../helpers/registry-fixtures";
+import { skopeoSandbox } from "../helpers/skopeo";
 import { OciLayout } from "../helpers/oci-layout";
 import { accessLine, logLines, waitForLog } from "../helpers/log-lines";
-
-const run = promisify(execFile);
 
 /**
  * The access log through the real server: skopeo pushes and pulls with a
@@ -23,25 +19,10 @@ describe("structured logging and the access log", () => {
   let layout: OciLayout;
   const secrets: string[] = [ADMIN_PASSWORD, basicAuth("admin", ADMIN_PASSWORD).slice("Basic ".length)];
 
-  const skopeo = async (...args: string[]) => {
-    const [cmd, ...rest] = args;
-    try {
-      return await run(
-        "skopeo",
-        ["--policy", path.join(tmp, "policy.json"), "--registries-conf", path.join(tmp, "registries.conf"), cmd, ...rest],
-        { env: { ...process.env, REGISTRY_AUTH_FILE: path.join(tmp, "auth.json"), HOME: tmp }, maxBuffer: 16 * 1024 * 1024 },
-      );
-    } catch (err) {
-      const e = err as { stderr?: string; message: string };
-      throw new Error(`skopeo ${args.join(" ")} failed: ${e.stderr ?? e.message}\n--- server output ---\n${w.output().slice(-3000)}`);
-    }
-  };
+  let skopeo: ReturnType<typeof skopeoSandbox>["skopeo"];
 
   before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-accesslog-"));
-    fs.writeFileSync(path.join(tmp, "policy.json"), JSON.stringify({ default: [{ type: "insecureAcceptAnything" }] }));
-    fs.writeFileSync(path.join(tmp, "registries.conf"), "unqualified-search-registries = []\n");
-    fs.writeFileSync(path.join(tmp, "auth.json"), "{}");
+    ({ tmp, skopeo } = skopeoSandbox("wharf-accesslog-", () => w?.output() ?? ""));
     layout = new OciLayout(path.join(tmp, "src"));
     layout.tag({ v1: layout.image({ fileContent: "logged, but not its secrets\n" }) });
     w = await startWharf({ env: { WHARF_LOG_LEVEL: "debug" } });

@@ -1,15 +1,11 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { startWharf, ADMIN_PASSWORD, type Wharf } from "../helpers/wharf";
 import { createRegistryRow } from "../helpers/registry-fixtures";
+import { skopeoSandbox } from "../helpers/skopeo";
 import { OciLayout, type Desc } from "../helpers/oci-layout";
-
-const run = promisify(execFile);
 
 /** A real client end to end: skopeo pushes, inspects, lists, pulls and deletes. */
 describe("skopeo against Wharf", () => {
@@ -20,25 +16,10 @@ describe("skopeo against Wharf", () => {
   let multi: Desc;
   const creds = `admin:${ADMIN_PASSWORD}`;
 
-  const skopeo = async (...args: string[]) => {
-    const [cmd, ...rest] = args;
-    try {
-      return await run(
-        "skopeo",
-        ["--policy", path.join(tmp, "policy.json"), "--registries-conf", path.join(tmp, "registries.conf"), cmd, ...rest],
-        { env: { ...process.env, REGISTRY_AUTH_FILE: path.join(tmp, "auth.json"), HOME: tmp }, maxBuffer: 16 * 1024 * 1024 },
-      );
-    } catch (err) {
-      const e = err as { stderr?: string; message: string };
-      throw new Error(`skopeo ${args.join(" ")} failed: ${e.stderr ?? e.message}\n--- server output ---\n${w.output().slice(-3000)}`);
-    }
-  };
+  let skopeo: ReturnType<typeof skopeoSandbox>["skopeo"];
 
   before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-skopeo-"));
-    fs.writeFileSync(path.join(tmp, "policy.json"), JSON.stringify({ default: [{ type: "insecureAcceptAnything" }] }));
-    fs.writeFileSync(path.join(tmp, "registries.conf"), "unqualified-search-registries = []\n");
-    fs.writeFileSync(path.join(tmp, "auth.json"), "{}");
+    ({ tmp, skopeo } = skopeoSandbox("wharf-skopeo-", () => w?.output() ?? ""));
     layout = new OciLayout(path.join(tmp, "src"));
     single = layout.image({ fileContent: "hello from wharf\n" });
     const amd = layout.image({ arch: "amd64", fileContent: "amd64 says hi\n" });
