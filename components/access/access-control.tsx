@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { checkAccessAction, createRoleAssignmentAction, deleteRoleAssignmentAction, searchPrincipalsAction } from "@/portal/actions/access-actions";
 import type { AccessCheck, GridRow, PrincipalRef } from "@wharf/lib/services/role-grid";
+import { OPERATION_LABELS, type Operation } from "@wharf/lib/auth/roles";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -208,7 +209,7 @@ function CheckAccessPanel({ scope, scopeLabel, canPick }: { scope: string; scope
             <ul className="divide-y divide-line rounded-md border border-line">
               {result.operations.map((o) => (
                 <li key={o.operation} className="flex items-center justify-between gap-3 px-3 py-2 text-sm">
-                  <span className={o.allowed ? "text-fg" : "text-muted"}>{OP_LABEL[o.operation] ?? o.operation}</span>
+                  <span className={o.allowed ? "text-fg" : "text-muted"}>{OPERATION_LABELS[o.operation as Operation] ?? o.operation}</span>
                   {o.allowed ? (
                     <span className="text-right text-[13px] text-success-soft-fg">Allowed — {o.via.map((v) => `${v.role} on ${v.from}`).join("; ")}</span>
                   ) : (
@@ -224,14 +225,3 @@ function CheckAccessPanel({ scope, scopeLabel, canPick }: { scope: string; scope
   );
 }
 
-const OP_LABEL: Record<string, string> = {
-  read: "See in the portal, read configuration",
-  createRegistry: "Create registries",
-  deleteRegistry: "Delete registries",
-  push: "Push images",
-  pull: "Pull images",
-  deleteImage: "Delete images",
-  changePolicies: "Change policies",
-  sign: "Sign images",
-  assignRoles: "Assign roles",
-};

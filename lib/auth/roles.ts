@@ -15,6 +15,19 @@ export const OPERATIONS = [
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
+/** How the portal and the CLI name each operation. */
+export const OPERATION_LABELS: Record<Operation, string> = {
+  read: "See in the portal / read configuration",
+  createRegistry: "Create registries",
+  deleteRegistry: "Delete registries",
+  push: "Push images",
+  pull: "Pull images",
+  deleteImage: "Delete images",
+  changePolicies: "Change policies",
+  sign: "Sign images",
+  assignRoles: "Assign roles",
+};
+
 export const ROLES = ["Owner", "Contributor", "Reader", "AcrPush", "AcrPull", "AcrDelete", "AcrImageSigner"] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -97,18 +97,6 @@ export type AccessCheck = {
   dataActions: string[];
 };
 
-const OP_LABELS: Record<Operation, string> = {
-  read: "See in the portal / read configuration",
-  createRegistry: "Create registries",
-  deleteRegistry: "Delete registries",
-  push: "Push images",
-  pull: "Pull images",
-  deleteImage: "Delete images",
-  changePolicies: "Change policies",
-  sign: "Sign images",
-  assignRoles: "Assign roles",
-};
-export const operationLabel = (op: Operation) => OP_LABELS[op];
 
 /** A principal's effective permissions at a registry or repository, and which assignment gives each. */
 export async function checkAccess(actor: Actor, input: { assignee: string; scope: string }): Promise<AccessCheck> {

@@ -82,11 +82,11 @@ export function api(w: Wharf, bearer: string): Api {
 
 /** A raw request whose path is sent exactly as given (fetch would normalise '..'). */
 export function rawRequest(
-  w: Wharf,
-  opts: { method: string; path: string; headers?: Record<string, string | number>; body?: Buffer },
+  w: Pick<Wharf, "port">,
+  opts: { method: string; path: string; headers?: Record<string, string | number>; body?: Buffer | string; localAddress?: string },
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: w.port, method: opts.method, path: opts.path, headers: opts.headers }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port: w.port, localAddress: opts.localAddress, method: opts.method, path: opts.path, headers: opts.headers, agent: false }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (d) => (body += d));

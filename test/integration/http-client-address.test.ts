@@ -6,6 +6,7 @@ import { db } from "../../lib/core/db";
 import { LOCAL_OPERATOR } from "../../lib/auth/actor";
 import { updateRegistry } from "../../lib/services/registry-settings";
 import { useServerDatabase } from "../helpers/access";
+import { rawRequest } from "../helpers/registry-fixtures";
 import { ADMIN_PASSWORD, basicAuth, startWharf, type Wharf } from "../helpers/wharf";
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
@@ -32,16 +33,7 @@ function startProxy(target: Wharf): Promise<http.Server> {
 
 /** One request from a chosen loopback address (Linux routes all of 127/8 to us). */
 function request(port: number, from: string, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, localAddress: from, method: opts.method ?? "GET", path: opts.path, headers: opts.headers, agent: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on("error", reject);
-    req.end(opts.body);
-  });
+  return rawRequest({ port }, { ...opts, method: opts.method ?? "GET", localAddress: from });
 }
 
 describe("the client address behind a trusted proxy (WHARF_TRUST_PROXY)", () => {
