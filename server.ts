@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import next from "next";
 import { ConfigError } from "./lib/core/config";
 import { startContext } from "./lib/core/context";
+import { startGcWorker } from "./lib/services/gc-jobs";
 import { logger } from "./lib/core/logging";
 import { setPortalClientAddress } from "./lib/http/client-address";
 import { applyConnectionPolicy, connectionsCheckingInterval, guardRequestBody, onRefusedConnection } from "./lib/http/connection-policy";
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
   server.listen(cfg.PORT, cfg.HOST, () => {
     const shown = cfg.HOST === "0.0.0.0" || cfg.HOST === "::" ? "127.0.0.1" : cfg.HOST;
     announce.info(`Wharf is ready on http://${shown}:${cfg.PORT} (data in ${cfg.dataDir})`);
+    // Garbage collection, retention and expired uploads: any node may run them, one at a time (DESIGN 5b).
+    startGcWorker();
   });
   const stop = () => {
     const exit = () => void ctx.close().finally(() => process.exit(0));

@@ -86,6 +86,12 @@ const schema = z.object({
   WHARF_BODY_TIMEOUT_SECONDS: seconds(1).default(60),
   WHARF_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(500),
   WHARF_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  // Storage lifecycle. Garbage collection runs every WHARF_GC_INTERVAL_SECONDS on one node at a time (0: only
+  // when asked); a blob link becomes collectable once no manifest has named it for WHARF_GC_GRACE_SECONDS
+  // (longer than any push takes between its blobs and its manifest); idle upload sessions expire.
+  WHARF_GC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  WHARF_GC_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(3600),
+  WHARF_UPLOAD_MAX_IDLE_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(86_400),
 });
 
 export type Config = z.infer<typeof schema> & {

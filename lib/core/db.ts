@@ -3,6 +3,18 @@ import { PrismaClient } from "../generated/prisma/client";
 import { context, slot } from "./context";
 
 export type Db = PrismaClient;
+/** The client inside an interactive transaction. */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * Makes a transaction a writer from its first statement. SQLite starts a transaction as a reader and
+ * fails it (SQLITE_BUSY_SNAPSHOT, not retried) when another process writes before it upgrades; taking
+ * the write lock first makes it wait its turn instead and read only committed, current rows. Call it
+ * first in any transaction that reads, then writes what it read about. Costs nothing on PostgreSQL.
+ */
+export async function writeFirst(tx: Tx): Promise<void> {
+  await tx.$executeRawUnsafe('DELETE FROM "LinkReview" WHERE 1 = 0');
+}
 
 export function createDb(url: string): PrismaClient {
   const adapter = new PrismaBetterSqlite3({ url, timeout: 10_000 });

@@ -1,11 +1,12 @@
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { db } from "../core/db";
+import { db, type Tx } from "../core/db";
 import { blobUnknown } from "../core/errors";
 import { blobDataPath } from "./paths";
 import { storage } from "./storage";
 import { PathNotFoundError } from "./storage/driver";
 import { digestLock } from "./keyed-lock";
+import { claimBlob, queueBlobReviews, queueLinkReviews, releaseFailedClaim, retryWhileCollected } from "./gc-queue";
 import { hotReads } from "./hot-reads";
 import { manifestBytes } from "./manifest-cache";
 
@@ -31,7 +32,7 @@ export interface BlobStore {
   read(repositoryId: string, digest: string): Promise<Buffer>;
   /** Links an existing blob into a repository (a cross-repository mount). False when the blob is not stored. */
   link(repositoryId: string, digest: string): Promise<boolean>;
-  /** Removes a repository's link; false when there was none. The bytes stay until garbage collection. */
+  /** Removes a repository's link; false when there was none. Garbage collection frees the bytes when no one else holds them. */
   unlink(repositoryId: string, digest: string): Promise<boolean>;
   /** Names of the registry's repositories that link the blob (for `mount` without `from`). */
   repositoriesLinking(registryId: string, digest: string): Promise<string[]>;
@@ -42,7 +43,6 @@ export interface BlobStore {
   commit(input: { repositoryId: string; digest: string; size: number; fromPath: string; extra?: (tx: Tx) => Promise<unknown> }): Promise<void>;
 }
 
-type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
 
 export const blobStore: BlobStore = {
   async stat(repositoryId, digest) {
@@ -78,21 +78,27 @@ export const blobStore: BlobStore = {
   },
 
   async link(repositoryId, digest) {
-    return digestLock().run(digest, async () => {
-      const blob = await db().blob.findUnique({ where: { digest }, select: { digest: true } });
-      if (!blob) return false;
-      await db().blobLink.upsert({
-        where: { repositoryId_digest: { repositoryId, digest } },
-        create: { repositoryId, digest },
-        update: {},
-      });
-      return true;
-    });
+    return digestLock().run(digest, () =>
+      db().$transaction(async (tx) => {
+        // A blob being collected counts as not stored: the client uploads it instead of mounting.
+        const { count } = await tx.blob.updateMany({ where: { digest, deletingAt: null }, data: { deletingAt: null } });
+        if (!count) return false;
+        await tx.blobLink.upsert({ where: { repositoryId_digest: { repositoryId, digest } }, create: { repositoryId, digest }, update: {} });
+        // Reviewed after the grace period: a mounted blob no manifest ever names is collected like an uploaded one.
+        await queueLinkReviews(tx, repositoryId, [digest]);
+        return true;
+      }),
+    );
   },
 
   async unlink(repositoryId, digest) {
-    const { count } = await db().blobLink.deleteMany({ where: { repositoryId, digest } });
-    return count > 0;
+    return db().$transaction(async (tx) => {
+      const { count } = await tx.blobLink.deleteMany({ where: { repositoryId, digest } });
+      if (!count) return false;
+      const repo = await tx.repository.findUnique({ where: { id: repositoryId }, select: { registryId: true } });
+      await queueBlobReviews(tx, [digest], repo?.registryId ?? null);
+      return true;
+    });
   },
 
   async repositoriesLinking(registryId, digest) {
@@ -107,6 +113,8 @@ export const blobStore: BlobStore = {
 
   async commit({ repositoryId, digest, size, fromPath, extra }) {
     await digestLock().run(digest, async () => {
+      // 1. Claim the blob first, so no collector deletes its bytes while ours move into place (or wait for one that is).
+      const claimedAt = (await retryWhileCollected(() => db().$transaction((tx) => claimBlob(tx, digest, size))))!;
       const target = blobDataPath(digest);
       const existing = await storage().stat(target);
       // Same digest, same bytes: keep the stored copy (the new one is dropped once the rows are written).
@@ -114,22 +122,25 @@ export const blobStore: BlobStore = {
       if (moved) await storage().move(fromPath, target);
       try {
         await db().$transaction(async (tx) => {
-          await tx.blob.upsert({ where: { digest }, create: { digest, size: BigInt(size) }, update: {} });
+          // Claimed again (a claim outlived by a very slow move could have been collected in between), and released.
+          await claimBlob(tx, digest, size, false);
           await tx.blobLink.upsert({
             where: { repositoryId_digest: { repositoryId, digest } },
             create: { repositoryId, digest },
             update: {},
           });
+          // A blob no manifest names within the grace period is collected (a push that never finished).
+          await queueLinkReviews(tx, repositoryId, [digest]);
           if (extra) await extra(tx);
         });
       } catch (err) {
         // Refused (a lock) or failed: the bytes go back where they came from, so nothing is visible and the
         // upload can be finished later — unless a row now claims them for another push.
-        if (moved) {
-          // When the database cannot say, the bytes stay: a row without its bytes is the worse state.
-          const claimed = await db().blob.findUnique({ where: { digest }, select: { digest: true } }).then((r) => r !== null, () => true);
-          if (!claimed) await storage().move(target, fromPath).catch(() => undefined);
-        }
+        // When the database cannot say, the bytes stay: a row without its bytes is the worse state.
+        const released = await db()
+          .$transaction((tx) => releaseFailedClaim(tx, digest, claimedAt))
+          .catch(() => false);
+        if (moved && released) await storage().move(target, fromPath).catch(() => undefined);
         throw err;
       }
       if (!moved) await storage().delete(fromPath);

@@ -129,7 +129,7 @@ describe("registry engine", () => {
     await blobStore.unlink(other.id, sha(drop));
     await storage().putContent(uploadDataPath(crypto.randomUUID()), Buffer.from("orphan"));
     const live = await uploadSessions.start(other);
-    const res = await collectGarbage({ uploadMaxAgeMs: 60_000 });
+    const res = await collectGarbage({ graceMs: 3600_000, uploadMaxIdleMs: 60_000 });
     assert.equal(res.blobsDeleted, 1);
     assert.equal(res.bytesFreed, drop.length);
     assert.equal(await db().blob.count({ where: { digest: sha(drop) } }), 0);

@@ -1,59 +1,243 @@
-import { db } from "../core/db";
-import { digestLock } from "./keyed-lock";
+import { db, writeFirst, type Tx } from "../core/db";
+import { logger } from "../core/logging";
+import { Prisma } from "../generated/prisma/client";
+import { DELETE_MARK_MS, PUSH_CLAIM_MS, queueBlobReviews } from "./gc-queue";
+import { manifestBytes } from "./manifest-cache";
 import { UPLOADS_DIR, blobDir, uploadDataPath, uploadDir } from "./paths";
 import { storage } from "./storage";
-import { manifestBytes } from "./manifest-cache";
-
-export type GcResult = { blobsDeleted: number; bytesFreed: number; uploadsDeleted: number };
 
 /**
- * Deletes blobs no repository links and no manifest row names (their rows and
- * their bytes), and upload sessions whose repository is gone or which were
- * idle longer than `uploadMaxAgeMs` (default a week). Safe to run while serving: each
- * digest is re-checked under the same lock that commits it.
+ * Online garbage collection. The review queues (gc-queue.ts) say what may have become collectable; each entry is
+ * re-checked and removed in one short transaction that starts as a writer (writeFirst / a row update), so a push
+ * that links or names the same content either commits first (and is seen) or waits (and then finds the content
+ * gone and says so). Bytes go only while their row carries this collector's deletion mark, and a push that meets
+ * the mark waits for it. Any number of collectors may run at once, in any process: none depends on another's memory.
  */
-export async function collectGarbage(opts: { uploadMaxAgeMs?: number } = {}): Promise<GcResult> {
-  const result: GcResult = { blobsDeleted: 0, bytesFreed: 0, uploadsDeleted: 0 };
-  const candidates = await db().blob.findMany({
-    where: { links: { none: {} } },
-    select: { digest: true },
-  });
-  for (const { digest } of candidates) {
-    await digestLock().run(digest, async () => {
-      const deleted = await db().$transaction(async (tx) => {
-        const [links, manifests] = await Promise.all([
-          tx.blobLink.count({ where: { digest } }),
-          tx.manifest.count({ where: { digest } }),
-        ]);
-        if (links || manifests) return null;
-        const row = await tx.blob.findUnique({ where: { digest }, select: { size: true } });
-        if (!row) return null;
-        await tx.blob.delete({ where: { digest } });
-        return row;
-      });
-      if (!deleted) return;
-      // Row first, bytes second: an interrupted collection leaves an orphan file, never a row without bytes.
-      await storage().delete(blobDir(digest));
-      manifestBytes().delete(digest);
-      result.blobsDeleted++;
-      result.bytesFreed += Number(deleted.size);
-    });
+
+export type GcOptions = {
+  /** Only this registry's repositories, uploads and released blobs. */
+  registryId?: string;
+  /** A link is reviewed once no manifest has named it for this long. */
+  graceMs: number;
+  /** Upload sessions idle this long are removed with their bytes. */
+  uploadMaxIdleMs: number;
+  /** Work out what a run would delete, delete nothing. */
+  dryRun?: boolean;
+  onProgress?: (p: GcProgress) => void;
+};
+
+export type GcProgress = { phase: "links" | "blobs" | "uploads" | "done"; reviewed: number; blobsDeleted: number; bytesFreed: number };
+
+export type GcItem = { kind: "link" | "blob" | "upload"; digest?: string; repositoryId?: string; uploadId?: string; size: number; registryId: string | null };
+
+export type GcReport = {
+  dryRun: boolean;
+  linksReviewed: number;
+  linksRemoved: number;
+  blobsDeleted: number;
+  bytesFreed: number;
+  uploadsDeleted: number;
+  uploadBytesFreed: number;
+  /** What was (or, in a dry run, would be) deleted. */
+  items: GcItem[];
+};
+
+const BATCH = 200;
+// Collector transactions wait behind pushes (another process may hold SQLite's write lock): give them room.
+const TX_OPTIONS = { maxWait: 30_000, timeout: 60_000 };
+
+const registryOfRepos = (registryId?: string) => (registryId ? { repository: { registryId } } : {});
+
+/** Deletes the link unless a manifest (or a recycle-bin entry) of its repository names the blob. */
+async function reviewLink(tx: Tx, repositoryId: string, digest: string, cutoff: Date, dryRun: boolean): Promise<{ removed: boolean; registryId: string | null }> {
+  await writeFirst(tx);
+  const q = await tx.linkReview.findUnique({ where: { repositoryId_digest: { repositoryId, digest } }, select: { since: true, repository: { select: { registryId: true } } } });
+  // Gone (another collector) or moved forward (a push named it again): nothing to do now.
+  if (!q || q.since > cutoff) return { removed: false, registryId: null };
+  const registryId = q.repository.registryId;
+  const [named, binned, link] = await Promise.all([
+    tx.manifestReference.count({ where: { digest, manifest: { repositoryId } } }),
+    tx.recycledReference.count({ where: { digest, entry: { repositoryId } } }),
+    tx.blobLink.findUnique({ where: { repositoryId_digest: { repositoryId, digest } }, select: { digest: true } }),
+  ]);
+  const removed = !!link && !named && !binned;
+  if (dryRun) return { removed, registryId };
+  await tx.linkReview.delete({ where: { repositoryId_digest: { repositoryId, digest } } });
+  if (removed) {
+    await tx.blobLink.delete({ where: { repositoryId_digest: { repositoryId, digest } } });
+    await queueBlobReviews(tx, [digest], registryId);
   }
-  // Upload bytes with no session row (repository deleted, or a crash between the
-  // two steps of starting a session) and sessions idle too long. Idle time comes
-  // from the bytes' modification time: appending never writes the database.
-  const maxAge = opts.uploadMaxAgeMs ?? 7 * 24 * 3600_000;
-  const orphanAge = Math.min(maxAge, 3600_000);
-  const rows = new Set((await db().upload.findMany({ select: { id: true } })).map((u) => u.id));
+  return { removed, registryId };
+}
+
+type Marked = { size: number; mark: Date; registryId: string | null } | null;
+
+/** Marks the blob for deletion when nothing names it; the caller then deletes its bytes and its row. */
+async function markBlob(tx: Tx, digest: string, now: Date, dryRun: boolean): Promise<Marked> {
+  await writeFirst(tx);
+  const q = await tx.blobReview.findUnique({ where: { digest }, select: { registryId: true } });
+  if (!q) return null;
+  const row = await tx.blob.findUnique({ where: { digest }, select: { size: true, deletingAt: true, claimedAt: true } });
+  if (!row) {
+    if (!dryRun) await tx.blobReview.delete({ where: { digest } });
+    return null;
+  }
+  // Another collector is on it, or a push claimed it a moment ago (its bytes may be on their way): look again later.
+  if (row.deletingAt) return null;
+  if (row.claimedAt && now.getTime() - row.claimedAt.getTime() < PUSH_CLAIM_MS) return null;
+  const [links, manifests, binned] = await Promise.all([
+    tx.blobLink.count({ where: { digest } }),
+    tx.manifest.count({ where: { digest } }),
+    tx.recycledManifest.count({ where: { digest } }),
+  ]);
+  const dangling = !links && !manifests && !binned;
+  if (dryRun) return dangling ? { size: Number(row.size), mark: now, registryId: q.registryId } : null;
+  await tx.blobReview.delete({ where: { digest } });
+  if (!dangling) return null;
+  await tx.blob.update({ where: { digest }, data: { deletingAt: now } });
+  return { size: Number(row.size), mark: now, registryId: q.registryId };
+}
+
+async function deleteMarkedBlob(digest: string, mark: Date): Promise<boolean> {
+  // Past half the mark's life a push may take the blob over soon: leave the bytes, lift the mark, try next time.
+  if (Date.now() - mark.getTime() > DELETE_MARK_MS / 2) {
+    await db().blob.updateMany({ where: { digest, deletingAt: mark }, data: { deletingAt: null } });
+    await db().blobReview.upsert({ where: { digest }, create: { digest }, update: {} });
+    return false;
+  }
+  // Row last: a collection interrupted here leaves a marked row, which the next push takes over or the next run finishes.
+  await storage().delete(blobDir(digest));
+  manifestBytes().delete(digest);
+  await db().blob.deleteMany({ where: { digest, deletingAt: mark } });
+  return true;
+}
+
+export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
+  const dryRun = !!opts.dryRun;
+  const report: GcReport = { dryRun, linksReviewed: 0, linksRemoved: 0, blobsDeleted: 0, bytesFreed: 0, uploadsDeleted: 0, uploadBytesFreed: 0, items: [] };
+  const progress = (phase: GcProgress["phase"]) =>
+    opts.onProgress?.({ phase, reviewed: report.linksReviewed, blobsDeleted: report.blobsDeleted, bytesFreed: report.bytesFreed });
+  const started = new Date();
+  const cutoff = new Date(started.getTime() - opts.graceMs);
+  // Links a dry run would remove, so it can tell which blobs would then be left with none.
+  const wouldUnlink = new Map<string, number>();
+
+  // 1. Links: keyset over the queue (oldest first); entries a run leaves behind are skipped, not re-read.
+  let after: { since: Date; repositoryId: string; digest: string } | null = null;
+  for (;;) {
+    const due: { since: Date; repositoryId: string; digest: string }[] = await db().linkReview.findMany({
+      where: {
+        since: { lte: cutoff },
+        ...registryOfRepos(opts.registryId),
+        ...(after ? { OR: [{ since: { gt: after.since } }, { since: after.since, repositoryId: { gt: after.repositoryId } }, { since: after.since, repositoryId: after.repositoryId, digest: { gt: after.digest } }] } : {}),
+      },
+      orderBy: [{ since: "asc" }, { repositoryId: "asc" }, { digest: "asc" }],
+      take: BATCH,
+      select: { since: true, repositoryId: true, digest: true },
+    });
+    if (!due.length) break;
+    after = due[due.length - 1];
+    for (const { repositoryId, digest } of due) {
+      const r = await db().$transaction((tx) => reviewLink(tx, repositoryId, digest, cutoff, dryRun), TX_OPTIONS);
+      report.linksReviewed++;
+      if (!r.removed) continue;
+      report.linksRemoved++;
+      if (dryRun) {
+        wouldUnlink.set(digest, (wouldUnlink.get(digest) ?? 0) + 1);
+        report.items.push({ kind: "link", repositoryId, digest, size: 0, registryId: r.registryId });
+      }
+    }
+    progress("links");
+  }
+
+  // 2. Blobs: no grace here (the mark protects pushes), so everything queued is due.
+  const blobFilter = opts.registryId ? { registryId: opts.registryId } : {};
+  let lastDigest = "";
+  for (;;) {
+    const due = await db().blobReview.findMany({ where: { ...blobFilter, digest: { gt: lastDigest } }, orderBy: { digest: "asc" }, take: BATCH, select: { digest: true } });
+    if (!due.length) break;
+    lastDigest = due[due.length - 1].digest;
+    for (const { digest } of due) {
+      const marked = await db().$transaction((tx) => markBlob(tx, digest, new Date(), dryRun), TX_OPTIONS);
+      if (!marked) continue;
+      if (dryRun || (await deleteMarkedBlob(digest, marked.mark))) {
+        report.blobsDeleted++;
+        report.bytesFreed += marked.size;
+        report.items.push({ kind: "blob", digest, size: marked.size, registryId: marked.registryId });
+      }
+    }
+    progress("blobs");
+  }
+  if (dryRun) await addBlobsFreedByUnlinks(report, wouldUnlink);
+
+  // 3. Upload sessions idle too long (idle time is the bytes' modification time: appending never writes the
+  // database), and upload bytes with no session row (a crash between the two steps of starting one).
+  await collectUploads(opts, report);
+  progress("done");
+  return report;
+}
+
+/** Dry run: blobs whose every link the run would remove, and which no manifest or bin entry holds. */
+async function addBlobsFreedByUnlinks(report: GcReport, wouldUnlink: Map<string, number>): Promise<void> {
+  const counted = new Set(report.items.filter((i) => i.kind === "blob").map((i) => i.digest));
+  for (const [digest, removed] of wouldUnlink) {
+    if (counted.has(digest)) continue;
+    const [links, manifests, binned, blob] = await Promise.all([
+      db().blobLink.count({ where: { digest } }),
+      db().manifest.count({ where: { digest } }),
+      db().recycledManifest.count({ where: { digest } }),
+      db().blob.findUnique({ where: { digest }, select: { size: true } }),
+    ]);
+    if (blob && links <= removed && !manifests && !binned) {
+      const size = Number(blob.size);
+      report.blobsDeleted++;
+      report.bytesFreed += size;
+      const link = report.items.find((i) => i.kind === "link" && i.digest === digest);
+      report.items.push({ kind: "blob", digest, size, registryId: link?.registryId ?? null });
+    }
+  }
+}
+
+async function collectUploads(opts: GcOptions, report: GcReport): Promise<void> {
+  const orphanAge = Math.min(opts.uploadMaxIdleMs, 3600_000);
+  const rows = new Map((await db().upload.findMany({ select: { id: true, repository: { select: { registryId: true } } } })).map((u) => [u.id, u.repository.registryId]));
   for (const id of await storage().list(UPLOADS_DIR)) {
+    const registryId = rows.get(id) ?? null;
+    if (opts.registryId && registryId !== opts.registryId) continue;
     const info = (await storage().stat(uploadDataPath(id))) ?? (await storage().stat(uploadDir(id)));
     if (!info) continue;
     const age = Date.now() - info.modifiedAt.getTime();
-    if (rows.has(id) ? age > maxAge : age > orphanAge) {
-      await db().upload.deleteMany({ where: { id } });
-      await storage().delete(uploadDir(id));
-      result.uploadsDeleted++;
-    }
+    if (!(rows.has(id) ? age > opts.uploadMaxIdleMs : age > orphanAge)) continue;
+    const size = info.isDirectory ? 0 : info.size;
+    report.uploadsDeleted++;
+    report.uploadBytesFreed += size;
+    report.items.push({ kind: "upload", uploadId: id, size, registryId });
+    if (opts.dryRun) continue;
+    await db().upload.deleteMany({ where: { id } });
+    await storage().delete(uploadDir(id));
   }
-  return result;
+}
+
+/**
+ * What is waiting for collection: links under review that no manifest names (their blobs' bytes, counted once per
+ * link, so an upper bound when another repository shares them) and blobs queued for deletion.
+ */
+export async function pendingCollection(registryId?: string): Promise<{ links: number; blobs: number; bytes: number }> {
+  const inRegistry = registryId ? Prisma.sql`AND r."registryId" = ${registryId}` : Prisma.empty;
+  const [links] = await db().$queryRaw<{ n: bigint | number; bytes: bigint | number | null }[]>`
+    SELECT COUNT(*) AS "n", SUM(b."size") AS "bytes" FROM "LinkReview" q
+    JOIN "Repository" r ON r."id" = q."repositoryId" JOIN "Blob" b ON b."digest" = q."digest"
+    WHERE NOT EXISTS (SELECT 1 FROM "ManifestReference" mr JOIN "Manifest" m ON m."id" = mr."manifestId" WHERE mr."digest" = q."digest" AND m."repositoryId" = q."repositoryId")
+      AND NOT EXISTS (SELECT 1 FROM "RecycledReference" rr JOIN "RecycledManifest" e ON e."id" = rr."entryId" WHERE rr."digest" = q."digest" AND e."repositoryId" = q."repositoryId")
+      ${inRegistry}`;
+  const byRegistry = registryId ? Prisma.sql`WHERE q."registryId" = ${registryId}` : Prisma.empty;
+  const [blobs] = await db().$queryRaw<{ n: bigint | number; bytes: bigint | number | null }[]>`
+    SELECT COUNT(*) AS "n", SUM(b."size") AS "bytes" FROM "BlobReview" q JOIN "Blob" b ON b."digest" = q."digest" ${byRegistry}`;
+  return { links: Number(links.n), blobs: Number(blobs.n), bytes: Number(links.bytes ?? 0) + Number(blobs.bytes ?? 0) };
+}
+
+export function logReport(report: GcReport, scope: string): void {
+  if (report.blobsDeleted || report.uploadsDeleted || report.linksRemoved) {
+    logger().info({ scope, linksRemoved: report.linksRemoved, blobsDeleted: report.blobsDeleted, bytesFreed: report.bytesFreed, uploadsDeleted: report.uploadsDeleted }, "garbage collection freed space");
+  }
 }

@@ -1,5 +1,5 @@
 import type { NewRepo, Repo } from "./repository-resolver";
-import { deleteManifest } from "./manifest-delete";
+import { deleteManifest, type DeletedManifest } from "./manifest-delete";
 import { listReferrers, manifestBytesOf, negotiateManifest, resolveManifest, type StoredManifest } from "./manifest-read";
 import type { Descriptor } from "./manifest-schema";
 import { MAX_MANIFEST_BYTES, putManifest, type PutResult } from "./manifest-store";
@@ -22,8 +22,8 @@ export interface ManifestService {
    * for an index the client cannot read, its linux/amd64 image (as Distribution does).
    */
   negotiate(repo: Repo, m: StoredManifest, accept: string[] | null): Promise<StoredManifest>;
-  /** By digest: the manifest and its tags. By tag: only the tag. Refused (Denied) by delete or write locks. */
-  delete(repo: Repo, reference: string): Promise<void>;
+  /** By digest: the manifest, its tags and what only it held (see manifest-delete.ts). By tag: only the tag. */
+  delete(repo: Repo, reference: string, opts?: { actor?: string }): Promise<DeletedManifest[]>;
   referrers(repo: Repo, digest: string, artifactType?: string): Promise<Descriptor[]>;
 }
 

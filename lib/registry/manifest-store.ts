@@ -1,8 +1,10 @@
-import { db } from "../core/db";
+import { db, type Tx } from "../core/db";
 import { digestOf, parseDigest, type Digest } from "../core/digest";
 import { digestInvalid, manifestBlobUnknown, manifestInvalid, manifestTooLarge } from "../core/errors";
 import { isValidTag } from "../core/names";
 import { digestLock } from "./keyed-lock";
+import { BlobBeingCollected, claimBlob, retryWhileCollected } from "./gc-queue";
+import { refuseWriteOnce } from "./tag-rules";
 import { lockDenied } from "./locks";
 import { manifestBytes } from "./manifest-cache";
 import { parseManifest, type ParsedManifest, type Reference } from "./manifest-parse";
@@ -14,7 +16,6 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 export type PutResult = { digest: string; subject: string | null; mediaType: string };
 
-type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
 
 // Digests per query: far below every database's bound on bound parameters.
 const QUERY_CHUNK = 500;
@@ -87,6 +88,27 @@ function platformOf(r: Reference): string | null {
   return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
 }
 
+/**
+ * The blobs a new manifest names must still be linked when it is recorded: garbage collection may have removed a
+ * link no manifest named since the references were checked. The update is the link's write lock, so a collector
+ * reviewing the same link either went first (the push is refused, nothing lost) or waits and then sees this manifest.
+ */
+async function requireLinks(tx: Tx, repo: Repo, parsed: ParsedManifest): Promise<void> {
+  const digests = [...new Set(parsed.blobs.map((b) => b.d.digest))];
+  const now = new Date();
+  let found = 0;
+  for (const part of chunks(digests)) {
+    found += (await tx.blobLink.updateMany({ where: { repositoryId: repo.id, digest: { in: part } }, data: { lastReferencedAt: now } })).count;
+  }
+  if (found === digests.length) return;
+  const have = new Set((await tx.blobLink.findMany({ where: { repositoryId: repo.id, digest: { in: digests } }, select: { digest: true } })).map((l) => l.digest));
+  const missing = parsed.blobs.find((b) => !have.has(b.d.digest))!;
+  throw manifestBlobUnknown(`The manifest's ${missing.at} is blob ${missing.d.digest}, which is no longer in ${repo.fullName} (it was removed as unused). Push the blob again, then the manifest.`, {
+    digest: missing.d.digest,
+    field: missing.at,
+  });
+}
+
 /** The rows of one push, in the caller's transaction; locks are read here, so a lock set just before wins. */
 async function record(tx: Tx, repo: Repo, reference: string, byDigest: boolean, digest: string, size: number, parsed: ParsedManifest): Promise<void> {
   let m = await tx.manifest.findUnique({ where: { repositoryId_digest: { repositoryId: repo.id, digest } }, select: { id: true } });
@@ -100,8 +122,10 @@ async function record(tx: Tx, repo: Repo, reference: string, byDigest: boolean, 
   if (repoLocked && (!m || changesTag)) throw lockDenied("write", { level: "repository", repository: repo.fullName }, "writeEnabled");
   if (tag && changesTag && !tag.writeEnabled) throw lockDenied("write", { level: "tag", repository: repo.fullName, tag: reference }, "writeEnabled");
   const touchTag = !byDigest && (changesTag || (!repoLocked && tag?.writeEnabled !== false));
-  await tx.blob.upsert({ where: { digest }, create: { digest, size: BigInt(size) }, update: {} });
+  // A write-once tag may be created, never moved.
+  if (tag && changesTag) await refuseWriteOnce(tx, repo, reference, "move");
   if (!m) {
+    await requireLinks(tx, repo, parsed);
     m = await tx.manifest.create({
       data: {
         repositoryId: repo.id,
@@ -169,22 +193,26 @@ export async function putManifest(target: Repo | NewRepo, reference: string, byt
     throw digestInvalid(`The manifest bytes have digest ${digest}, not ${reference}. Push it by tag, or by its real digest.`, { expected: reference, actual: digest });
   }
   await checkReferences(target, parsed);
-  // Under the digest's lock from the bytes to the rows: garbage collection cannot take the bytes in between.
-  const repo = await digestLock().run(digest, async () => {
-    const path = blobDataPath(digest);
-    const st = await storage().stat(path);
-    if (!st || st.size !== bytes.length) await storage().putContent(path, bytes);
-    try {
-      return await db().$transaction(async (tx) => {
-        const into = target.id === null ? await createRepositoryIn(tx, target) : target;
-        await record(tx, into, reference, want !== null, digest, bytes.length, parsed);
-        return into;
-      });
-    } catch (err) {
-      await dropUnclaimedBytes(digest);
-      throw err;
-    }
-  });
+  // The bytes are written inside the transaction that claims the blob (its first statement): a collector of the
+  // same digest either finished before (and its mark is gone) or finds the manifest when it looks.
+  const repo = await digestLock().run(digest, () =>
+    retryWhileCollected(async () => {
+      try {
+        return await db().$transaction(async (tx) => {
+          await claimBlob(tx, digest, bytes.length, false);
+          const path = blobDataPath(digest);
+          const st = await storage().stat(path);
+          if (!st || st.size !== bytes.length) await storage().putContent(path, bytes);
+          const into = target.id === null ? await createRepositoryIn(tx, target) : target;
+          await record(tx, into, reference, want !== null, digest, bytes.length, parsed);
+          return into;
+        });
+      } catch (err) {
+        if (!(err instanceof BlobBeingCollected)) await dropUnclaimedBytes(digest);
+        throw err;
+      }
+    }),
+  );
   if (target.id === null) rememberRepository(repo);
   manifestBytes().set(digest, bytes);
   return { digest, subject: parsed.subject?.digest ?? null, mediaType: parsed.mediaType };

@@ -1,5 +1,5 @@
 import { context, slot } from "../core/context";
-import { db } from "../core/db";
+import { db, type Tx } from "../core/db";
 import { nameUnknown } from "../core/errors";
 import { hotReads } from "./hot-reads";
 import type { RepositoryRef } from "../core/names";
@@ -8,7 +8,6 @@ export type Repo = { id: string; registryId: string; registry: string; name: str
 /** A repository a push names that does not exist yet: created only with what the push stores, in its transaction. */
 export type NewRepo = Omit<Repo, "id"> & { id: null };
 
-type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
 
 function registryGone(ref: { registry: string; fullName: string }) {
   return nameUnknown(`Registry '${ref.registry}' does not exist. Check the name, or create it first (wharf registry create --name ${ref.registry}).`, {

@@ -1,5 +1,5 @@
 import { db } from "../core/db";
-import { invalid, notFound } from "../core/errors";
+import { invalid, isWharfError, notFound } from "../core/errors";
 import { isDigest } from "../core/digest";
 import { isValidTag } from "../core/names";
 import { actorName, requireActor, type Actor } from "../auth/actor";
@@ -147,16 +147,65 @@ export async function getManifestDetail(actor: Actor, input: { registry: string;
   };
 }
 
-/** Deletes a manifest and every tag on it, through the data plane's own service so locks hold. */
-export async function deleteManifest(actor: Actor, input: { registry: string; repository: string; digest: string }): Promise<{ deleted: true; tags: string[] }> {
+export type ManifestDeleteResult = { digest: string; deleted: boolean; tags: string[]; recycled: boolean; bytes: number; error?: string };
+
+/**
+ * Deletes manifests by digest (each with its tags and what only it held: see lib/registry/manifest-delete.ts),
+ * through the data plane's own engine so locks and write-once rules hold. One refused manifest does not stop the
+ * others; each result says what happened. `bytes`: manifest and content size (freed by garbage collection unless
+ * shared, or kept in the recycle bin).
+ */
+export async function deleteManifests(actor: Actor, input: { registry: string; repository: string; digests: string[] }): Promise<ManifestDeleteResult[]> {
+  const reg = await loadRegistry(input.registry);
+  const name = checkRepositoryName(input.repository);
+  await requireActor(actor, "deleteImage", { type: "repository", registry: reg.name, repository: name, resourceGroup: reg.resourceGroupName });
+  const digests = Array.isArray(input.digests) ? [...new Set(input.digests.map(String))] : [];
+  if (!digests.length) throw invalid("Choose at least one manifest to delete.", "digests");
+  if (digests.length > 500) throw invalid("Delete at most 500 manifests at a time.", "digests");
+  const bad = digests.find((d) => !isDigest(d));
+  if (bad) throw invalid(`'${bad}' is not a digest; use sha256:<64 hex digits>.`, "digests");
+  const repo = await loadRepository(reg, name);
+  const out: ManifestDeleteResult[] = [];
+  const done = new Set<string>();
+  for (const digest of digests) {
+    // Deleted already with an index or a subject earlier in the list.
+    if (done.has(digest)) continue;
+    try {
+      const removed = await manifestService.delete(repoRef(reg, repo), digest, { actor: actorName(actor) });
+      for (const m of removed) {
+        done.add(m.digest);
+        out.push({ digest: m.digest, deleted: true, tags: m.tags, recycled: m.recycled, bytes: m.size + m.contentSize });
+      }
+      await recordActivityAfter({
+        actor: actorName(actor),
+        action: removed[0]?.recycled ? "manifest.recycle" : "manifest.delete",
+        target: `${reg.name}/${name}@${digest}`,
+        registryId: reg.id,
+        before: { tags: removed.flatMap((m) => m.tags), manifests: removed.map((m) => m.digest), bytes: removed.reduce((n, m) => n + m.size + m.contentSize, 0) },
+      });
+    } catch (err) {
+      if (!isWharfError(err)) throw err;
+      out.push({ digest, deleted: false, tags: [], recycled: false, bytes: 0, error: err.message });
+    }
+  }
+  return out;
+}
+
+/** One manifest by digest: throws what refused it (for the CLI's `manifest delete` and the manifest page). */
+export async function deleteManifest(actor: Actor, input: { registry: string; repository: string; digest: string }): Promise<{ deleted: true; tags: string[]; manifests: ManifestDeleteResult[] }> {
   const reg = await loadRegistry(input.registry);
   const name = checkRepositoryName(input.repository);
   await requireActor(actor, "deleteImage", { type: "repository", registry: reg.name, repository: name, resourceGroup: reg.resourceGroupName });
   if (!isDigest(String(input.digest ?? ""))) throw invalid(`'${input.digest}' is not a digest; use sha256:<64 hex digits>.`, "digest");
   const repo = await loadRepository(reg, name);
-  const tags = await db().tag.findMany({ where: { repositoryId: repo.id, manifest: { digest: input.digest } }, select: { name: true } });
-  await manifestService.delete(repoRef(reg, repo), input.digest);
-  const names = tags.map((t) => t.name);
-  await recordActivityAfter({ actor: actorName(actor), action: "manifest.delete", target: `${reg.name}/${name}@${input.digest}`, registryId: reg.id, before: { tags: names } });
-  return { deleted: true, tags: names };
+  const removed = await manifestService.delete(repoRef(reg, repo), input.digest, { actor: actorName(actor) });
+  const manifests = removed.map((m) => ({ digest: m.digest, deleted: true, tags: m.tags, recycled: m.recycled, bytes: m.size + m.contentSize }));
+  await recordActivityAfter({
+    actor: actorName(actor),
+    action: removed[0]?.recycled ? "manifest.recycle" : "manifest.delete",
+    target: `${reg.name}/${name}@${input.digest}`,
+    registryId: reg.id,
+    before: { tags: removed.flatMap((m) => m.tags), manifests: removed.map((m) => m.digest), bytes: manifests.reduce((n, m) => n + m.bytes, 0) },
+  });
+  return { deleted: true, tags: removed.find((m) => m.digest === input.digest)?.tags ?? [], manifests };
 }

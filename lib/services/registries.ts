@@ -1,4 +1,4 @@
-import { db } from "../core/db";
+import { db, writeFirst } from "../core/db";
 import { config } from "../core/context";
 import { conflict, denied, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { canonicalRegistryName, registryNameProblem, wizardProblems, type RegistryInput } from "../core/registry-rules";
@@ -6,6 +6,7 @@ import { authorize, type Decision } from "../auth/authorize";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 import { forgetRegistryPolicy } from "../auth/registry-policy";
 import { collectGarbage } from "../registry/gc";
+import { queueBlobReviews } from "../registry/gc-queue";
 import { forgetResolvedNames } from "../registry/repository-resolver";
 import { recordActivity } from "./activity";
 import { findRegistry, loaded, REGISTRY_INCLUDE, registryScope, type LoadedRegistry } from "./load-registry";
@@ -175,6 +176,14 @@ export async function deleteRegistry(actor: Actor, name: string, confirmName: st
   });
   if (!counts) throw notFound(`Registry '${reg.name}' not found.`, "registry");
   await db().$transaction(async (tx) => {
+    await writeFirst(tx);
+    // Everything the registry held goes to garbage collection's queue with it, in the deleting transaction.
+    const [links, manifests, binned] = await Promise.all([
+      tx.blobLink.findMany({ where: { repository: { registryId: reg.id } }, select: { digest: true } }),
+      tx.manifest.findMany({ where: { repository: { registryId: reg.id } }, select: { digest: true } }),
+      tx.recycledManifest.findMany({ where: { registryId: reg.id }, select: { digest: true } }),
+    ]);
+    await queueBlobReviews(tx, [...links, ...manifests, ...binned].map((x) => x.digest), reg.id);
     const gone = await tx.registry.deleteMany({ where: { id: reg.id } });
     if (!gone.count) throw conflict(`Registry '${reg.name}' was deleted by someone else.`);
     await recordActivity(tx, {
@@ -188,6 +197,6 @@ export async function deleteRegistry(actor: Actor, name: string, confirmName: st
   // This process's data plane must not serve the deleted registry from its caches.
   forgetResolvedNames();
   forgetRegistryPolicy(reg.name);
-  const gc = await collectGarbage();
+  const gc = await collectGarbage({ registryId: reg.id, graceMs: config().WHARF_GC_GRACE_SECONDS * 1000, uploadMaxIdleMs: config().WHARF_UPLOAD_MAX_IDLE_SECONDS * 1000 });
   return { name: reg.name, repositories: counts._count.repositories, tokens: counts._count.tokens, blobsDeleted: gc.blobsDeleted, bytesFreed: gc.bytesFreed };
 }

@@ -1,3 +1,4 @@
+import { displayName } from "../../auth/principal";
 import { findRepository, findRepositoryForPush } from "../../registry/repository-resolver";
 import { manifestService, MAX_MANIFEST_BYTES } from "../../registry/manifest-service";
 import { isDigest } from "../../core/digest";
@@ -45,6 +46,7 @@ export async function putManifest(ctx: Ctx): Promise<void> {
 
 export async function deleteManifest(ctx: Ctx): Promise<void> {
   const repo = await findRepository(ctx.ref);
-  await manifestService.delete(repo, ctx.params.reference);
+  const who = await ctx.principal();
+  await manifestService.delete(repo, ctx.params.reference, { actor: who ? displayName(who) : "anonymous" });
   send(ctx.res, 202, {});
 }

@@ -1,6 +1,6 @@
 -- AlterTable
+ALTER TABLE "Blob" ADD COLUMN "claimedAt" DATETIME;
 ALTER TABLE "Blob" ADD COLUMN "deletingAt" DATETIME;
-ALTER TABLE "Blob" ADD COLUMN "lastLinkedAt" DATETIME;
 
 -- AlterTable
 ALTER TABLE "BlobLink" ADD COLUMN "lastReferencedAt" DATETIME;
