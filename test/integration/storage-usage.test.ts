@@ -5,7 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { createDb, type Db } from "../../lib/core/db";
 import { api, createRegistryRow, pushPull, token, type Api } from "../helpers/registry-fixtures";
-import { runCli, startWharf, type Wharf } from "../helpers/wharf";
+import { portalSignIn } from "../helpers/portal-session";
+import { ADMIN_PASSWORD, runCli, startWharf, type Wharf } from "../helpers/wharf";
 
 /**
  * Storage figures, the manifest list and the last pull, end to end: images pushed and
@@ -83,6 +84,22 @@ describe("wharf repository show", () => {
     assert.equal(r.code, 1);
     assert.equal(r.stdout, "");
     assert.match(r.stderr, /^ERROR: .*'nope' not found/);
+  });
+});
+
+describe("portal", () => {
+  test("the repository list shows Size, Shared and Only here with exact bytes; the overview the registry's totals", async () => {
+    const { session } = await portalSignIn(wharf, "admin", ADMIN_PASSWORD);
+    assert.ok(session);
+    const a = ok(await cli("repository", "show", "-n", "contoso", "--repository", "a", "--query", "storage"));
+    const list = await (await fetch(`${wharf.url}/registries/contoso/repositories`, { headers: { Cookie: session } })).text();
+    for (const header of ["Size", "Shared", "Only here"]) assert.match(list, new RegExp(`>${header}<`));
+    assert.match(list, /what deleting this repository would free/);
+    for (const v of [a.bytes, a.sharedBytes, a.exclusiveBytes]) assert.ok(list.includes(`title="${v.toLocaleString("en")} bytes"`), `${v} bytes shown`);
+    const overview = await (await fetch(`${wharf.url}/registries/contoso`, { headers: { Cookie: session } })).text();
+    assert.match(overview, /data-testid="storage-breakdown"/);
+    assert.match(overview, /Only in this registry/);
+    assert.match(overview, /add up to/, "a and b share a layer, so their sizes add up to more than is stored");
   });
 });
 

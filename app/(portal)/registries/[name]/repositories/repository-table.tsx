@@ -17,20 +17,15 @@ const STORAGE_HINTS = {
 } as const;
 
 /**
- * A column header whose meaning shows on hover or keyboard focus. `title` gives assistive tech the
- * description; the bubble is hidden from it so the header's name stays the label alone.
+ * A column header whose meaning shows as its tooltip (`title`: on hover, and as the description
+ * assistive tech reads on focus). A native tooltip, because a drawn bubble would be clipped by the
+ * table's scroll container when the list has a row or two.
  */
 function HintedHeader({ label, hint, className }: { label: string; hint: string; className?: string }) {
   return (
     <Th className={className}>
-      <span tabIndex={0} title={hint} className="group/tip relative inline-flex cursor-help underline decoration-dotted underline-offset-2">
+      <span tabIndex={0} title={hint} className="cursor-help underline decoration-dotted underline-offset-2">
         {label}
-        <span
-          aria-hidden="true"
-          className="pointer-events-none invisible absolute right-0 top-full z-30 mt-2 w-64 rounded-md bg-nav px-2.5 py-1.5 text-left text-xs font-normal normal-case leading-snug tracking-normal text-nav-fg opacity-0 shadow-pop transition-opacity group-hover/tip:visible group-hover/tip:opacity-100 group-focus-visible/tip:visible group-focus-visible/tip:opacity-100"
-        >
-          {hint}
-        </span>
       </span>
     </Th>
   );
