@@ -11,9 +11,10 @@ import { checkRepositoryName, loadRepository, requireRepositoryRead } from "./re
  * any registry) is *shared*; the rest is *exclusive*: what deleting the repository frees.
  *
  * Each figure is one aggregate query over a page of repositories (or one registry),
- * written in SQL that SQLite and PostgreSQL both run. The holders of a digest are found
- * with one set-based pass (`digest IN (…)`), not a lookup per row: Manifest has no index
- * on digest alone, and a per-row probe would scan it once per digest.
+ * written in SQL that SQLite and PostgreSQL both run. Another holder in BlobLink is an
+ * EXISTS probe on its digest index (it stops at the first, however popular a base layer);
+ * Manifest has no index on digest alone, so its holders come from one set-based pass
+ * (`digest IN (…)`), never a probe per row.
  */
 
 export type StorageFigures = {
@@ -53,17 +54,16 @@ export async function storageOfRepositories(repositoryIds: string[]): Promise<Ma
       UNION
       SELECT m."repositoryId", m."digest", m."size" FROM "Manifest" m WHERE m."repositoryId" IN (${ids})
     ),
-    "holders" AS (
-      SELECT x."digest" AS "digest", COUNT(DISTINCT x."rid") AS "n" FROM (
-        SELECT l."repositoryId" AS "rid", l."digest" AS "digest" FROM "BlobLink" l WHERE l."digest" IN (SELECT "digest" FROM "held")
-        UNION
-        SELECT m."repositoryId", m."digest" FROM "Manifest" m WHERE m."digest" IN (SELECT "digest" FROM "held")
-      ) x GROUP BY x."digest"
+    "manifestHolders" AS (
+      SELECT m."digest" AS "digest", COUNT(*) AS "n", MIN(m."repositoryId") AS "one" FROM "Manifest" m
+       WHERE m."digest" IN (SELECT "digest" FROM "held") GROUP BY m."digest"
     )
     SELECT h."rid" AS "repositoryId",
            SUM(h."size") AS "bytes",
-           SUM(CASE WHEN o."n" > 1 THEN h."size" ELSE 0 END) AS "sharedBytes"
-      FROM "held" h JOIN "holders" o ON o."digest" = h."digest"
+           SUM(CASE WHEN EXISTS (SELECT 1 FROM "BlobLink" o WHERE o."digest" = h."digest" AND o."repositoryId" <> h."rid")
+                      OR mh."n" > 1 OR mh."one" <> h."rid"
+                    THEN h."size" ELSE 0 END) AS "sharedBytes"
+      FROM "held" h LEFT JOIN "manifestHolders" mh ON mh."digest" = h."digest"
      GROUP BY h."rid"`;
   for (const r of rows) {
     const bytes = big(r.bytes);
@@ -91,26 +91,25 @@ export async function registryStorage(actor: Actor, input: { registry: string })
       SELECT l."repositoryId" AS "rid", l."digest" AS "digest", b."size" AS "size"
         FROM "BlobLink" l JOIN "Blob" b ON b."digest" = l."digest" JOIN "Repository" r ON r."id" = l."repositoryId"
        WHERE r."registryId" = ${reg.id}
-      UNION
+      UNION ALL
       SELECT m."repositoryId", m."digest", m."size"
         FROM "Manifest" m JOIN "Repository" r ON r."id" = m."repositoryId"
        WHERE r."registryId" = ${reg.id}
     ),
     "digests" AS (
-      SELECT "digest", MAX("size") AS "size", COUNT(*) AS "n" FROM "held" GROUP BY "digest"
+      SELECT "digest", MAX("size") AS "size", COUNT(DISTINCT "rid") AS "n" FROM "held" GROUP BY "digest"
     ),
     "outside" AS (
-      SELECT DISTINCT x."digest" AS "digest" FROM (
-        SELECT l."repositoryId" AS "rid", l."digest" AS "digest" FROM "BlobLink" l WHERE l."digest" IN (SELECT "digest" FROM "digests")
-        UNION ALL
-        SELECT m."repositoryId", m."digest" FROM "Manifest" m WHERE m."digest" IN (SELECT "digest" FROM "digests")
-      ) x JOIN "Repository" r ON r."id" = x."rid"
-      WHERE r."registryId" <> ${reg.id}
+      SELECT d."digest" AS "digest" FROM "digests" d
+       WHERE EXISTS (SELECT 1 FROM "BlobLink" o JOIN "Repository" r ON r."id" = o."repositoryId" WHERE o."digest" = d."digest" AND r."registryId" <> ${reg.id})
+      UNION
+      SELECT m."digest" FROM "Manifest" m JOIN "Repository" r ON r."id" = m."repositoryId"
+       WHERE r."registryId" <> ${reg.id} AND m."digest" IN (SELECT "digest" FROM "digests")
     )
     SELECT SUM(d."size") AS "bytes",
            SUM(CASE WHEN d."n" > 1 OR o."digest" IS NOT NULL THEN d."size" ELSE 0 END) AS "sharedBytes",
            SUM(CASE WHEN o."digest" IS NULL THEN d."size" ELSE 0 END) AS "exclusiveBytes",
-           (SELECT SUM("size") FROM "held") AS "repositoryBytes"
+           SUM(d."size" * d."n") AS "repositoryBytes"
       FROM "digests" d LEFT JOIN "outside" o ON o."digest" = d."digest"`;
   const r = rows[0];
   return { bytes: big(r?.bytes), sharedBytes: big(r?.sharedBytes), exclusiveBytes: big(r?.exclusiveBytes), repositoryBytes: big(r?.repositoryBytes) };
