@@ -1,6 +1,7 @@
 import type { GroupSpec } from "../command";
 import { credential } from "./credential";
 import { group, sp, user } from "./identity";
+import { manifest } from "./manifest";
 import { registry } from "./registry";
 import { repository } from "./repository";
 import { role } from "./role";
@@ -10,5 +11,5 @@ import { token } from "./token";
 /** The command tree. Verbs and argument names follow `az acr` (and `az role`, `az ad sp`, `az group`) so ACR users feel at home. */
 export const ROOT: GroupSpec = {
   summary: "Manage Wharf registries and their content from the command line.",
-  children: { registry, repository, credential, "scope-map": scopeMap, token, role, user, sp, group },
+  children: { registry, repository, manifest, credential, "scope-map": scopeMap, token, role, user, sp, group },
 };

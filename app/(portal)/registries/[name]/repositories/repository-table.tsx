@@ -7,12 +7,44 @@ import { Time } from "@/components/ui/time";
 import { LockIndicator } from "@/components/lock-indicator";
 import type { LockFlags } from "@wharf/lib/services/locks";
 
+export type Bytes = { text: string; exact: string };
+
+/** What each storage column means, shown on hover or focus of its header. */
+const STORAGE_HINTS = {
+  size: "Bytes this repository holds: the layers and configs it links and its manifests, each counted once however many images use it.",
+  shared: "Part of the size that other repositories (in any registry) hold too. It is stored once and stays when this repository is deleted.",
+  onlyHere: "Part of the size that no other repository holds: what deleting this repository would free.",
+} as const;
+
+/**
+ * A column header whose meaning shows on hover or keyboard focus. `title` gives assistive tech the
+ * description; the bubble is hidden from it so the header's name stays the label alone.
+ */
+function HintedHeader({ label, hint, className }: { label: string; hint: string; className?: string }) {
+  return (
+    <Th className={className}>
+      <span tabIndex={0} title={hint} className="group/tip relative inline-flex cursor-help underline decoration-dotted underline-offset-2">
+        {label}
+        <span
+          aria-hidden="true"
+          className="pointer-events-none invisible absolute right-0 top-full z-30 mt-2 w-64 rounded-md bg-nav px-2.5 py-1.5 text-left text-xs font-normal normal-case leading-snug tracking-normal text-nav-fg opacity-0 shadow-pop transition-opacity group-hover/tip:visible group-hover/tip:opacity-100 group-focus-visible/tip:visible group-focus-visible/tip:opacity-100"
+        >
+          {hint}
+        </span>
+      </span>
+    </Th>
+  );
+}
+
 /** One repository as the list shows it, every text formatted on the server. */
 export type RepositoryTableRow = {
   name: string;
   tags: string;
   manifests: string;
-  size: string;
+  /** Human-readable bytes, with the exact count for the cell's title. */
+  size: Bytes;
+  shared: Bytes;
+  onlyHere: Bytes;
   updated: TimeText;
   locks: LockFlags;
 };
@@ -26,7 +58,9 @@ export function RepositoryTable({ rows, base }: { rows: RepositoryTableRow[]; ba
           <Th>Repository</Th>
           <Th className="text-right">Tags</Th>
           <Th className="hidden text-right sm:table-cell">Manifests</Th>
-          <Th className="hidden text-right md:table-cell">Size</Th>
+          <HintedHeader label="Size" hint={STORAGE_HINTS.size} className="hidden text-right md:table-cell" />
+          <HintedHeader label="Shared" hint={STORAGE_HINTS.shared} className="hidden text-right lg:table-cell" />
+          <HintedHeader label="Only here" hint={STORAGE_HINTS.onlyHere} className="hidden text-right md:table-cell" />
           <Th>Last updated</Th>
         </tr>
       </THead>
@@ -43,7 +77,9 @@ export function RepositoryTable({ rows, base }: { rows: RepositoryTableRow[]; ba
             </Td>
             <Td className="text-right tabular-nums">{r.tags}</Td>
             <Td className="hidden text-right tabular-nums sm:table-cell">{r.manifests}</Td>
-            <Td className="hidden text-right text-muted tabular-nums md:table-cell">{r.size}</Td>
+            <Td className="hidden text-right text-muted tabular-nums md:table-cell" title={r.size.exact}>{r.size.text}</Td>
+            <Td className="hidden text-right text-muted tabular-nums lg:table-cell" title={r.shared.exact}>{r.shared.text}</Td>
+            <Td className="hidden text-right text-muted tabular-nums md:table-cell" title={r.onlyHere.exact}>{r.onlyHere.text}</Td>
             <Td className="text-muted">
               <Time t={r.updated} />
             </Td>
