@@ -10,6 +10,7 @@ import { registryStorage } from "@wharf/lib/services/storage-usage";
 import { loginServerResolver } from "@/portal/login-server";
 import { requirePrincipal } from "@/portal/principal";
 import { config } from "@wharf/lib/core/context";
+import { GcPanel } from "@/components/registries/gc-panel";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
   return { title: (await params).name };
@@ -138,6 +139,7 @@ export default async function RegistryOverviewPage({ params }: { params: Promise
             </p>
           </CardBody>
         </Card>
+        <GcPanel principal={principal} registry={reg.name} resourceGroup={reg.resourceGroupName} />
         <Card>
           <CardHeader title={`${reg.sku} limits`} />
           <CardBody>
