@@ -31,6 +31,7 @@ describe("garbage collection while pushing and deleting", () => {
     try {
       await fn();
     } catch (err) {
+      await new Promise((r) => setTimeout(r, 1500)); // the server writes its log in batches
       console.error(wharf.output().split("\n").filter((l) => /"level":(50|60)/.test(l)).slice(-10).join("\n"));
       throw err;
     }
