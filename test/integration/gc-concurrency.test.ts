@@ -76,9 +76,12 @@ describe("garbage collection while pushing and deleting", () => {
         assert.ok([202, 404].includes(r.status), `delete answered ${r.status}`);
       }
     });
-    await Promise.all([...pushers, ...deleters]);
-    pushing = false;
-    await gcLoop;
+    try {
+      await Promise.all([...pushers, ...deleters]);
+    } finally {
+      pushing = false;
+      await gcLoop;
+    }
 
     assert.ok(gcRuns.length >= 2, "the CLI collected more than once during the pushes");
     for (const run of gcRuns) assert.equal(run.code, 0, `a collection failed: ${run.stderr}`);
