@@ -53,6 +53,7 @@ export async function deleteManifest(repo: Repo, reference: string, opts: { acto
       if (field) throw lockDenied("delete", { level: "tag", repository: repo.fullName, tag: reference }, field);
       await refuseWriteOnce(tx, repo, reference, "delete");
       await tx.tag.delete({ where: { id: t.id } });
+      await record(tx, repo, opts.actor, "tag.delete", `${repo.fullName}:${reference}`, {});
       return [];
     }
     const m = await tx.manifest.findUnique({ where: { repositoryId_digest: { repositoryId: repo.id, digest: reference } }, select: ROW });
@@ -80,8 +81,22 @@ export async function deleteManifest(repo: Repo, reference: string, opts: { acto
     const reg = await tx.registry.findUnique({ where: { id: repo.registryId }, select: { softDeleteEnabled: true, softDeleteDays: true } });
     const bin = reg?.softDeleteEnabled ? { days: reg.softDeleteDays, actor: opts.actor ?? "unknown" } : null;
     for (const row of rows) await removeManifest(tx, repo, row, bin);
-    return rows.map((row) => ({ digest: row.digest, tags: row.tags.map((t) => t.name), size: row.size, contentSize: Number(row.contentSize), recycled: !!bin }));
+    const removed = rows.map((row) => ({ digest: row.digest, tags: row.tags.map((t) => t.name), size: row.size, contentSize: Number(row.contentSize), recycled: !!bin }));
+    await record(tx, repo, opts.actor, bin ? "manifest.recycle" : "manifest.delete", `${repo.fullName}@${m.digest}`, {
+      tags: removed.flatMap((x) => x.tags),
+      manifests: removed.map((x) => x.digest),
+      bytes: removed.reduce((n, x) => n + x.size + x.contentSize, 0),
+    });
+    return removed;
   });
+}
+
+/**
+ * The activity entry of a delete, in its transaction, whichever door it came through (the /v2 API, the portal, the
+ * CLI): who, what, and the bytes the manifests held (freed by garbage collection unless shared or kept in the bin).
+ */
+async function record(tx: Tx, repo: Repo, actor: string | undefined, action: string, target: string, before: object): Promise<void> {
+  await tx.activityLog.create({ data: { actor: actor ?? "unknown", action, target, registryId: repo.registryId, before: JSON.stringify(before) } });
 }
 
 /** The manifests that go with `roots`: untagged, unlocked children no other manifest names, and untagged referrers. */

@@ -45,7 +45,6 @@ async function runJob(name: string, nodeId: string): Promise<void> {
   const registryId = name.startsWith("gc:") ? name.slice(3) : undefined;
   let lastWrite = 0;
   try {
-    const reg = registryId ? await db().registry.findUnique({ where: { id: registryId }, select: { id: true, name: true } }) : null;
     const report = await runLifecycle({
       registryId,
       actor: "wharf (garbage collection)",
@@ -59,7 +58,7 @@ async function runJob(name: string, nodeId: string): Promise<void> {
       },
     });
     await touchLastRun(registryId);
-    await recordGcActivity("wharf (garbage collection)", reg, report);
+    await recordGcActivity("wharf (garbage collection)", report);
     const result = { ...report, items: undefined, itemCount: report.items.length, steps: Object.fromEntries(Object.entries(report.steps).map(([k, v]) => [k, v.length])) };
     await db().job.updateMany({
       where: { name, leaseOwner: nodeId },

@@ -39,21 +39,27 @@ export async function runLifecycle(input: RunInput): Promise<GcRunReport> {
   return { ...report, steps, gracePeriodMs: graceMs };
 }
 
-/** Per-registry running totals: freed bytes count for the registry whose delete released them. */
-async function addToTotals(report: GcReport, steps: Record<string, StepItem[]>): Promise<void> {
-  const per = new Map<string, { bytesFreed: number; blobsDeleted: number; uploadsDeleted: number; manifestsDeleted: number }>();
+type Figures = { bytesFreed: number; blobsDeleted: number; uploadsDeleted: number; manifestsDeleted: number };
+
+/** A run's figures per registry: freed bytes count for the registry whose delete released them. */
+function figuresByRegistry(report: GcReport, steps: Record<string, StepItem[]>): Map<string, Figures> {
+  const per = new Map<string, Figures>();
   const entry = (id: string) => per.get(id) ?? per.set(id, { bytesFreed: 0, blobsDeleted: 0, uploadsDeleted: 0, manifestsDeleted: 0 }).get(id)!;
-  const add = (i: GcItem) => {
-    if (!i.registryId) return;
+  for (const i of report.items) {
+    if (!i.registryId || i.kind === "link") continue;
     const e = entry(i.registryId);
     e.bytesFreed += i.size;
     if (i.kind === "blob") e.blobsDeleted++;
-    if (i.kind === "upload") e.uploadsDeleted++;
-  };
-  report.items.forEach(add);
+    else e.uploadsDeleted++;
+  }
   for (const list of Object.values(steps)) for (const m of list) entry(m.registryId).manifestsDeleted++;
+  return per;
+}
+
+/** Per-registry running totals (the portal's GC panel). */
+async function addToTotals(report: GcReport, steps: Record<string, StepItem[]>): Promise<void> {
   const now = new Date();
-  for (const [registryId, e] of per) {
+  for (const [registryId, e] of figuresByRegistry(report, steps)) {
     const exists = await db().registry.count({ where: { id: registryId } });
     if (!exists) continue;
     await db().gcStat.upsert({
@@ -85,25 +91,21 @@ export async function runGarbageCollection(actor: Actor, input: { registry?: str
   const report = await runLifecycle({ registryId: reg?.id, dryRun: input.dryRun, graceMs, actor: actorName(actor) });
   if (!report.dryRun) {
     await touchLastRun(reg?.id);
-    await recordGcActivity(actorName(actor), reg, report);
+    await recordGcActivity(actorName(actor), report);
   }
   return report;
 }
 
-export async function recordGcActivity(actor: string, reg: { id: string; name: string } | null, report: GcRunReport): Promise<void> {
-  const manifests = Object.values(report.steps).reduce((n, l) => n + l.length, 0);
-  if (!report.blobsDeleted && !report.uploadsDeleted && !manifests) return;
-  await recordActivityAfter({
-    actor,
-    action: "gc.run",
-    target: reg?.name ?? "*",
-    registryId: reg?.id ?? null,
-    after: {
-      bytesFreed: report.bytesFreed + report.uploadBytesFreed,
-      blobsDeleted: report.blobsDeleted,
-      uploadsDeleted: report.uploadsDeleted,
-      manifestsDeleted: manifests,
-      gracePeriodSeconds: Math.round(report.gracePeriodMs / 1000),
-    },
-  });
+/** One activity entry per registry a run freed something in: who ran it, and that registry's figures. */
+export async function recordGcActivity(actor: string, report: GcRunReport): Promise<void> {
+  for (const [registryId, figures] of figuresByRegistry(report, report.steps)) {
+    const reg = await db().registry.findUnique({ where: { id: registryId }, select: { name: true } });
+    await recordActivityAfter({
+      actor,
+      action: "gc.run",
+      target: reg?.name ?? registryId,
+      registryId: reg ? registryId : null,
+      after: { ...figures, gracePeriodSeconds: Math.round(report.gracePeriodMs / 1000) },
+    });
+  }
 }

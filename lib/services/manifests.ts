@@ -8,7 +8,6 @@ import { isIndexType } from "../registry/media-types";
 import { blobDataPath } from "../registry/paths";
 import { storage } from "../registry/storage";
 import type { LockFlags } from "../registry/locks";
-import { recordActivityAfter } from "./activity";
 import { loadRegistry } from "./load-registry";
 import { checkRepositoryName, LOCK_SELECT, loadRepository, locksOf, repoRef, requireRepositoryRead } from "./repository-access";
 import { indexChildren, type IndexChild } from "./tags";
@@ -176,13 +175,6 @@ export async function deleteManifests(actor: Actor, input: { registry: string; r
         done.add(m.digest);
         out.push({ digest: m.digest, deleted: true, tags: m.tags, recycled: m.recycled, bytes: m.size + m.contentSize });
       }
-      await recordActivityAfter({
-        actor: actorName(actor),
-        action: removed[0]?.recycled ? "manifest.recycle" : "manifest.delete",
-        target: `${reg.name}/${name}@${digest}`,
-        registryId: reg.id,
-        before: { tags: removed.flatMap((m) => m.tags), manifests: removed.map((m) => m.digest), bytes: removed.reduce((n, m) => n + m.size + m.contentSize, 0) },
-      });
     } catch (err) {
       if (!isWharfError(err)) throw err;
       out.push({ digest, deleted: false, tags: [], recycled: false, bytes: 0, error: err.message });
@@ -200,12 +192,5 @@ export async function deleteManifest(actor: Actor, input: { registry: string; re
   const repo = await loadRepository(reg, name);
   const removed = await manifestService.delete(repoRef(reg, repo), input.digest, { actor: actorName(actor) });
   const manifests = removed.map((m) => ({ digest: m.digest, deleted: true, tags: m.tags, recycled: m.recycled, bytes: m.size + m.contentSize }));
-  await recordActivityAfter({
-    actor: actorName(actor),
-    action: removed[0]?.recycled ? "manifest.recycle" : "manifest.delete",
-    target: `${reg.name}/${name}@${input.digest}`,
-    registryId: reg.id,
-    before: { tags: removed.flatMap((m) => m.tags), manifests: removed.map((m) => m.digest), bytes: manifests.reduce((n, m) => n + m.bytes, 0) },
-  });
   return { deleted: true, tags: removed.find((m) => m.digest === input.digest)?.tags ?? [], manifests };
 }

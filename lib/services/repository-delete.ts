@@ -43,6 +43,5 @@ export async function untagImage(actor: Actor, input: { registry: string; image:
   if (!isValidTag(tag)) throw invalid(`'${tag}' is not a valid tag.`, "image");
   const repo = await loadRepository(reg, name);
   await manifestService.delete(repoRef(reg, repo), tag, { actor: actorName(actor) });
-  await recordActivityAfter({ actor: actorName(actor), action: "tag.delete", target: `${reg.name}/${name}:${tag}`, registryId: reg.id });
   return { registry: reg.name, repository: name, tag, untagged: true };
 }

@@ -5,7 +5,6 @@ import { actorName, requireActor, type Actor } from "../auth/actor";
 import { manifestService } from "../registry/manifest-service";
 import { isIndexType } from "../registry/media-types";
 import type { LockFlags } from "../registry/locks";
-import { recordActivityAfter } from "./activity";
 import { loadRegistry } from "./load-registry";
 import { allPages, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, type Page } from "./paging";
 import { checkRepositoryName, LOCK_SELECT, loadRepository, locksOf, repoRef, requireRepositoryRead } from "./repository-access";
@@ -139,7 +138,6 @@ export async function deleteTag(actor: Actor, input: { registry: string; reposit
   await requireActor(actor, "deleteImage", { type: "repository", registry: reg.name, repository: name, resourceGroup: reg.resourceGroupName });
   if (!isValidTag(String(input.tag ?? ""))) throw invalid(`'${input.tag}' is not a valid tag.`, "tag");
   const repo = await loadRepository(reg, name);
-  await manifestService.delete(repoRef(reg, repo), input.tag);
-  await recordActivityAfter({ actor: actorName(actor), action: "tag.delete", target: `${reg.name}/${name}:${input.tag}`, registryId: reg.id });
+  await manifestService.delete(repoRef(reg, repo), input.tag, { actor: actorName(actor) });
   return { deleted: true };
 }
