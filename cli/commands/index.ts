@@ -1,5 +1,6 @@
 import type { GroupSpec } from "../command";
 import { credential } from "./credential";
+import { gc } from "./gc";
 import { group, sp, user } from "./identity";
 import { registry } from "./registry";
 import { repository } from "./repository";
@@ -10,5 +11,5 @@ import { token } from "./token";
 /** The command tree. Verbs and argument names follow `az acr` (and `az role`, `az ad sp`, `az group`) so ACR users feel at home. */
 export const ROOT: GroupSpec = {
   summary: "Manage Wharf registries and their content from the command line.",
-  children: { registry, repository, credential, "scope-map": scopeMap, token, role, user, sp, group },
+  children: { registry, repository, credential, "scope-map": scopeMap, token, role, user, sp, group, gc },
 };

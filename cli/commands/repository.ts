@@ -5,6 +5,7 @@ import { getLocks, setLocks, type LockFlags, type LockTarget } from "../../lib/s
 import { positiveWhole, registryNameOption, text } from "../args";
 import { UsageError } from "../errors";
 import type { Args, CommandSpec, GroupSpec, OptionSpec } from "../command";
+import { deleteRepositoryCommand, untagCommand } from "./repository-delete";
 
 /** `wharf repository …`, as `az acr repository list|show-tags|show|update`. */
 
@@ -114,5 +115,5 @@ const update: CommandSpec = {
 
 export const repository: GroupSpec = {
   summary: "Manage repositories (image names) in a registry.",
-  children: { list, "show-tags": showTags, show, update },
+  children: { list, "show-tags": showTags, show, update, delete: deleteRepositoryCommand, untag: untagCommand },
 };
