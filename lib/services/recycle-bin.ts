@@ -6,7 +6,7 @@ import { actorName, requireActor, type Actor } from "../auth/actor";
 import { expireEntries, purgeEntry, restoreManifest, tagsOf, type PurgedEntry, type RestoredManifest } from "../registry/recycle-bin";
 import { recordActivity, recordActivityAfter } from "./activity";
 import type { LifecycleStep } from "./lifecycle-step";
-import { loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
+import { findRegistry, loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "./paging";
 import { checkRepositoryName, loadRepository, repoRef, requireRepositoryRead, visibleOrDenied } from "./repository-access";
 
@@ -201,9 +201,7 @@ export type DeleteNowResult = { id: string; deleted: boolean; repository?: strin
 export async function deleteNow(actor: Actor, input: { registry: string; ids: string[] }): Promise<DeleteNowResult[]> {
   const reg = await loadRegistry(input.registry);
   const ids = Array.isArray(input.ids) ? [...new Set(input.ids.map(String))] : [];
-  const entries = await db().recycledManifest.findMany({ where: { id: { in: ids }, registryId: reg.id }, select: { id: true, repository: { select: { name: true } } } });
-  // Authorisation for every repository before anything is deleted.
-  for (const repository of new Set(entries.map((e) => e.repository.name))) await requireActor(actor, "deleteImage", repositoryScope(reg, repository));
+  const entries = await authorizeDeleteNow(actor, reg, ids);
   if (!ids.length) throw invalid("Choose at least one deleted manifest.", "ids");
   if (ids.length > 500) throw invalid("Delete at most 500 entries at a time.", "ids");
   const out: DeleteNowResult[] = [];
@@ -234,6 +232,25 @@ export async function deleteNow(actor: Actor, input: { registry: string; ids: st
     });
   }
   return out;
+}
+
+/** deleteImage on the repository of every entry named (before anything is deleted); the entries of `reg` among `ids`. */
+async function authorizeDeleteNow(actor: Actor, reg: LoadedRegistry, ids: string[]) {
+  const entries = await db().recycledManifest.findMany({ where: { id: { in: ids.slice(0, 500) }, registryId: reg.id }, select: { id: true, repository: { select: { name: true } } } });
+  for (const repository of new Set(entries.map((e) => e.repository.name))) await requireActor(actor, "deleteImage", repositoryScope(reg, repository));
+  return entries;
+}
+
+/** Authorisation before validation (portal actions): as restore and deleteNow check it, on raw input they can read. */
+export async function precheckRestore(actor: Actor, registry: unknown, repositories: unknown[]): Promise<void> {
+  const reg = await findRegistry(registry);
+  if (!reg) return;
+  for (const name of new Set(repositories.filter((r): r is string => typeof r === "string"))) await requireActor(actor, "push", repositoryScope(reg, name));
+}
+
+export async function precheckDeleteNow(actor: Actor, registry: unknown, ids: unknown): Promise<void> {
+  const reg = await findRegistry(registry);
+  if (reg && Array.isArray(ids)) await authorizeDeleteNow(actor, reg, ids.filter((i): i is string => typeof i === "string"));
 }
 
 /** Lifecycle step: entries past their time in the bin go, and garbage collection frees what only they held. */
