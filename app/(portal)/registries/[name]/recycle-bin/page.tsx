@@ -79,7 +79,7 @@ export default async function RecycleBinPage({ params, searchParams }: { params:
           ) : policy?.status === "disabled" ? (
             <p>
               Deleted manifests are removed at once and cannot be restored. Turn on soft delete in{" "}
-              <Link className="font-medium text-accent hover:underline" href={settings}>Settings</Link> (or run{" "}
+              <Link className="font-medium text-accent hover:underline" href={settings}>Settings → Soft delete</Link> (or run{" "}
               <code className="font-mono text-[13px]">wharf config soft-delete update -r {name} --status enabled --days 7</code>) to keep them here for 1 to 90 days.
             </p>
           ) : (

@@ -142,7 +142,7 @@ export function RecycleBinTable({ registry, rows }: { registry: string; rows: Bi
             <Alert tone="danger" title={`${plural(failed.length, "manifest")} could not be restored`}>
               <ul className="space-y-1">
                 {failed.map((f) => (
-                  <li key={f.repository + f.digest}>{f.message}</li>
+                  <li key={f.repository + f.digest} className="[overflow-wrap:anywhere]">{f.message}</li>
                 ))}
               </ul>
             </Alert>
