@@ -2,6 +2,7 @@ import { ROOT } from "./commands";
 import { ensureMigrated } from "./migrations";
 import { buildProgram, runProgram } from "./program";
 import { startContext } from "../lib/core/context";
+import { logToStderr } from "../lib/core/logging";
 
 /**
  * `wharf`: manage registries from the shell, on the same data dir and database as
@@ -14,8 +15,10 @@ const io = {
   err: (text: string) => void process.stderr.write(text),
   // Only a command that runs needs the database: help and usage errors do not touch it.
   prepare: async () => {
+    const ctx = startContext();
+    logToStderr(ctx);
     // A fresh data dir must work as well as the server's.
-    await ensureMigrated(startContext().config.databaseUrl);
+    await ensureMigrated(ctx.config.databaseUrl);
   },
 };
 

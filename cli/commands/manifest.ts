@@ -3,6 +3,7 @@ import { listManifests, type ManifestRow } from "../../lib/services/manifest-lis
 import { positiveWhole, registryOption, text } from "../args";
 import type { CommandSpec, GroupSpec, OptionSpec } from "../command";
 import { deleteManifestCommand } from "./manifest-delete";
+import { recycleCommands } from "./manifest-recycle";
 
 /** `wharf manifest …`, as `az acr manifest list-metadata` (more verbs join `manifest` below). */
 
@@ -59,5 +60,5 @@ const listMetadata: CommandSpec = {
 
 export const manifest: GroupSpec = {
   summary: "Manage manifests (images, indexes and artifacts, tagged or not) in a repository.",
-  children: { "list-metadata": listMetadata, delete: deleteManifestCommand },
+  children: { "list-metadata": listMetadata, delete: deleteManifestCommand, ...recycleCommands },
 };

@@ -1,6 +1,6 @@
 import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
-import { context, slot } from "./context";
+import { context, slot, type Context } from "./context";
 import { batchedDestination } from "./log-destination";
 
 export type { Logger };
@@ -33,4 +33,10 @@ const loggerSlot = slot(
 /** The context's logger (built on first use from WHARF_LOG_LEVEL). */
 export function logger(): Logger {
   return context().get(loggerSlot).logger;
+}
+
+/** For the CLI: log lines go to stderr, so stdout holds only the command's result (`-o json` stays parseable). */
+export function logToStderr(ctx: Context): void {
+  const destination = batchedDestination(2);
+  ctx.set(loggerSlot, { logger: createLogger(ctx.config.WHARF_LOG_LEVEL, { pretty: false, destination }), destination });
 }

@@ -11,6 +11,7 @@ const SECTIONS = [
   { href: "/tokens", label: "Tokens" },
   { href: "/scope-maps", label: "Scope maps" },
   { href: "/access", label: "Access control" },
+  { href: "/recycle-bin", label: "Recycle bin" },
   { href: "/settings", label: "Settings" },
 ];
 

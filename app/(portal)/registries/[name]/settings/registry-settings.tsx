@@ -5,6 +5,7 @@ import { DeleteRegistryCard } from "./delete-registry-card";
 import { NetworkingCard } from "./networking-card";
 import type { SettingsProps } from "./settings-props";
 import { SkuCard } from "./sku-card";
+import { SoftDeleteCard } from "./soft-delete-card";
 import { TagsCard } from "./tags-card";
 
 export type { SettingsProps };
@@ -19,6 +20,7 @@ export function RegistrySettings(props: SettingsProps) {
       <SkuCard {...props} />
       <NetworkingCard {...props} />
       <TagsCard {...props} />
+      <SoftDeleteCard name={props.name} cannotChange={props.cannotChange} />
       <DeleteRegistryCard {...props} />
     </div>
   );
