@@ -45,9 +45,12 @@ export class Context {
 
   /** Closes what the slots opened (flushes counters, disconnects the database), newest first. */
   async close(): Promise<void> {
+    // Newest first, each still able to use the older ones while it closes (a worker finishing with the database).
     const entries = [...this.states.entries()].reverse();
-    this.states.clear();
-    for (const [s, value] of entries) await s.close?.(value);
+    for (const [s, value] of entries) {
+      await s.close?.(value);
+      this.states.delete(s);
+    }
   }
 }
 

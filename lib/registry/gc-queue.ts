@@ -70,6 +70,8 @@ export async function claimBlob(tx: Tx, digest: string, size: number, hold = tru
   const row = await tx.blob.findUnique({ where: { digest }, select: { deletingAt: true } });
   if (!row) {
     await tx.blob.create({ data: { digest, size: BigInt(size), claimedAt } });
+    // A push that dies before its rows are written leaves this row behind: reviewed once the claim has lapsed.
+    if (hold) await queueBlobReviews(tx, [digest], null);
     return claimedAt;
   }
   if (row.deletingAt && now.getTime() - row.deletingAt.getTime() < DELETE_MARK_MS) throw new BlobBeingCollected(digest);

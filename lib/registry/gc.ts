@@ -24,6 +24,8 @@ export type GcOptions = {
   /** Work out what a run would delete, delete nothing. */
   dryRun?: boolean;
   onProgress?: (p: GcProgress) => void;
+  /** Stops the run between two items (shutdown): nothing is left half-done. */
+  signal?: AbortSignal;
 };
 
 export type GcProgress = { phase: "links" | "blobs" | "uploads" | "done"; reviewed: number; blobsDeleted: number; bytesFreed: number };
@@ -83,7 +85,8 @@ async function markBlob(tx: Tx, digest: string, now: Date, dryRun: boolean): Pro
     return null;
   }
   // Another collector is on it, or a push claimed it a moment ago (its bytes may be on their way): look again later.
-  if (row.deletingAt) return null;
+  // A mark older than DELETE_MARK_MS is a collector that died between its steps: no one acts on it, so look afresh.
+  if (row.deletingAt && now.getTime() - row.deletingAt.getTime() < DELETE_MARK_MS) return null;
   if (row.claimedAt && now.getTime() - row.claimedAt.getTime() < PUSH_CLAIM_MS) return null;
   const [links, manifests, binned] = await Promise.all([
     tx.blobLink.count({ where: { digest } }),
@@ -138,6 +141,7 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
     if (!due.length) break;
     after = due[due.length - 1];
     for (const { repositoryId, digest } of due) {
+      if (opts.signal?.aborted) return report;
       const r = await db().$transaction((tx) => reviewLink(tx, repositoryId, digest, cutoff, dryRun), TX_OPTIONS);
       report.linksReviewed++;
       if (!r.removed) continue;
@@ -150,7 +154,9 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
     progress("links");
   }
 
-  // 2. Blobs: no grace here (the mark protects pushes), so everything queued is due.
+  // 2. Blobs: no grace here (the mark protects pushes), so everything queued is due; marks left by a collector that
+  // died between its two steps are queued again first.
+  if (!dryRun) await requeueStaleMarks(opts.registryId);
   const blobFilter = opts.registryId ? { registryId: opts.registryId } : {};
   let lastDigest = "";
   for (;;) {
@@ -158,6 +164,7 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
     if (!due.length) break;
     lastDigest = due[due.length - 1].digest;
     for (const { digest } of due) {
+      if (opts.signal?.aborted) return report;
       const marked = await db().$transaction((tx) => markBlob(tx, digest, new Date(), dryRun), TX_OPTIONS);
       if (!marked) continue;
       if (dryRun || (await deleteMarkedBlob(digest, marked.mark))) {
@@ -175,6 +182,11 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
   await collectUploads(opts, report);
   progress("done");
   return report;
+}
+
+async function requeueStaleMarks(registryId?: string): Promise<void> {
+  const stale = await db().blob.findMany({ where: { deletingAt: { lt: new Date(Date.now() - DELETE_MARK_MS) } }, select: { digest: true }, take: 10_000 });
+  if (stale.length) await db().$transaction((tx) => queueBlobReviews(tx, stale.map((b) => b.digest), registryId ?? null), TX_OPTIONS);
 }
 
 /** Dry run: blobs whose every link the run would remove, and which no manifest or bin entry holds. */

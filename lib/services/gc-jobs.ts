@@ -19,12 +19,15 @@ import { loadRegistry, registryScope } from "./load-registry";
 const LEASE_MS = 60_000;
 const POLL_MS = 2_000;
 
-type Worker = { nodeId: string; timer?: NodeJS.Timeout; running: boolean };
+type Worker = { nodeId: string; timer?: NodeJS.Timeout; current: Promise<void> | null; stop: AbortController };
+// Shutdown stops a run between two items and waits for it: no blob is left marked half-deleted.
 const workerSlot = slot<Worker>(
   "gcWorker",
-  () => ({ nodeId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, running: false }),
-  (w) => {
+  () => ({ nodeId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, current: null, stop: new AbortController() }),
+  async (w) => {
     if (w.timer) clearInterval(w.timer);
+    w.stop.abort();
+    await w.current?.catch(() => undefined);
   },
 );
 
@@ -41,13 +44,14 @@ async function claim(name: string, nodeId: string, onlyWhenRequested: boolean): 
   return count > 0;
 }
 
-async function runJob(name: string, nodeId: string): Promise<void> {
+async function runJob(name: string, nodeId: string, signal: AbortSignal): Promise<void> {
   const registryId = name.startsWith("gc:") ? name.slice(3) : undefined;
   let lastWrite = 0;
   try {
     const report = await runLifecycle({
       registryId,
       actor: "wharf (garbage collection)",
+      signal,
       onProgress: (p) => {
         // Progress and the lease's renewal, at most once a second.
         if (Date.now() - lastWrite < 1_000 && p.phase !== "done") return;
@@ -75,18 +79,20 @@ async function runJob(name: string, nodeId: string): Promise<void> {
 /** One look: requested jobs first, then the periodic run of every registry when it is due. */
 export async function workerTick(): Promise<void> {
   const w = context().get(workerSlot);
-  if (w.running) return;
-  w.running = true;
-  try {
+  if (w.current || w.stop.signal.aborted) return;
+  w.current = (async () => {
     const requested = await db().job.findMany({ where: { requestedAt: { not: null } }, select: { name: true } });
-    for (const { name } of requested) if (await claim(name, w.nodeId, true)) await runJob(name, w.nodeId);
+    for (const { name } of requested) if (!w.stop.signal.aborted && (await claim(name, w.nodeId, true))) await runJob(name, w.nodeId, w.stop.signal);
     const interval = config().WHARF_GC_INTERVAL_SECONDS * 1000;
-    if (!interval) return;
+    if (!interval || w.stop.signal.aborted) return;
     const last = await db().job.findUnique({ where: { name: "gc" }, select: { finishedAt: true } });
     if (last?.finishedAt && Date.now() - last.finishedAt.getTime() < interval) return;
-    if (await claim("gc", w.nodeId, false)) await runJob("gc", w.nodeId);
+    if (await claim("gc", w.nodeId, false)) await runJob("gc", w.nodeId, w.stop.signal);
+  })();
+  try {
+    await w.current;
   } finally {
-    w.running = false;
+    w.current = null;
   }
 }
 

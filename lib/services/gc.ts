@@ -19,7 +19,7 @@ const STEPS: LifecycleStep[] = [recycleBinStep];
 
 export type GcRunReport = GcReport & { steps: Record<string, StepItem[]>; gracePeriodMs: number };
 
-type RunInput = { registryId?: string; dryRun?: boolean; graceMs?: number; actor: string; onProgress?: (p: GcProgress) => void };
+type RunInput = { registryId?: string; dryRun?: boolean; graceMs?: number; actor: string; onProgress?: (p: GcProgress) => void; signal?: AbortSignal };
 
 /** Runs every step and the collection once; no authorisation here (callers check it). */
 export async function runLifecycle(input: RunInput): Promise<GcRunReport> {
@@ -34,6 +34,7 @@ export async function runLifecycle(input: RunInput): Promise<GcRunReport> {
     uploadMaxIdleMs: cfg.WHARF_UPLOAD_MAX_IDLE_SECONDS * 1000,
     dryRun,
     onProgress: input.onProgress,
+    signal: input.signal,
   });
   if (!dryRun) await addToTotals(report, steps);
   logReport(report, input.registryId ?? "all");
