@@ -6,6 +6,7 @@ import { collectGarbage, logReport, type GcItem, type GcProgress, type GcReport 
 import { recordActivityAfter } from "./activity";
 import type { LifecycleStep, StepItem } from "./lifecycle-step";
 import { loadRegistry, registryScope } from "./load-registry";
+import { retentionStep } from "./retention";
 
 /**
  * A garbage-collection run as people start it (CLI, portal, the background worker): first the lifecycle steps that
@@ -14,7 +15,7 @@ import { loadRegistry, registryScope } from "./load-registry";
  */
 
 /** Policy steps that run before the collection, in this order. */
-const STEPS: LifecycleStep[] = [];
+const STEPS: LifecycleStep[] = [retentionStep];
 
 export type GcRunReport = GcReport & { steps: Record<string, StepItem[]>; gracePeriodMs: number };
 
