@@ -1,14 +1,17 @@
 import type { GroupSpec } from "../command";
+import { config } from "./config";
 import { credential } from "./credential";
 import { group, sp, user } from "./identity";
+import { purge } from "./purge";
 import { registry } from "./registry";
 import { repository } from "./repository";
 import { role } from "./role";
 import { scopeMap } from "./scope-map";
+import { tagRule } from "./tag-rule";
 import { token } from "./token";
 
 /** The command tree. Verbs and argument names follow `az acr` (and `az role`, `az ad sp`, `az group`) so ACR users feel at home. */
 export const ROOT: GroupSpec = {
   summary: "Manage Wharf registries and their content from the command line.",
-  children: { registry, repository, credential, "scope-map": scopeMap, token, role, user, sp, group },
+  children: { registry, repository, credential, "scope-map": scopeMap, token, role, user, sp, group, purge, config, "tag-rule": tagRule },
 };
