@@ -9,7 +9,7 @@ import { deleteBlockedBy } from "../registry/locks";
 import { deleteManifest } from "../registry/manifest-delete";
 import { ruleMatches } from "../registry/tag-rules";
 import { recordActivityAfter } from "./activity";
-import { loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
+import { findRegistry, loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
 import { matchNames, parseFilters, type PurgeFilter } from "./purge-filter";
 import { planRepository, planSize, type PlannedManifest, type PlannedTag, type RepositoryPlan, type RepositorySnapshot } from "./purge-plan";
 import { repoRef, repositoryVisibility } from "./repository-access";
@@ -61,15 +61,21 @@ async function deleteAccess(actor: Actor, reg: LoadedRegistry) {
   if (actor.kind === "system") return { canDelete: async () => true, canSee: () => true };
   const registryWide = (await authorize(actor, "deleteImage", registryScope(reg))).allowed;
   const vis = await repositoryVisibility(actor, reg);
-  if (!registryWide && !vis.all && !vis.names.length) {
-    throw denied(`You have no role on registry ${reg.name} or its repositories. Ask an Owner for Contributor or AcrDelete to purge.`);
-  }
+  if (!registryWide && !vis.all && !vis.names.length) throw noRole(reg.name);
   const visible = vis.all ? null : new Set(vis.names);
   return {
     canDelete: async (repository: string) =>
       registryWide || (await authorize(actor, "deleteImage", { type: "repository", registry: reg.name, repository, resourceGroup: reg.resourceGroupName })).allowed,
     canSee: (repository: string) => registryWide || !visible || visible.has(repository),
   };
+}
+
+const noRole = (registry: string) => denied(`You have no role on registry ${registry} or its repositories. Ask an Owner for Contributor or AcrDelete to purge.`);
+
+/** For front doors that validate before calling (server actions): DENIED when the actor could not purge anything here. */
+export async function precheckPurge(actor: Actor, registry: unknown): Promise<void> {
+  const reg = await findRegistry(registry);
+  if (reg) await deleteAccess(actor, reg);
 }
 
 async function snapshot(repo: { id: string; name: string; writeEnabled: boolean; deleteEnabled: boolean }): Promise<RepositorySnapshot> {

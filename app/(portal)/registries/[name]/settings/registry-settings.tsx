@@ -3,9 +3,11 @@ import { AdminUserCard } from "./admin-user-card";
 import { AnonymousPullCard } from "./anonymous-pull-card";
 import { DeleteRegistryCard } from "./delete-registry-card";
 import { NetworkingCard } from "./networking-card";
+import { RetentionCard } from "./retention-card";
 import type { SettingsProps } from "./settings-props";
 import { SkuCard } from "./sku-card";
 import { TagsCard } from "./tags-card";
+import { WriteOnceCard } from "./write-once-card";
 
 export type { SettingsProps };
 
@@ -19,6 +21,8 @@ export function RegistrySettings(props: SettingsProps) {
       <SkuCard {...props} />
       <NetworkingCard {...props} />
       <TagsCard {...props} />
+      <RetentionCard {...props} />
+      <WriteOnceCard {...props} />
       <DeleteRegistryCard {...props} />
     </div>
   );
