@@ -1,10 +1,11 @@
 import { LOCAL_OPERATOR as me } from "../../lib/auth/actor";
-import { listRepositories } from "../../lib/services/repositories";
+import { getRepository, listRepositories } from "../../lib/services/repositories";
 import { listTags } from "../../lib/services/tags";
 import { getLocks, setLocks, type LockFlags, type LockTarget } from "../../lib/services/locks";
 import { positiveWhole, registryNameOption, text } from "../args";
 import { UsageError } from "../errors";
 import type { Args, CommandSpec, GroupSpec, OptionSpec } from "../command";
+import { deleteRepositoryCommand, untagCommand } from "./repository-delete";
 
 /** `wharf repository …`, as `az acr repository list|show-tags|show|update`. */
 
@@ -78,14 +79,31 @@ const lockTargetOptions: OptionSpec[] = [
   { flags: "--image <image>", help: "REPO:TAG for a tag's locks, REPO@DIGEST for a manifest's." },
 ];
 
+/** A repository's attributes as `az acr repository show --repository` prints them, with what it stores. */
+async function showRepository(args: Args) {
+  const r = await getRepository(me, { registry: text(args.name), repository: text(args.repository) });
+  return {
+    registry: r.registry,
+    name: r.name,
+    imageName: r.name,
+    createdTime: r.createdTime,
+    lastUpdateTime: r.lastUpdateTime,
+    manifestCount: r.manifestCount,
+    tagCount: r.tagCount,
+    changeableAttributes: r.locks,
+    storage: { bytes: r.storage.bytes, sharedBytes: r.storage.sharedBytes, exclusiveBytes: r.storage.exclusiveBytes },
+  };
+}
+
 const show: CommandSpec = {
-  summary: "Show the locks (changeable attributes) of a repository, tag or manifest.",
+  summary: "Show a repository's attributes and storage (--repository), or the locks of a tag or manifest (--image).",
   options: lockTargetOptions,
   examples: [
+    { title: "A repository: counts, times, locks, and its bytes (shared with other repositories, and only here).", command: "wharf repository show -n myregistry --repository hello" },
+    { title: "What deleting the repository would free.", command: "wharf repository show -n myregistry --repository hello --query storage.exclusiveBytes" },
     { title: "A tag's locks.", command: "wharf repository show -n myregistry --image hello:v1" },
-    { title: "A repository's locks.", command: "wharf repository show -n myregistry --repository hello" },
   ],
-  run: async (args) => getLocks(me, lockTarget(args)),
+  run: async (args) => (args.repository !== undefined && args.image === undefined ? showRepository(args) : getLocks(me, lockTarget(args))),
 };
 
 const LOCK_FLAGS = [
@@ -114,5 +132,5 @@ const update: CommandSpec = {
 
 export const repository: GroupSpec = {
   summary: "Manage repositories (image names) in a registry.",
-  children: { list, "show-tags": showTags, show, update },
+  children: { list, "show-tags": showTags, show, update, delete: deleteRepositoryCommand, untag: untagCommand },
 };

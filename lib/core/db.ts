@@ -18,7 +18,10 @@ export async function writeFirst(tx: Tx): Promise<void> {
 
 export function createDb(url: string): PrismaClient {
   const adapter = new PrismaBetterSqlite3({ url, timeout: 10_000 });
-  return new PrismaClient({ adapter });
+  // A transaction waits for this process's earlier ones (one SQLite connection) and for another process's write
+  // lock (the CLI collecting garbage, a migration): under a burst of pushes that can take seconds, and a push that
+  // waits is better than one refused with "Unable to start a transaction in the given time".
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 30_000, timeout: 60_000 } });
 }
 
 const dbSlot = slot(

@@ -37,3 +37,33 @@ test("storage used counts each linked blob once per registry", async () => {
   await db().blobLink.create({ data: { repositoryId: b.id, digest: "sha256:" + "2".repeat(64) } });
   assert.equal(await storageUsedBytes(registryId), 1024);
 });
+
+test("a manifest pull is remembered in memory and written as lastPulledAt at the flush, lastUpdateTime unchanged", async () => {
+  const repo = await db().repository.create({ data: { registryId, name: "pulled" } });
+  const updatedAt = new Date("2026-01-01T00:00:00Z");
+  const [m1, m2, m3] = await Promise.all(
+    ["a", "b", "c"].map((c) => db().manifest.create({ data: { repositoryId: repo.id, digest: `sha256:${c.repeat(64)}`, mediaType: "application/vnd.oci.image.manifest.v1+json", size: 10, updatedAt } })),
+  );
+  await flushUsageStats();
+  const before = Date.now();
+  countPull(registryId, repo.id, m1.digest);
+  countPull(registryId, repo.id, m2.digest);
+  countPull(registryId, repo.id, m1.digest);
+  countPull(registryId); // a pull without a manifest (counts only)
+  assert.equal(await db().manifest.count({ where: { lastPulledAt: { not: null } } }), 0, "no write per request");
+  await flushUsageStats();
+  const rows = new Map((await db().manifest.findMany({ where: { repositoryId: repo.id } })).map((m) => [m.digest, m]));
+  for (const m of [m1, m2]) {
+    const got = rows.get(m.digest)!;
+    assert.ok(got.lastPulledAt && got.lastPulledAt.getTime() >= before && got.lastPulledAt.getTime() <= Date.now(), `${m.digest} lastPulledAt ${got.lastPulledAt}`);
+    assert.equal(got.updatedAt.getTime(), updatedAt.getTime(), "a pull is not an update");
+  }
+  assert.equal(rows.get(m3.digest)!.lastPulledAt, null, "never pulled");
+
+  // A later time written by another node is never moved back by an older pending one.
+  const later = new Date(Date.now() + 3_600_000);
+  await db().manifest.update({ where: { id: m1.id }, data: { lastPulledAt: later } });
+  countPull(registryId, repo.id, m1.digest);
+  await flushUsageStats();
+  assert.equal((await db().manifest.findUniqueOrThrow({ where: { id: m1.id } })).lastPulledAt?.getTime(), later.getTime());
+});

@@ -1,20 +1,24 @@
 import { context, slot } from "../core/context";
 import { db } from "../core/db";
+import { Prisma } from "../generated/prisma/client";
 import { logger } from "../core/logging";
 
 /**
- * Push and pull counts per registry per day. The data plane calls `countPull` /
- * `countPush` on its hot path: a Map increment, no database write. A timer adds
- * the pending counts to RegistryDailyStat every few seconds, and at shutdown.
+ * Push and pull counts per registry per day, and the last pull of each manifest. The
+ * data plane calls `countPull` / `countPush` on its hot path: a Map operation, no
+ * database write. A timer adds the pending counts to RegistryDailyStat and writes
+ * Manifest.lastPulledAt every few seconds (one statement per repository), and at shutdown.
  */
 type Pending = Map<string, { pushes: number; pulls: number }>;
+/** "repositoryId digest" → time of the latest pull (ms) since the last flush. */
+type Pulled = Map<string, number>;
 
-type State = { pending: Pending; timer?: NodeJS.Timeout };
+type State = { pending: Pending; pulled: Pulled; timer?: NodeJS.Timeout };
 
 // Closing the context (shutdown) stops the timer and writes what is pending.
 const usage = slot<State>(
   "usageStats",
-  () => ({ pending: new Map() }),
+  () => ({ pending: new Map(), pulled: new Map() }),
   async (s) => {
     if (s.timer) clearInterval(s.timer);
     await flushPending(s);
@@ -39,8 +43,7 @@ function currentDay(): string {
   return today.day;
 }
 
-function bump(registryId: string, field: "pushes" | "pulls"): void {
-  const s = state();
+function bump(registryId: string, field: "pushes" | "pulls", s = state()): void {
   const key = `${registryId}|${currentDay()}`;
   const entry = s.pending.get(key) ?? { pushes: 0, pulls: 0 };
   entry[field]++;
@@ -51,7 +54,12 @@ function bump(registryId: string, field: "pushes" | "pulls"): void {
   }
 }
 
-export const countPull = (registryId: string) => bump(registryId, "pulls");
+/** A pull: a manifest GET (not HEAD). Given the manifest, its lastPulledAt is written at the next flush. */
+export function countPull(registryId: string, repositoryId?: string, digest?: string): void {
+  const s = state();
+  bump(registryId, "pulls", s);
+  if (repositoryId && digest) s.pulled.set(`${repositoryId} ${digest}`, Date.now());
+}
 export const countPush = (registryId: string) => bump(registryId, "pushes");
 
 /** Writes pending counts (also called at shutdown). Counts for deleted registries are dropped. */
@@ -60,6 +68,11 @@ export function flushUsageStats(): Promise<void> {
 }
 
 async function flushPending(s: State): Promise<void> {
+  await flushCounts(s);
+  await flushPulled(s);
+}
+
+async function flushCounts(s: State): Promise<void> {
   if (!s.pending.size) return;
   const batch = s.pending;
   s.pending = new Map();
@@ -75,6 +88,48 @@ async function flushPending(s: State): Promise<void> {
       // A registry deleted meanwhile (foreign key): its counts go with it.
       if ((err as { code?: string }).code !== "P2003") throw err;
     }
+  }
+}
+
+/** Longest digest list in one statement: far below SQLite's and PostgreSQL's bound-parameter limits. */
+const DIGESTS_PER_STATEMENT = 500;
+
+/**
+ * Manifest.lastPulledAt for what was pulled since the last flush: one UPDATE per repository
+ * (per 500 digests), stamped with the repository's latest pull in the batch, so a time may be
+ * up to one flush interval late for some of its manifests. Raw SQL, not updateMany: Prisma's
+ * @updatedAt would move the manifest's lastUpdateTime on every pull. Never moves a time backwards
+ * (another node may have written a later pull); a manifest deleted meanwhile simply matches no row.
+ */
+async function flushPulled(s: State): Promise<void> {
+  if (!s.pulled.size) return;
+  const batch = s.pulled;
+  s.pulled = new Map();
+  const byRepository = new Map<string, { at: number; digests: string[] }>();
+  for (const [key, at] of batch) {
+    const space = key.indexOf(" ");
+    const repositoryId = key.slice(0, space);
+    const entry = byRepository.get(repositoryId) ?? { at: 0, digests: [] };
+    entry.at = Math.max(entry.at, at);
+    entry.digests.push(key.slice(space + 1));
+    byRepository.set(repositoryId, entry);
+  }
+  const written = new Set<string>();
+  try {
+    for (const [repositoryId, { at, digests }] of byRepository) {
+      const when = new Date(at);
+      for (let i = 0; i < digests.length; i += DIGESTS_PER_STATEMENT) {
+        await db().$executeRaw`
+          UPDATE "Manifest" SET "lastPulledAt" = ${when}
+           WHERE "repositoryId" = ${repositoryId} AND "digest" IN (${Prisma.join(digests.slice(i, i + DIGESTS_PER_STATEMENT))})
+             AND ("lastPulledAt" IS NULL OR "lastPulledAt" < ${when})`;
+      }
+      written.add(repositoryId);
+    }
+  } catch (err) {
+    // Kept for the next flush (unless a newer pull of the same manifest is pending already).
+    for (const [key, at] of batch) if (!written.has(key.slice(0, key.indexOf(" "))) && !s.pulled.has(key)) s.pulled.set(key, at);
+    throw err;
   }
 }
 

@@ -4,6 +4,7 @@ import type { LockFlags } from "../registry/locks";
 import { loadRegistry } from "./load-registry";
 import { allPages, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, type Page } from "./paging";
 import { checkRepositoryName, LOCK_SELECT, loadRepository, locksOf, requireRepositoryRead, visibleOrDenied } from "./repository-access";
+import { storageOfRepositories, type StorageFigures } from "./storage-usage";
 
 /**
  * The repositories of a registry as people see them (portal and CLI), filtered to
@@ -17,15 +18,26 @@ export type RepositoryRow = {
   name: string;
   tagCount: number;
   manifestCount: number;
-  /** Bytes of the distinct blobs the repository links (layers and configs). */
+  /** Bytes of the distinct blobs the repository links (layers and configs) and of its manifests. */
   size: bigint;
+  /** `size`, and how much of it other repositories share or only this one holds. */
+  storage: StorageFigures;
   createdTime: Date;
   /** Latest change to the repository, its tags or its manifests. */
   lastUpdateTime: Date;
   locks: LockFlags;
 };
 
-export type RepositoryInfo = { registry: string; name: string; tagCount: number; manifestCount: number; createdTime: Date; locks: LockFlags };
+export type RepositoryInfo = {
+  registry: string;
+  name: string;
+  tagCount: number;
+  manifestCount: number;
+  createdTime: Date;
+  lastUpdateTime: Date;
+  locks: LockFlags;
+  storage: StorageFigures;
+};
 
 const isString = (v: unknown): v is string => typeof v === "string";
 
@@ -58,22 +70,23 @@ export async function listRepositoryPage(
     ? await Promise.all([
         client.tag.groupBy({ by: ["repositoryId"], where: { repositoryId: { in: ids } }, _count: { _all: true }, _max: { updatedAt: true } }),
         client.manifest.groupBy({ by: ["repositoryId"], where: { repositoryId: { in: ids } }, _count: { _all: true }, _max: { updatedAt: true } }),
-        blobSizes(ids),
+        storageOfRepositories(ids),
       ])
-    : [[], [], new Map<string, bigint>()];
+    : [[], [], new Map<string, StorageFigures>()];
   const tagBy = new Map(tags.map((t) => [t.repositoryId, t]));
   const manBy = new Map(manifests.map((m) => [m.repositoryId, m]));
   const items = pageRows.map((r): RepositoryRow => {
     const t = tagBy.get(r.id);
     const m = manBy.get(r.id);
-    const times = [r.updatedAt, t?._max.updatedAt, m?._max.updatedAt].filter((d): d is Date => !!d);
+    const storage = sizes.get(r.id)!;
     return {
       name: r.name,
       tagCount: t?._count._all ?? 0,
       manifestCount: m?._count._all ?? 0,
-      size: sizes.get(r.id) ?? BigInt(0),
+      size: storage.bytes,
+      storage,
       createdTime: r.createdAt,
-      lastUpdateTime: new Date(Math.max(...times.map((d) => d.getTime()))),
+      lastUpdateTime: latest(r.updatedAt, t?._max.updatedAt, m?._max.updatedAt),
       locks: locksOf(r),
     };
   });
@@ -85,14 +98,9 @@ export async function listRepositories(actor: Actor, input: { registry: string; 
   return allPages((cursor) => listRepositoryPage(actor, { ...input, cursor, limit: MAX_PAGE_SIZE }));
 }
 
-async function blobSizes(repositoryIds: string[]): Promise<Map<string, bigint>> {
-  const links = await db().blobLink.findMany({
-    where: { repositoryId: { in: repositoryIds } },
-    select: { repositoryId: true, blob: { select: { size: true } } },
-  });
-  const out = new Map<string, bigint>();
-  for (const l of links) out.set(l.repositoryId, (out.get(l.repositoryId) ?? BigInt(0)) + l.blob.size);
-  return out;
+/** Latest change to a repository, its tags or its manifests. */
+function latest(...times: (Date | null | undefined)[]): Date {
+  return new Date(Math.max(...times.filter((d): d is Date => !!d).map((d) => d.getTime())));
 }
 
 /** Names of repositories for autocomplete (scope-map editor), by prefix. */
@@ -114,9 +122,21 @@ export async function getRepository(actor: Actor, input: { registry: string; rep
   const name = checkRepositoryName(input.repository);
   await requireRepositoryRead(actor, reg, name);
   const repo = await loadRepository(reg, name);
-  const [tagCount, manifestCount] = await Promise.all([
-    db().tag.count({ where: { repositoryId: repo.id } }),
-    db().manifest.count({ where: { repositoryId: repo.id } }),
+  const where = { repositoryId: repo.id };
+  const [tags, manifests, updated, storage] = await Promise.all([
+    db().tag.aggregate({ where, _count: { _all: true }, _max: { updatedAt: true } }),
+    db().manifest.aggregate({ where, _count: { _all: true }, _max: { updatedAt: true } }),
+    db().repository.findUniqueOrThrow({ where: { id: repo.id }, select: { updatedAt: true } }),
+    storageOfRepositories([repo.id]),
   ]);
-  return { registry: reg.name, name: repo.name, tagCount, manifestCount, createdTime: repo.createdAt, locks: locksOf(repo) };
+  return {
+    registry: reg.name,
+    name: repo.name,
+    tagCount: tags._count._all,
+    manifestCount: manifests._count._all,
+    createdTime: repo.createdAt,
+    lastUpdateTime: latest(updated.updatedAt, tags._max.updatedAt, manifests._max.updatedAt),
+    locks: locksOf(repo),
+    storage: storage.get(repo.id)!,
+  };
 }

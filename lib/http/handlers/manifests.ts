@@ -28,8 +28,8 @@ export async function getManifest(ctx: Ctx): Promise<void> {
     ETag: `"${m.digest}"`,
   };
   if (ctx.req.method === "HEAD") return send(ctx.res, 200, headers);
-  // A pull is a manifest GET (as ACR counts); in memory, written every few seconds.
-  countPull(repo.registryId);
+  // A pull is a manifest GET (as ACR counts); in memory, written every few seconds, with the manifest's lastPulledAt.
+  countPull(repo.registryId, repo.id, m.digest);
   send(ctx.res, 200, headers, await manifestService.bytes(m));
 }
 

@@ -5,10 +5,12 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CommandLine } from "@/components/ui/code";
 import { findReadableRegistry } from "@wharf/lib/services/registries";
 import { skuLimits } from "@wharf/lib/core/skus";
-import { storageUsedBytes, usageLastDays, type DailyUsage } from "@wharf/lib/registry/usage-stats";
+import { usageLastDays, type DailyUsage } from "@wharf/lib/registry/usage-stats";
+import { registryStorage } from "@wharf/lib/services/storage-usage";
 import { loginServerResolver } from "@/portal/login-server";
 import { requirePrincipal } from "@/portal/principal";
 import { config } from "@wharf/lib/core/context";
+import { GcPanel } from "@/components/registries/gc-panel";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
   return { title: (await params).name };
@@ -29,9 +31,16 @@ function bytes(n: number): string {
 }
 
 export default async function RegistryOverviewPage({ params }: { params: Promise<{ name: string }> }) {
-  const reg = await findReadableRegistry(await requirePrincipal(), decodeURIComponent((await params).name));
+  const principal = await requirePrincipal();
+  const reg = await findReadableRegistry(principal, decodeURIComponent((await params).name));
   if (!reg) notFound();
-  const [usage, used, resolve] = await Promise.all([usageLastDays(reg.id, 7), storageUsedBytes(reg.id), loginServerResolver()]);
+  const [usage, stored, resolve] = await Promise.all([usageLastDays(reg.id, 7), registryStorage(principal, { registry: reg.name }), loginServerResolver()]);
+  const used = Number(stored.bytes);
+  const storageRows: [string, bigint, string][] = [
+    ["Stored", stored.bytes, "Layers, configs and manifests of this registry's repositories, each stored once."],
+    ["Shared", stored.sharedBytes, "Held by more than one repository (of this registry or another): stored once for all of them."],
+    ["Only in this registry", stored.exclusiveBytes, "Held by no repository of another registry: what deleting the registry would free."],
+  ];
   const server = resolve(reg.name);
   const prefix = config().WHARF_REGISTRY_DOMAIN ? "" : `${reg.name}/`;
   const image = `${server}/${prefix}hello-world:v1`;
@@ -112,9 +121,25 @@ export default async function RegistryOverviewPage({ params }: { params: Promise
             >
               <div className={pct > 90 ? "h-full rounded-full bg-danger" : "h-full rounded-full bg-accent"} style={{ width: `${Math.max(pct, used > 0 ? 0.8 : 0)}%` }} />
             </div>
-            <p className="mt-2 text-[12px] text-subtle">{pct < 0.1 ? "< 0.1" : pct.toFixed(1)}% used · layers shared between repositories count once</p>
+            <p className="mt-2 text-[12px] text-subtle">{pct < 0.1 ? "< 0.1" : pct.toFixed(1)}% used</p>
+            <dl className="mt-4 space-y-1.5 text-sm" data-testid="storage-breakdown">
+              {storageRows.map(([k, v, hint]) => (
+                <div key={k} className="flex justify-between gap-3" title={hint}>
+                  <dt className="text-muted">{k}</dt>
+                  <dd className="text-fg tabular-nums">{bytes(Number(v))}</dd>
+                </div>
+              ))}
+            </dl>
+            <p className="mt-3 text-[12px] text-subtle" data-testid="storage-explained">
+              {stored.bytes === BigInt(0)
+                ? "Nothing stored yet."
+                : stored.repositoryBytes > stored.bytes
+                  ? `The repositories' sizes add up to ${bytes(Number(stored.repositoryBytes))}; what they share is stored once. Each repository's share is on the Repositories tab.`
+                  : "No two repositories here hold the same layer: their sizes add up to what is stored."}
+            </p>
           </CardBody>
         </Card>
+        <GcPanel principal={principal} registry={reg.name} resourceGroup={reg.resourceGroupName} />
         <Card>
           <CardHeader title={`${reg.sku} limits`} />
           <CardBody>

@@ -18,6 +18,8 @@ export const metadata: Metadata = { title: "Repositories" };
 
 type Search = { q?: string; after?: string };
 
+const bytes = (n: bigint) => ({ text: formatBytes(n), exact: `${n.toLocaleString("en")} bytes` });
+
 export default async function RepositoriesPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<Search> }) {
   const { name } = await params;
   const { q = "", after } = await searchParams;
@@ -67,7 +69,9 @@ export default async function RepositoriesPage({ params, searchParams }: { param
               name: r.name,
               tags: r.tagCount.toLocaleString("en"),
               manifests: r.manifestCount.toLocaleString("en"),
-              size: formatBytes(r.size),
+              size: bytes(r.storage.bytes),
+              shared: bytes(r.storage.sharedBytes),
+              onlyHere: bytes(r.storage.exclusiveBytes),
               updated: timeText(r.lastUpdateTime),
               locks: r.locks,
             }))}

@@ -7,11 +7,16 @@ import { authorize } from "@wharf/lib/auth/authorize";
 import { getRepository } from "@wharf/lib/services/repositories";
 import { listTagPage, type TagSort } from "@wharf/lib/services/tags";
 import { getManifestDetail } from "@wharf/lib/services/manifests";
+import { listManifestPage } from "@wharf/lib/services/manifest-list";
+import { findReadableRegistry } from "@wharf/lib/services/registries";
+import { MANIFEST_FILTERS, manifestItemPage, type ManifestFilterName } from "@/portal/manifest-rows";
 import { RepositoryView } from "./repository-view";
 import { ManifestView } from "./manifest-view";
+import { ManifestsCard } from "./manifests-card";
+import { TagsCard } from "./tags-card";
 
 /**
- * `/registries/<r>/repositories/<repo…>` is a repository and its tags;
+ * `/registries/<r>/repositories/<repo…>` is a repository and its tags (`?view=manifests`: every manifest);
  * `/registries/<r>/repositories/<repo…>/-/manifests/<tag|digest>` one manifest.
  * '-' cannot be a repository path component, so the split is unambiguous.
  */
@@ -28,7 +33,7 @@ export async function generateMetadata({ params }: { params: Promise<{ path: str
   return { title: s ? (s.reference ? `${s.repository}@${s.reference.slice(0, 19)}` : s.repository) : "Repository" };
 }
 
-type Search = { sort?: string; dir?: string; filter?: string; after?: string };
+type Search = { view?: string; show?: string; sort?: string; dir?: string; filter?: string; after?: string };
 
 export default async function RepositoryPage({ params, searchParams }: { params: Promise<{ name: string; path: string[] }>; searchParams: Promise<Search> }) {
   const { name, path } = await params;
@@ -37,10 +42,11 @@ export default async function RepositoryPage({ params, searchParams }: { params:
   const principal = await requirePrincipal();
   const prefix = (await imagePrefixResolver())(name);
   const scope = { type: "repository", registry: name, repository: s.repository } as const;
-  const [canDelete, canPush] = await Promise.all([
-    authorize(principal, "deleteImage", scope).then((d) => d.allowed),
+  const [deleteDecision, canPush] = await Promise.all([
+    authorize(principal, "deleteImage", scope),
     authorize(principal, "push", scope).then((d) => d.allowed),
   ]);
+  const canDelete = deleteDecision.allowed;
 
   if (s.reference) {
     const res = await loadOrPanel(() => getManifestDetail(principal, { registry: name, repository: s.repository, reference: s.reference! }));
@@ -49,24 +55,61 @@ export default async function RepositoryPage({ params, searchParams }: { params:
   }
 
   const sp = await searchParams;
+  const repository = s.repository;
+  const image = `${prefix}/${repository}`;
+  const cannotDelete = canDelete ? null : deleteDecision.reason;
+
+  if (sp.view === "manifests") {
+    const show = (MANIFEST_FILTERS as readonly string[]).includes(sp.show ?? "") ? (sp.show as ManifestFilterName) : "all";
+    const res = await loadOrPanel(async () => {
+      const [repo, manifests, latest, reg] = await Promise.all([
+        getRepository(principal, { registry: name, repository }),
+        listManifestPage(principal, { registry: name, repository, filter: show }),
+        listTagPage(principal, { registry: name, repository, limit: 1 }),
+        findReadableRegistry(principal, name),
+      ]);
+      return { repo, manifests: manifestItemPage(manifests), latest: latest.items[0]?.name ?? "latest", recycleBin: { enabled: !!reg?.softDeleteEnabled, days: reg?.softDeleteDays ?? 0 } };
+    });
+    if (res.panel) return res.panel;
+    const { repo } = res.data;
+    return (
+      <RepositoryView repo={repo} image={image} latestTag={res.data.latest} view="manifests" cannotDelete={cannotDelete} canLock={canPush}>
+        <ManifestsCard
+          key={show}
+          registry={repo.registry}
+          repository={repo.name}
+          initial={res.data.manifests}
+          filter={show}
+          canDelete={canDelete}
+          recycleBin={res.data.recycleBin}
+        />
+      </RepositoryView>
+    );
+  }
+
   const sort = (["updated", "created", "name"].includes(sp.sort ?? "") ? sp.sort : "updated") as TagSort;
   const dir = sp.dir === "asc" || sp.dir === "desc" ? sp.dir : undefined;
   const res = await loadOrPanel(async () => {
     const [repo, tags] = await Promise.all([
-      getRepository(principal, { registry: name, repository: s.repository }),
-      listTagPage(principal, { registry: name, repository: s.repository, sort, direction: dir, filter: sp.filter, cursor: sp.after ?? null }),
+      getRepository(principal, { registry: name, repository }),
+      listTagPage(principal, { registry: name, repository, sort, direction: dir, filter: sp.filter, cursor: sp.after ?? null }),
     ]);
     return { repo, tags };
   });
   if (res.panel) return res.panel;
+  const { repo, tags } = res.data;
   return (
-    <RepositoryView
-      repo={res.data.repo}
-      tags={res.data.tags}
-      image={`${prefix}/${s.repository}`}
-      query={{ sort, dir: dir ?? (sort === "name" ? "asc" : "desc"), filter: sp.filter ?? "", after: sp.after ?? null }}
-      canDelete={canDelete}
-      canLock={canPush}
-    />
+    <RepositoryView repo={repo} image={image} latestTag={tags.items[0]?.name ?? "latest"} view="tags" cannotDelete={cannotDelete} canLock={canPush}>
+      <TagsCard
+        registry={repo.registry}
+        repository={repo.name}
+        base={`/registries/${repo.registry}/repositories/${repo.name}`}
+        tags={tags}
+        image={image}
+        query={{ sort, dir: dir ?? (sort === "name" ? "asc" : "desc"), filter: sp.filter ?? "", after: sp.after ?? null }}
+        canDelete={canDelete}
+        canLock={canPush}
+      />
+    </RepositoryView>
   );
 }

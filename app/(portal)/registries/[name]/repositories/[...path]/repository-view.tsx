@@ -1,58 +1,19 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { ButtonLink } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardBody } from "@/components/ui/card";
 import { CommandLine } from "@/components/ui/code";
-import { EmptyState } from "@/components/ui/empty-state";
-import { Input } from "@/components/ui/input";
-import { formatBytes, relativeTime, shortDigest, timeText } from "@/components/ui/format";
+import { formatBytes, relativeTime } from "@/components/ui/format";
 import { LockIndicator } from "@/components/lock-indicator";
 import { LocksButton } from "@/components/repositories/locks-button";
-import type { Page } from "@wharf/lib/services/paging";
 import type { RepositoryInfo } from "@wharf/lib/services/repositories";
-import type { TagRow } from "@wharf/lib/services/tags";
-import { TagTable, type TagTableHeader, type TagTableRow } from "./tag-table";
+import { DeleteRepositoryButton } from "./delete-repository-button";
+import { VIEW_PANEL_ID, ViewTabs, type RepositoryViewName } from "./view-tabs";
 
-type Query = { sort: string; dir: string; filter: string; after: string | null };
-
-export function RepositoryView({ repo, tags, image, query, canDelete, canLock }: { repo: RepositoryInfo; tags: Page<TagRow>; image: string; query: Query; canDelete: boolean; canLock: boolean }) {
+/** A repository page: its header and actions, pull and push commands, then the Tags or Manifests view (`children`). */
+export function RepositoryView(props: { repo: RepositoryInfo; image: string; latestTag: string; view: RepositoryViewName; cannotDelete: string | null; canLock: boolean; children: ReactNode }) {
+  const { repo, image, latestTag, view, cannotDelete, canLock } = props;
   const base = `/registries/${repo.registry}/repositories/${repo.name}`;
-  const href = (over: Partial<Query>) => {
-    const q = { ...query, after: null, ...over };
-    const p = new URLSearchParams();
-    if (q.sort !== "updated") p.set("sort", q.sort);
-    if (q.dir !== (q.sort === "name" ? "asc" : "desc")) p.set("dir", q.dir);
-    if (q.filter) p.set("filter", q.filter);
-    if (q.after) p.set("after", q.after);
-    const s = p.toString();
-    return s ? `${base}?${s}` : base;
-  };
-  const sortable = (key: string, label: string, className?: string): TagTableHeader => {
-    const active = query.sort === key;
-    const nextDir = active ? (query.dir === "asc" ? "desc" : "asc") : key === "name" ? "asc" : "desc";
-    return { key, label, className, href: href({ sort: key, dir: nextDir }), sort: active ? (query.dir === "asc" ? "ascending" : "descending") : undefined, arrow: query.dir === "asc" ? "↑" : "↓" };
-  };
-  const headers: TagTableHeader[] = [
-    sortable("name", "Tag"),
-    { key: "digest", label: "Digest" },
-    { key: "size", label: "Size", className: "text-right" },
-    { key: "platforms", label: "Platforms", className: "hidden lg:table-cell" },
-    sortable("created", "Created", "hidden md:table-cell"),
-    sortable("updated", "Updated"),
-    { key: "actions", label: "Actions" },
-  ];
-  const now = Date.now();
-  const rows: TagTableRow[] = tags.items.map((t) => ({
-    name: t.name,
-    digest: t.digest,
-    shortDigest: shortDigest(t.digest),
-    size: formatBytes(t.size),
-    platforms: t.platforms,
-    artifactType: t.artifactType && !t.artifactType.includes("image.config") ? t.artifactType : null,
-    created: timeText(t.createdTime, now),
-    updated: timeText(t.lastUpdateTime, now),
-    locks: t.locks,
-  }));
-  const latest = tags.items[0]?.name ?? "latest";
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -73,6 +34,14 @@ export function RepositoryView({ repo, tags, image, query, canDelete, canLock }:
             Access control
           </ButtonLink>
           {canLock ? <LocksButton registry={repo.registry} repository={repo.name} locks={repo.locks} /> : null}
+          <DeleteRepositoryButton
+            registry={repo.registry}
+            repository={repo.name}
+            tagCount={repo.tagCount}
+            manifestCount={repo.manifestCount}
+            frees={formatBytes(repo.storage.exclusiveBytes)}
+            cannotDelete={cannotDelete}
+          />
         </div>
       </div>
 
@@ -80,7 +49,7 @@ export function RepositoryView({ repo, tags, image, query, canDelete, canLock }:
         <CardBody className="grid gap-3 md:grid-cols-2">
           <div className="min-w-0">
             <p className="mb-1.5 text-xs font-medium tracking-wide text-muted uppercase">Pull</p>
-            <CommandLine command={`docker pull ${image}:${latest}`} label="Copy pull command" />
+            <CommandLine command={`docker pull ${image}:${latestTag}`} label="Copy pull command" />
           </div>
           <div className="min-w-0">
             <p className="mb-1.5 text-xs font-medium tracking-wide text-muted uppercase">Push</p>
@@ -89,33 +58,18 @@ export function RepositoryView({ repo, tags, image, query, canDelete, canLock }:
         </CardBody>
       </Card>
 
-      <Card className="overflow-hidden">
-        <CardHeader
-          title="Tags"
-          description={query.filter ? `${tags.total.toLocaleString("en")} matching “${query.filter}”` : `${tags.total.toLocaleString("en")} in all`}
-          actions={
-            <form action={base} className="flex items-center gap-2">
-              {query.sort !== "updated" ? <input type="hidden" name="sort" value={query.sort} /> : null}
-              {query.dir !== (query.sort === "name" ? "asc" : "desc") ? <input type="hidden" name="dir" value={query.dir} /> : null}
-              <label htmlFor="tag-filter" className="sr-only">Filter tags</label>
-              <Input id="tag-filter" name="filter" defaultValue={query.filter} placeholder="Filter tags" className="h-9 w-56 max-w-full" />
-            </form>
-          }
+      <div className="space-y-3">
+        <ViewTabs
+          current={view}
+          tabs={[
+            { view: "tags", label: <>Tags <span className="text-subtle tabular-nums">{repo.tagCount.toLocaleString("en")}</span></>, href: base },
+            { view: "manifests", label: <>Manifests <span className="text-subtle tabular-nums">{repo.manifestCount.toLocaleString("en")}</span></>, href: `${base}?view=manifests` },
+          ]}
         />
-        {tags.items.length === 0 ? (
-          <EmptyState title={query.filter ? "No tags match" : "No tags"}>
-            <p>{query.filter ? "Try another filter." : "This repository holds no tagged manifests."}</p>
-          </EmptyState>
-        ) : (
-          <TagTable rows={rows} headers={headers} base={base} image={image} registry={repo.registry} repository={repo.name} canDelete={canDelete} canLock={canLock} />
-        )}
-        {query.after || tags.nextCursor ? (
-          <div className="flex items-center justify-between gap-3 border-t border-line px-5 py-3">
-            {query.after ? <ButtonLink href={href({})} variant="secondary" size="sm">First page</ButtonLink> : <span />}
-            {tags.nextCursor ? <ButtonLink href={href({ after: tags.nextCursor })} variant="secondary" size="sm">Next page →</ButtonLink> : null}
-          </div>
-        ) : null}
-      </Card>
+        <div id={VIEW_PANEL_ID} role="tabpanel" aria-labelledby={`repository-tab-${view}`}>
+          {props.children}
+        </div>
+      </div>
     </div>
   );
 }
