@@ -70,14 +70,16 @@ function planManifests(snap: RepositorySnapshot, cutoff: Date, untagging: Set<st
   const tagCount = new Map<string, number>();
   for (const t of snap.tags) if (!untagging.has(t.name)) tagCount.set(t.manifestId, (tagCount.get(t.manifestId) ?? 0) + 1);
   const present = new Map(snap.manifests.map((m) => [m.id, m]));
-  const digests = new Set(snap.manifests.map((m) => m.digest));
+  const byDigest = new Map(snap.manifests.map((m) => [m.digest, m]));
+  const referrers = new Map<string, ManifestNode[]>();
+  for (const m of snap.manifests) if (m.subjectDigest) (referrers.get(m.subjectDigest) ?? referrers.set(m.subjectDigest, []).get(m.subjectDigest)!).push(m);
   const parents = new Map<string, string[]>();
-  for (const [id, kids] of snap.children) for (const d of kids) parents.set(d, [...(parents.get(d) ?? []), id]);
+  for (const [id, kids] of snap.children) for (const d of kids) (parents.get(d) ?? parents.set(d, []).get(d)!).push(id);
   // Kept when a manifest that stays names it (another index), as the engine decides.
   const namedByOther = (digest: string, chosen: Map<string, ManifestNode>) => (parents.get(digest) ?? []).some((id) => present.has(id) && !chosen.has(id));
   // Index children go with their index and referrers with their subject, never on their own (acr-cli does the same).
   const roots = snap.manifests
-    .filter((m) => !tagCount.get(m.id) && m.updatedAt < cutoff && !parents.has(m.digest) && !(m.subjectDigest && digests.has(m.subjectDigest)))
+    .filter((m) => !tagCount.get(m.id) && m.updatedAt < cutoff && !parents.has(m.digest) && !(m.subjectDigest && byDigest.has(m.subjectDigest)))
     .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || a.digest.localeCompare(b.digest));
   for (const root of roots) {
     if (!present.has(root.id)) continue;
@@ -88,12 +90,14 @@ function planManifests(snap: RepositorySnapshot, cutoff: Date, untagging: Set<st
     const chosen = new Map([[root.id, root]]);
     let frontier = [root];
     while (frontier.length) {
-      const kids = new Set(frontier.flatMap((f) => snap.children.get(f.id) ?? []));
-      const subjects = new Set(frontier.map((f) => f.digest));
+      // Children the frontier names, and referrers of the frontier, that are still there.
+      const reached = [
+        ...frontier.flatMap((f) => snap.children.get(f.id) ?? []).map((d) => byDigest.get(d)),
+        ...frontier.flatMap((f) => referrers.get(f.digest) ?? []),
+      ];
       const next: ManifestNode[] = [];
-      for (const c of present.values()) {
-        if (chosen.has(c.id) || tagCount.get(c.id) || c.locked) continue;
-        if (!kids.has(c.digest) && !(c.subjectDigest && subjects.has(c.subjectDigest))) continue;
+      for (const c of new Set(reached)) {
+        if (!c || !present.has(c.id) || chosen.has(c.id) || tagCount.get(c.id) || c.locked) continue;
         if (namedByOther(c.digest, chosen)) continue;
         chosen.set(c.id, c);
         next.push(c);

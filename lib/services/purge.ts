@@ -87,7 +87,7 @@ async function snapshot(repo: { id: string; name: string; writeEnabled: boolean;
     db().manifestReference.findMany({ where: { kind: "manifest", manifest: { repositoryId: repo.id } }, select: { manifestId: true, digest: true } }),
   ]);
   const children = new Map<string, string[]>();
-  for (const r of refs) children.set(r.manifestId, [...(children.get(r.manifestId) ?? []), r.digest]);
+  for (const r of refs) (children.get(r.manifestId) ?? children.set(r.manifestId, []).get(r.manifestId)!).push(r.digest);
   return {
     name: repo.name,
     locked: deleteBlockedBy(repo),
