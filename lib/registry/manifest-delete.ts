@@ -1,6 +1,6 @@
 import { db, writeFirst, type Tx } from "../core/db";
 import { isDigest } from "../core/digest";
-import { denied, manifestUnknown } from "../core/errors";
+import { conflict, denied, manifestUnknown } from "../core/errors";
 import { queueBlobReviews, queueLinkReviews } from "./gc-queue";
 import { deleteBlockedBy, lockDenied } from "./locks";
 import type { Repo } from "./repository-resolver";
@@ -39,15 +39,19 @@ const ROW = {
  * The blobs it named are queued for garbage collection, or, when the registry keeps a recycle bin, the manifests
  * go there with their tags and references, and nothing is freed until the entry expires.
  */
-export async function deleteManifest(repo: Repo, reference: string, opts: { actor?: string } = {}): Promise<DeletedManifest[]> {
+/** Conditions checked in the deleting transaction (purge, retention): `tagDigest` — the tag still names this manifest; `untaggedOnly` — the manifest has no tag. */
+export type DeleteConditions = { actor?: string; tagDigest?: string; untaggedOnly?: boolean };
+
+export async function deleteManifest(repo: Repo, reference: string, opts: DeleteConditions = {}): Promise<DeletedManifest[]> {
   return db().$transaction(async (tx) => {
     await writeFirst(tx);
     // Locks are read in the deleting transaction, so a lock set just before wins.
     const r = await tx.repository.findUnique({ where: { id: repo.id }, select: FLAGS });
     const repoBlock = r && deleteBlockedBy(r);
     if (!isDigest(reference)) {
-      const t = await tx.tag.findUnique({ where: { repositoryId_name: { repositoryId: repo.id, name: reference } }, select: { id: true, ...FLAGS } });
+      const t = await tx.tag.findUnique({ where: { repositoryId_name: { repositoryId: repo.id, name: reference } }, select: { id: true, ...FLAGS, manifest: { select: { digest: true } } } });
       if (!t) throw manifestUnknown(`Tag '${reference}' is not in ${repo.fullName}.`, { tag: reference });
+      if (opts.tagDigest && t.manifest.digest !== opts.tagDigest) throw conflict(`Tag '${reference}' of ${repo.fullName} was moved to ${t.manifest.digest} meanwhile; kept.`);
       if (repoBlock) throw lockDenied("delete", { level: "repository", repository: repo.fullName }, repoBlock);
       const field = deleteBlockedBy(t);
       if (field) throw lockDenied("delete", { level: "tag", repository: repo.fullName, tag: reference }, field);
@@ -58,6 +62,7 @@ export async function deleteManifest(repo: Repo, reference: string, opts: { acto
     }
     const m = await tx.manifest.findUnique({ where: { repositoryId_digest: { repositoryId: repo.id, digest: reference } }, select: ROW });
     if (!m) throw manifestUnknown(`Manifest ${reference} is not in ${repo.fullName}.`, { digest: reference });
+    if (opts.untaggedOnly && m.tags.length) throw conflict(`Manifest ${reference} of ${repo.fullName} was tagged meanwhile (${m.tags.map((t) => t.name).join(", ")}); kept.`);
     if (repoBlock) throw lockDenied("delete", { level: "repository", repository: repo.fullName }, repoBlock);
     const own = deleteBlockedBy(m);
     if (own) throw lockDenied("delete", { level: "manifest", repository: repo.fullName, digest: reference }, own);

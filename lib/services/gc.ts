@@ -7,6 +7,7 @@ import { recordActivityAfter } from "./activity";
 import type { LifecycleStep, StepItem } from "./lifecycle-step";
 import { loadRegistry, registryScope } from "./load-registry";
 import { recycleBinStep } from "./recycle-bin";
+import { retentionStep } from "./retention";
 
 /**
  * A garbage-collection run as people start it (CLI, portal, the background worker): first the lifecycle steps that
@@ -15,7 +16,7 @@ import { recycleBinStep } from "./recycle-bin";
  */
 
 /** Policy steps that run before the collection, in this order. */
-const STEPS: LifecycleStep[] = [recycleBinStep];
+const STEPS: LifecycleStep[] = [retentionStep, recycleBinStep];
 
 export type GcRunReport = GcReport & { steps: Record<string, StepItem[]>; gracePeriodMs: number };
 

@@ -8,6 +8,7 @@ import { CommandLine } from "@/components/ui/code";
 import { RegistryIcon } from "@/components/ui/icons";
 import { formatBytes, timeText } from "@/components/ui/format";
 import { RepositoryTable } from "./repository-table";
+import { PurgeButton } from "@/components/repositories/purge-dialog";
 import { loadOrPanel } from "@/components/error-panel";
 import { listRepositoryPage } from "@wharf/lib/services/repositories";
 import { requirePrincipal } from "@/portal/principal";
@@ -36,10 +37,13 @@ export default async function RepositoriesPage({ params, searchParams }: { param
         title="Repositories"
         description={q ? `${page.total.toLocaleString("en")} matching “${q}”` : `${page.total.toLocaleString("en")} ${page.total === 1 ? "repository" : "repositories"}`}
         actions={
+          <>
           <form role="search" action={base} className="flex items-center gap-2">
             <label htmlFor="repo-search" className="sr-only">Search repositories</label>
             <Input id="repo-search" name="q" defaultValue={q} placeholder="Search repositories" className="h-9 w-64 max-w-full" />
           </form>
+          <PurgeButton registry={name} />
+          </>
         }
       />
       {page.items.length === 0 ? (

@@ -3,10 +3,12 @@ import { AdminUserCard } from "./admin-user-card";
 import { AnonymousPullCard } from "./anonymous-pull-card";
 import { DeleteRegistryCard } from "./delete-registry-card";
 import { NetworkingCard } from "./networking-card";
+import { RetentionCard } from "./retention-card";
 import type { SettingsProps } from "./settings-props";
 import { SkuCard } from "./sku-card";
 import { SoftDeleteCard } from "./soft-delete-card";
 import { TagsCard } from "./tags-card";
+import { WriteOnceCard } from "./write-once-card";
 
 export type { SettingsProps };
 
@@ -20,6 +22,8 @@ export function RegistrySettings(props: SettingsProps) {
       <SkuCard {...props} />
       <NetworkingCard {...props} />
       <TagsCard {...props} />
+      <RetentionCard {...props} />
+      <WriteOnceCard {...props} />
       <SoftDeleteCard name={props.name} cannotChange={props.cannotChange} />
       <DeleteRegistryCard {...props} />
     </div>
