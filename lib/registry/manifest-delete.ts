@@ -4,6 +4,7 @@ import { conflict, denied, manifestUnknown } from "../core/errors";
 import { queueBlobReviews, queueLinkReviews } from "./gc-queue";
 import { deleteBlockedBy, lockDenied } from "./locks";
 import type { Repo } from "./repository-resolver";
+import { markIfUntagged } from "./manifest-store";
 import { refuseWriteOnce } from "./tag-rules";
 
 /** What a delete removed: each manifest with the tags it had, and whether it went to the recycle bin. */
@@ -49,7 +50,7 @@ export async function deleteManifest(repo: Repo, reference: string, opts: Delete
     const r = await tx.repository.findUnique({ where: { id: repo.id }, select: FLAGS });
     const repoBlock = r && deleteBlockedBy(r);
     if (!isDigest(reference)) {
-      const t = await tx.tag.findUnique({ where: { repositoryId_name: { repositoryId: repo.id, name: reference } }, select: { id: true, ...FLAGS, manifest: { select: { digest: true } } } });
+      const t = await tx.tag.findUnique({ where: { repositoryId_name: { repositoryId: repo.id, name: reference } }, select: { id: true, manifestId: true, ...FLAGS, manifest: { select: { digest: true } } } });
       if (!t) throw manifestUnknown(`Tag '${reference}' is not in ${repo.fullName}.`, { tag: reference });
       if (opts.tagDigest && t.manifest.digest !== opts.tagDigest) throw conflict(`Tag '${reference}' of ${repo.fullName} was moved to ${t.manifest.digest} meanwhile; kept.`);
       if (repoBlock) throw lockDenied("delete", { level: "repository", repository: repo.fullName }, repoBlock);
@@ -57,6 +58,7 @@ export async function deleteManifest(repo: Repo, reference: string, opts: Delete
       if (field) throw lockDenied("delete", { level: "tag", repository: repo.fullName, tag: reference }, field);
       await refuseWriteOnce(tx, repo, reference, "delete");
       await tx.tag.delete({ where: { id: t.id } });
+      await markIfUntagged(tx, t.manifestId);
       await record(tx, repo, opts.actor, "tag.delete", `${repo.fullName}:${reference}`, {});
       return [];
     }

@@ -151,7 +151,16 @@ async function record(tx: Tx, repo: Repo, reference: string, byDigest: boolean, 
       create: { repositoryId: repo.id, name: reference, manifestId: m.id },
       update: { manifestId: m.id },
     });
+    if (changesTag) {
+      await tx.manifest.updateMany({ where: { id: m.id, untaggedAt: { not: null } }, data: { untaggedAt: null } });
+      if (tag) await markIfUntagged(tx, tag.manifestId);
+    }
   }
+}
+
+/** Retention counts an untagged manifest's age from the moment it lost its last tag. */
+export async function markIfUntagged(tx: Tx, manifestId: string): Promise<void> {
+  if (!(await tx.tag.count({ where: { manifestId } }))) await tx.manifest.updateMany({ where: { id: manifestId }, data: { untaggedAt: new Date() } });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { useTempDatabase } from "../../test/helpers/test-db";
+import { manifestService } from "../registry/manifest-service";
 import { age, engineRepo, pushImage, pushIndex } from "../../test/helpers/engine-images";
 import { db } from "../core/db";
 import { WharfError } from "../core/errors";
@@ -64,9 +65,15 @@ describe("retention policy", () => {
     for (const d of [tagged, locked, keptSig, amd, young, orphan]) assert.ok(left.has(d.digest), d.digest);
     assert.ok(!left.has(old.digest) && !left.has(oldSig.digest));
 
+    // Age counts from losing the last tag, not from the push: an old image untagged today stays.
+    const veteran = await pushImage(repo, "v-old");
+    await age(repo.id, 30, { digest: veteran.digest });
+    await manifestService.delete(repo, "v-old");
+    assert.deepEqual(await retentionStep.run({ dryRun: true, now: new Date(), actor: "test" }), []);
+
     // days = 0: anything untagged goes at the next run.
     await updateRetention(LOCAL_OPERATOR, { registry: "contoso", status: "enabled", days: 0 });
     const now = await retentionStep.run({ registryId, dryRun: false, now: new Date(Date.now() + 1000), actor: "test" });
-    assert.deepEqual(now.map((i) => i.digest), [young.digest]);
+    assert.deepEqual(now.map((i) => i.digest).sort(), [young.digest, veteran.digest].sort());
   });
 });

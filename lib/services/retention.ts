@@ -9,9 +9,8 @@ import { loadRegistry, registryScope } from "./load-registry";
 
 /**
  * Retention of untagged manifests (`az acr config retention`): when enabled, the garbage-collection run deletes
- * manifests that have had no tag for `days` days. A manifest's age is its last update (Manifest.updatedAt: its
- * push, or a later change of its locks), because the time it lost its last tag is not recorded; so a manifest
- * pushed long ago that loses its tag today is eligible at the next run.
+ * manifests that have had no tag for `days` days, counted from the moment it lost its last tag (Manifest.untaggedAt),
+ * or from its push when it never had one.
  */
 
 export type RetentionPolicy = { registry: string; status: "enabled" | "disabled"; days: number; type: "UntaggedManifests"; lastUpdatedTime: Date };
@@ -89,8 +88,10 @@ export const retentionStep: LifecycleStep = {
 async function applyRetention(reg: { id: string; name: string; retentionDays: number }, now: Date, dryRun: boolean, actor: string): Promise<StepItem[]> {
   const cutoff = new Date(now.getTime() - reg.retentionDays * DAY_MS);
   const candidates = await db().manifest.findMany({
-    where: { repository: { registryId: reg.id, deleteEnabled: true, writeEnabled: true }, tags: { none: {} }, updatedAt: { lt: cutoff }, deleteEnabled: true, writeEnabled: true },
-    orderBy: { updatedAt: "asc" },
+    where: { repository: { registryId: reg.id, deleteEnabled: true, writeEnabled: true }, tags: { none: {} }, deleteEnabled: true, writeEnabled: true,
+      OR: [{ untaggedAt: { lt: cutoff } }, { untaggedAt: null, createdAt: { lt: cutoff } }],
+    },
+    orderBy: { createdAt: "asc" },
     take: BATCH,
     select: { digest: true, subjectDigest: true, size: true, contentSize: true, repositoryId: true, repository: { select: { name: true } } },
   });

@@ -57,9 +57,10 @@ export async function pushIndex(r: Repo, tag: string | null, children: { digest:
 export async function age(repositoryId: string, days: number, where: { digest?: string; tag?: string } = {}): Promise<void> {
   const at = new Date(Date.now() - days * 86_400_000);
   if (where.tag) await db().tag.updateMany({ where: { repositoryId, name: where.tag }, data: { updatedAt: at } });
-  if (where.digest) await db().manifest.updateMany({ where: { repositoryId, digest: where.digest }, data: { updatedAt: at, createdAt: at } });
-  if (!where.tag && !where.digest) {
-    await db().tag.updateMany({ where: { repositoryId }, data: { updatedAt: at } });
-    await db().manifest.updateMany({ where: { repositoryId }, data: { updatedAt: at, createdAt: at } });
+  const manifests = { repositoryId, ...(where.digest ? { digest: where.digest } : {}) };
+  if (where.digest || !where.tag) {
+    await db().manifest.updateMany({ where: manifests, data: { updatedAt: at, createdAt: at } });
+    await db().manifest.updateMany({ where: { ...manifests, untaggedAt: { not: null } }, data: { untaggedAt: at } });
   }
+  if (!where.tag && !where.digest) await db().tag.updateMany({ where: { repositoryId }, data: { updatedAt: at } });
 }

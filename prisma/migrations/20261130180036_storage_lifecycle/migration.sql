@@ -7,6 +7,7 @@ ALTER TABLE "BlobLink" ADD COLUMN "lastReferencedAt" DATETIME;
 
 -- AlterTable
 ALTER TABLE "Manifest" ADD COLUMN "lastPulledAt" DATETIME;
+ALTER TABLE "Manifest" ADD COLUMN "untaggedAt" DATETIME;
 
 -- CreateTable
 CREATE TABLE "LinkReview" (
