@@ -152,15 +152,18 @@ async function record(tx: Tx, repo: Repo, reference: string, byDigest: boolean, 
       update: { manifestId: m.id },
     });
     if (changesTag) {
-      await tx.manifest.updateMany({ where: { id: m.id, untaggedAt: { not: null } }, data: { untaggedAt: null } });
+      await tx.$executeRaw`UPDATE "Manifest" SET "untaggedAt" = NULL WHERE "id" = ${m.id} AND "untaggedAt" IS NOT NULL`;
       if (tag) await markIfUntagged(tx, tag.manifestId);
     }
   }
 }
 
-/** Retention counts an untagged manifest's age from the moment it lost its last tag. */
+/**
+ * Retention counts an untagged manifest's age from the moment it lost its last tag. Raw SQL: a Prisma update would
+ * also move the manifest's updatedAt, which lists and purge read as its last push.
+ */
 export async function markIfUntagged(tx: Tx, manifestId: string): Promise<void> {
-  if (!(await tx.tag.count({ where: { manifestId } }))) await tx.manifest.updateMany({ where: { id: manifestId }, data: { untaggedAt: new Date() } });
+  if (!(await tx.tag.count({ where: { manifestId } }))) await tx.$executeRaw`UPDATE "Manifest" SET "untaggedAt" = ${new Date()} WHERE "id" = ${manifestId}`;
 }
 
 /**

@@ -12,7 +12,7 @@ import { recordActivityAfter } from "./activity";
 import { findRegistry, loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
 import { matchNames, parseFilters, type PurgeFilter } from "./purge-filter";
 import { planRepository, planSize, type PlannedManifest, type PlannedTag, type RepositoryPlan, type RepositorySnapshot } from "./purge-plan";
-import { repoRef, repositoryVisibility } from "./repository-access";
+import { repoRef, repositoryVisibility, requireDeleteSomewhere } from "./repository-access";
 
 /**
  * `az acr purge`: untag tags that match a filter and were last updated before now − ago (keeping the newest `keep`
@@ -59,6 +59,7 @@ function checkOptions(input: PurgeInput): { filters: PurgeFilter[]; ago: string;
 /** Deleting needs "deleteImage" per repository; the caller must at least have some role on the registry to ask. */
 async function deleteAccess(actor: Actor, reg: LoadedRegistry) {
   if (actor.kind === "system") return { canDelete: async () => true, canSee: () => true };
+  await requireDeleteSomewhere(actor, reg);
   const registryWide = (await authorize(actor, "deleteImage", registryScope(reg))).allowed;
   const vis = await repositoryVisibility(actor, reg);
   if (!registryWide && !vis.all && !vis.names.length) throw noRole(reg.name);
@@ -75,7 +76,7 @@ const noRole = (registry: string) => denied(`You have no role on registry ${regi
 /** For front doors that validate before calling (server actions): DENIED when the actor could not purge anything here. */
 export async function precheckPurge(actor: Actor, registry: unknown): Promise<void> {
   const reg = await findRegistry(registry);
-  if (reg) await deleteAccess(actor, reg);
+  if (reg) await requireDeleteSomewhere(actor, reg);
 }
 
 async function snapshot(repo: { id: string; name: string; writeEnabled: boolean; deleteEnabled: boolean }): Promise<RepositorySnapshot> {

@@ -8,7 +8,7 @@ import { recordActivity, recordActivityAfter } from "./activity";
 import type { LifecycleStep } from "./lifecycle-step";
 import { findRegistry, loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "./paging";
-import { checkRepositoryName, loadRepository, repoRef, requireRepositoryRead, visibleOrDenied } from "./repository-access";
+import { checkRepositoryName, loadRepository, repoRef, requireDeleteSomewhere, requireRepositoryRead, visibleOrDenied } from "./repository-access";
 
 /**
  * Soft delete as `az acr config soft-delete` and `az acr manifest list-deleted|restore` offer it, for the portal and
@@ -200,6 +200,7 @@ export type DeleteNowResult = { id: string; deleted: boolean; repository?: strin
 /** Delete now: entries for good (each with the platform manifests deleted with it); garbage collection frees the bytes. */
 export async function deleteNow(actor: Actor, input: { registry: string; ids: string[] }): Promise<DeleteNowResult[]> {
   const reg = await loadRegistry(input.registry);
+  await requireDeleteSomewhere(actor, reg);
   const ids = Array.isArray(input.ids) ? [...new Set(input.ids.map(String))] : [];
   const entries = await authorizeDeleteNow(actor, reg, ids);
   if (!ids.length) throw invalid("Choose at least one deleted manifest.", "ids");
@@ -250,7 +251,9 @@ export async function precheckRestore(actor: Actor, registry: unknown, repositor
 
 export async function precheckDeleteNow(actor: Actor, registry: unknown, ids: unknown): Promise<void> {
   const reg = await findRegistry(registry);
-  if (reg && Array.isArray(ids)) await authorizeDeleteNow(actor, reg, ids.filter((i): i is string => typeof i === "string"));
+  if (!reg) return;
+  await requireDeleteSomewhere(actor, reg);
+  if (Array.isArray(ids)) await authorizeDeleteNow(actor, reg, ids.filter((i): i is string => typeof i === "string"));
 }
 
 /** Lifecycle step: entries past their time in the bin go, and garbage collection frees what only they held. */

@@ -46,6 +46,22 @@ export async function repositoryVisibility(actor: Actor, reg: LoadedRegistry): P
   return { all: false, names };
 }
 
+/**
+ * DENIED unless the actor may delete in some repository of the registry (registry-wide, or by a repository-scoped
+ * role): the authorisation that comes before any validation for actions that delete by a list (purge, Delete now).
+ */
+export async function requireDeleteSomewhere(actor: Actor, reg: LoadedRegistry): Promise<void> {
+  if (actor.kind === "system") return;
+  if ((await authorize(actor, "deleteImage", registryScope(reg))).allowed) return;
+  if (actor.kind === "user" || actor.kind === "servicePrincipal") {
+    const perms = await permissionResolver(actor, refOf(reg));
+    const prefix = `/registries/${reg.name}/repositories/`;
+    const rows = await db().roleAssignment.findMany({ where: { principalType: actor.kind, principalId: actor.id, scope: { startsWith: prefix } }, select: { scope: true } });
+    if (rows.some((r) => perms(r.scope.slice(prefix.length)).has("delete"))) return;
+  }
+  throw denied(`You may not delete anything in registry ${reg.name}. Ask an Owner for Contributor on the registry, or AcrDelete on the repositories.`);
+}
+
 /** Visibility, or DENIED when the actor may see no repository of the registry at all. */
 export async function visibleOrDenied(actor: Actor, reg: LoadedRegistry) {
   const v = await repositoryVisibility(actor, reg);

@@ -210,6 +210,71 @@ const SPECS: Spec[] = [
     ],
   },
   {
+    action: "deleteManifestsAction",
+    valid: () => ({ registry: reg, repository: "hello", digests: [manifestDigest] }),
+    bad: [
+      ["no digests", () => [{ registry: reg, repository: "hello", digests: [] }]],
+      ["a digest that is not one", () => [{ registry: reg, repository: "hello", digests: ["sha256:../../etc"] }]],
+      ["501 digests", () => [{ registry: reg, repository: "hello", digests: Array.from({ length: 501 }, () => manifestDigest) }]],
+      ["digests as a string", () => [{ registry: reg, repository: "hello", digests: manifestDigest }]],
+    ],
+  },
+  {
+    action: "deleteRepositoryAction",
+    valid: () => ({ registry: reg, repository: "hello", confirmName: "hello" }),
+    bad: [["the wrong confirmation", () => [{ registry: reg, repository: "hello", confirmName: "hell" }]]],
+  },
+  { action: "requestGcAction", valid: () => ({ registry: reg }), bad: [["a registry name with a dash", () => [{ registry: "con-toso" }]]] },
+  {
+    action: "updateRetentionAction",
+    valid: () => ({ registry: reg, status: "enabled", days: 7 }),
+    bad: [
+      ["366 days", () => [{ registry: reg, status: "enabled", days: 366 }]],
+      ["days as a string", () => [{ registry: reg, status: "enabled", days: "7" }]],
+      ["an unknown status", () => [{ registry: reg, status: "on", days: 7 }]],
+    ],
+  },
+  {
+    action: "updateSoftDeleteAction",
+    valid: () => ({ registry: reg, status: "enabled", days: 7 }),
+    bad: [
+      ["0 days", () => [{ registry: reg, status: "enabled", days: 0 }]],
+      ["91 days", () => [{ registry: reg, status: "enabled", days: 91 }]],
+    ],
+  },
+  {
+    action: "createTagRuleAction",
+    valid: () => ({ registry: reg, tagPattern: "v*" }),
+    bad: [
+      ["an empty pattern", () => [{ registry: reg, tagPattern: "" }]],
+      ["a pattern with a space", () => [{ registry: reg, tagPattern: "v 1" }]],
+      ["a pattern of 201 characters", () => [{ registry: reg, tagPattern: "v".repeat(201) }]],
+    ],
+  },
+  {
+    action: "runPurgeAction",
+    valid: () => ({ registry: reg, filters: ["hello:.*"], fingerprint: "x" }),
+    bad: [
+      ["no filters", () => [{ registry: reg, filters: [], fingerprint: "x" }]],
+      ["a filter with a broken regex", () => [{ registry: reg, filters: ["hello:(v1"], fingerprint: "x" }]],
+      ["a filter of 257 characters", () => [{ registry: reg, filters: ["a".repeat(257)], fingerprint: "x" }]],
+      ["an ago that is not a duration", () => [{ registry: reg, filters: ["hello:.*"], ago: "yesterday", fingerprint: "x" }]],
+    ],
+  },
+  {
+    action: "restoreDeletedAction",
+    valid: () => ({ registry: reg, items: [{ repository: "hello", digest: manifestDigest }] }),
+    bad: [
+      ["no items", () => [{ registry: reg, items: [] }]],
+      ["101 items", () => [{ registry: reg, items: Array.from({ length: 101 }, () => ({ repository: "hello", digest: manifestDigest })) }]],
+    ],
+  },
+  {
+    action: "deleteDeletedNowAction",
+    valid: () => ({ registry: reg, ids: ["00000000-0000-0000-0000-000000000000"] }),
+    bad: [["no ids", () => [{ registry: reg, ids: [] }]]],
+  },
+  {
     action: "setLocksAction",
     valid: () => ({ registry: reg, repository: "hello", locks: { writeEnabled: false } }),
     bad: [
