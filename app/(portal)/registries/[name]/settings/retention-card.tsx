@@ -70,7 +70,7 @@ export function RetentionCard({ name, cannotChange }: SettingsProps) {
               title="Delete untagged manifests"
               description={
                 <>
-                  A manifest counts from its last update (its push). Images pulled by digest stop working once it is deleted; locked manifests and those an
+                  A manifest counts from when it lost its last tag (or from its push, if it never had one). Images pulled by digest stop working once it is deleted; locked manifests and those an
                   index or a tagged image still needs are kept. Garbage collection applies the policy; bytes still used elsewhere stay.
                 </>
               }
