@@ -8,8 +8,7 @@ import { WharfError } from "../core/errors";
 import type { Principal } from "../auth/principal";
 import { LOCAL_OPERATOR } from "../auth/actor";
 import { manifestService } from "../registry/manifest-service";
-import { blobDataPath } from "../registry/paths";
-import { storage } from "../registry/storage";
+import { blob, engineRepo } from "../../test/helpers/engine-images";
 import type { Repo } from "../registry/repository-resolver";
 import { setLocks } from "./locks";
 import { findRegistryForRepositoryViewer } from "./repository-access";
@@ -25,18 +24,7 @@ let puller: Principal; // AcrPull on contoso/app only
 let nobody: Principal;
 let registryId: string;
 
-async function repo(name: string): Promise<Repo> {
-  const r = await db().repository.upsert({ where: { registryId_name: { registryId, name } }, create: { registryId, name }, update: {} });
-  return { id: r.id, registryId, registry: "contoso", name, fullName: `contoso/${name}` };
-}
-
-async function blob(r: Repo, bytes: Buffer): Promise<{ digest: string; size: number }> {
-  const digest = sha(bytes);
-  await storage().putContent(blobDataPath(digest), bytes);
-  await db().blob.upsert({ where: { digest }, create: { digest, size: BigInt(bytes.length) }, update: {} });
-  await db().blobLink.upsert({ where: { repositoryId_digest: { repositoryId: r.id, digest } }, create: { repositoryId: r.id, digest }, update: {} });
-  return { digest, size: bytes.length };
-}
+const repo = (name: string): Promise<Repo> => engineRepo(registryId, "contoso", name);
 
 async function image(r: Repo, tag: string, arch = "amd64", extra: object = {}) {
   const layer = await blob(r, crypto.randomBytes(300));

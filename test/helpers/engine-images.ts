@@ -19,7 +19,8 @@ export async function engineRepo(registryId: string, registry: string, name: str
   return { id: r.id, registryId, registry, name, fullName: `${registry}/${name}` };
 }
 
-async function blob(r: Repo, bytes: Buffer): Promise<{ digest: string; size: number }> {
+/** Bytes stored and linked into `r` directly (no upload session), for tests that seed repositories. */
+export async function blob(r: Repo, bytes: Buffer): Promise<{ digest: string; size: number }> {
   const digest = sha(bytes);
   await storage().putContent(blobDataPath(digest), bytes);
   await db().blob.upsert({ where: { digest }, create: { digest, size: BigInt(bytes.length) }, update: {} });
