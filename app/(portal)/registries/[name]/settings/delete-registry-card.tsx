@@ -4,8 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
+import { TypedNameField } from "@/components/ui/typed-name-field";
 import { DisabledReason } from "@/components/ui/tooltip";
 import { useAction } from "@/components/use-action";
 import { deleteRegistryAction } from "@/portal/actions/delete-registry-action";
@@ -23,17 +22,15 @@ export function DeleteRegistryCard({ name, cannotDelete }: SettingsProps) {
     <Card className="border-danger/40">
       <CardHeader title="Delete registry" description="Its repositories, images, tokens, scope maps and role assignments are deleted with it. This cannot be undone." />
       <CardBody className="space-y-3">
-        <Field id="confirm-delete" label={`Type ${name} to confirm`} error={m.fieldError("confirmName")}>
-          <Input
-            id="confirm-delete"
-            value={typed}
-            autoComplete="off"
-            spellCheck={false}
-            disabled={!!cannotDelete}
-            onChange={(e) => (setTyped(e.target.value), m.reset())}
-            className="max-w-sm font-mono"
-          />
-        </Field>
+        <TypedNameField
+          id="confirm-delete"
+          name={name}
+          value={typed}
+          disabled={!!cannotDelete}
+          error={m.fieldError("confirmName")}
+          onChange={(v) => (setTyped(v), m.reset())}
+          className="max-w-sm"
+        />
         <DisabledReason reason={cannotDelete}>
           {/* Stays busy after success while the registry list loads. */}
           <Button

@@ -6,8 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Code } from "@/components/ui/code";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
-import { Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
+import { TypedNameField } from "@/components/ui/typed-name-field";
 import { DisabledReason } from "@/components/ui/tooltip";
 import { useAction } from "@/components/use-action";
 import { deleteRepositoryAction } from "@/portal/actions/repository-delete-action";
@@ -59,16 +58,7 @@ export function DeleteRepositoryButton(props: { registry: string; repository: st
             from it get “name unknown”. The recycle bin does not keep deleted repositories: this cannot be undone.
           </p>
           <p>Garbage collection then frees what no other repository holds ({frees} now). A lock or a write-once tag rule anywhere in it refuses the delete.</p>
-          <Field id="confirm-repository" label={`Type ${repository} to confirm`} error={a.fieldError("confirmName")}>
-            <Input
-              id="confirm-repository"
-              value={typed}
-              autoComplete="off"
-              spellCheck={false}
-              onChange={(e) => (setTyped(e.target.value), a.reset())}
-              className="font-mono"
-            />
-          </Field>
+          <TypedNameField id="confirm-repository" name={repository} value={typed} error={a.fieldError("confirmName")} onChange={(v) => (setTyped(v), a.reset())} />
           {a.formError ? <Alert tone="danger">{a.formError}</Alert> : null}
           <DialogFooter>
             <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
