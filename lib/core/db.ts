@@ -6,18 +6,27 @@ export type Db = PrismaClient;
 /** The client inside an interactive transaction. */
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
+
 /**
- * Makes a transaction a writer from its first statement. SQLite starts a transaction as a reader and
- * fails it (SQLITE_BUSY_SNAPSHOT, not retried) when another process writes before it upgrades; taking
- * the write lock first makes it wait its turn instead and read only committed, current rows. Call it
- * first in any transaction that reads, then writes what it read about. Costs nothing on PostgreSQL.
+ * Prisma's SQLite adapter opens every transaction (interactive, and the ones it makes for a single updateMany or
+ * upsert, which read before they write) with a plain BEGIN: a reader that upgrades on its first write. When another
+ * process (the CLI, a second server) commits in between, SQLite fails the upgrade at once (SQLITE_BUSY_SNAPSHOT)
+ * instead of waiting. BEGIN IMMEDIATE takes the write lock first, so transactions queue behind each other through
+ * the busy timeout and always read current rows. Measured cost: none on the pull path, which reads outside
+ * transactions (hot-reads.ts).
  */
-export async function writeFirst(tx: Tx): Promise<void> {
-  await tx.$executeRawUnsafe('DELETE FROM "LinkReview" WHERE 1 = 0');
+class ImmediateSqlite extends PrismaBetterSqlite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    const client = (adapter as unknown as { client: { prepare: (sql: string) => unknown } }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    return adapter;
+  }
 }
 
 export function createDb(url: string): PrismaClient {
-  const adapter = new PrismaBetterSqlite3({ url, timeout: 10_000 });
+  const adapter = new ImmediateSqlite({ url, timeout: 10_000 });
   // A transaction waits for this process's earlier ones (one SQLite connection) and for another process's write
   // lock (the CLI collecting garbage, a migration): under a burst of pushes that can take seconds, and a push that
   // waits is better than one refused with "Unable to start a transaction in the given time".

@@ -1,4 +1,4 @@
-import { writeFirst, type Tx } from "../core/db";
+import type { Tx } from "../core/db";
 
 /**
  * What garbage collection will look at, written in the same transaction as the change that may have made
@@ -85,7 +85,6 @@ export async function claimBlob(tx: Tx, digest: string, size: number, hold = tru
  * (then that push owns the bytes at the address). True when the caller may take its bytes back.
  */
 export async function releaseFailedClaim(tx: Tx, digest: string, claimedAt: Date): Promise<boolean> {
-  await writeFirst(tx);
   const row = await tx.blob.findUnique({ where: { digest }, select: { claimedAt: true } });
   if (!row || row.claimedAt?.getTime() !== claimedAt.getTime()) return false;
   const [links, manifests, binned] = await Promise.all([

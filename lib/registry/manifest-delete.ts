@@ -1,4 +1,4 @@
-import { db, writeFirst, type Tx } from "../core/db";
+import { db, type Tx } from "../core/db";
 import { isDigest } from "../core/digest";
 import { conflict, denied, manifestUnknown } from "../core/errors";
 import { queueBlobReviews, queueLinkReviews } from "./gc-queue";
@@ -45,7 +45,6 @@ export type DeleteConditions = { actor?: string; tagDigest?: string; untaggedOnl
 
 export async function deleteManifest(repo: Repo, reference: string, opts: DeleteConditions = {}): Promise<DeletedManifest[]> {
   return db().$transaction(async (tx) => {
-    await writeFirst(tx);
     // Locks are read in the deleting transaction, so a lock set just before wins.
     const r = await tx.repository.findUnique({ where: { id: repo.id }, select: FLAGS });
     const repoBlock = r && deleteBlockedBy(r);
@@ -177,7 +176,6 @@ async function removeManifest(tx: Tx, repo: Repo, row: Row, bin: { days: number;
 export async function deleteRepository(repo: Repo): Promise<{ manifests: number; tags: number }> {
   return db().$transaction(
     async (tx) => {
-      await writeFirst(tx);
       const r = await tx.repository.findUnique({ where: { id: repo.id }, select: FLAGS });
       if (!r) throw manifestUnknown(`Repository ${repo.fullName} was deleted by someone else.`, { name: repo.fullName });
       const block = deleteBlockedBy(r);

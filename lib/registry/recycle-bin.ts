@@ -1,4 +1,4 @@
-import { db, writeFirst, type Tx } from "../core/db";
+import { db, type Tx } from "../core/db";
 import { notFound, WharfError } from "../core/errors";
 import { claimBlob, queueBlobReviews, queueLinkReviews, retryWhileCollected } from "./gc-queue";
 import { lockDenied } from "./locks";
@@ -61,7 +61,6 @@ export const tagsOf = (json: string): string[] => {
 export async function restoreManifest(repo: Repo, digest: string, opts: RestoreOptions = {}): Promise<RestoredManifest[]> {
   return retryWhileCollected(() =>
     db().$transaction(async (tx) => {
-      await writeFirst(tx);
       const r = await tx.repository.findUnique({ where: { id: repo.id }, select: { writeEnabled: true } });
       if (!r) throw notFound(`Repository ${repo.fullName} was deleted; its recycle bin entries went with it.`, "repository");
       if (!r.writeEnabled) throw lockDenied("write", { level: "repository", repository: repo.fullName }, "writeEnabled");
@@ -174,7 +173,6 @@ async function restoreTags(tx: Tx, repo: Repo, entry: Entry, manifestId: string,
  */
 export async function purgeEntry(entryId: string, opts: { expiredBy?: Date } = {}): Promise<PurgedEntry[] | null> {
   return db().$transaction(async (tx) => {
-    await writeFirst(tx);
     const e = await tx.recycledManifest.findUnique({ where: { id: entryId }, select: { ...ENTRY, repository: { select: { name: true } } } });
     if (!e || (opts.expiredBy && e.expiresAt > opts.expiredBy)) return null;
     const out: PurgedEntry[] = [];

@@ -1,4 +1,4 @@
-import { db, writeFirst } from "../core/db";
+import { db } from "../core/db";
 import { invalid, notFound } from "../core/errors";
 import { isDigest } from "../core/digest";
 import { isValidTag } from "../core/names";
@@ -64,7 +64,6 @@ export async function updateSoftDelete(actor: Actor, input: { registry: string; 
   }
   if (!Object.keys(change).length) throw invalid("Nothing to change: give --status, --days or both.", "status");
   const row = await db().$transaction(async (tx) => {
-    await writeFirst(tx);
     const before = await tx.registry.findUniqueOrThrow({ where: { id: reg.id }, select: { softDeleteEnabled: true, softDeleteDays: true } });
     const after = await tx.registry.update({ where: { id: reg.id }, data: change, select: { id: true, name: true, softDeleteEnabled: true, softDeleteDays: true } });
     await recordActivity(tx, {

@@ -1,4 +1,4 @@
-import { db, writeFirst } from "../core/db";
+import { db } from "../core/db";
 import { config } from "../core/context";
 import { conflict, denied, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { canonicalRegistryName, registryNameProblem, wizardProblems, type RegistryInput } from "../core/registry-rules";
@@ -176,7 +176,6 @@ export async function deleteRegistry(actor: Actor, name: string, confirmName: st
   });
   if (!counts) throw notFound(`Registry '${reg.name}' not found.`, "registry");
   await db().$transaction(async (tx) => {
-    await writeFirst(tx);
     // Everything the registry held goes to garbage collection's queue with it, in the deleting transaction.
     const [links, manifests, binned] = await Promise.all([
       tx.blobLink.findMany({ where: { repository: { registryId: reg.id } }, select: { digest: true } }),

@@ -1,4 +1,4 @@
-import { db, writeFirst } from "../core/db";
+import { db } from "../core/db";
 import { invalid, isWharfError, notFound } from "../core/errors";
 import { logger } from "../core/logging";
 import { actorName, requireActor, type Actor } from "../auth/actor";
@@ -52,7 +52,6 @@ export async function updateRetention(
     }
   }
   const row = await db().$transaction(async (tx) => {
-    await writeFirst(tx);
     const before = await tx.registry.findUnique({ where: { id: reg.id }, select: { retentionEnabled: true, retentionDays: true } });
     if (!before) throw notFound(`Registry '${reg.name}' not found.`, "registry");
     const after = { retentionEnabled: status === "enabled", retentionDays: days ?? before.retentionDays };

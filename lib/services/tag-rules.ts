@@ -1,4 +1,4 @@
-import { db, writeFirst } from "../core/db";
+import { db } from "../core/db";
 import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 import { recordActivity } from "./activity";
@@ -54,7 +54,6 @@ export async function createTagRule(actor: Actor, input: { registry: string; tag
   const repositoryPattern = checkPattern(input.repositoryPattern === undefined || String(input.repositoryPattern).trim() === "" ? "**" : input.repositoryPattern, "repository");
   try {
     return await db().$transaction(async (tx) => {
-      await writeFirst(tx);
       const same = await tx.tagRule.findFirst({ where: { registryId: reg.id, repositoryPattern, tagPattern }, select: { id: true } });
       if (same) throw duplicate(repositoryPattern, tagPattern, same.id);
       const count = await tx.tagRule.count({ where: { registryId: reg.id } });
@@ -79,7 +78,6 @@ export async function deleteTagRule(actor: Actor, input: { registry: string; id:
   const id = String(input.id ?? "").trim();
   if (!id) throw invalid("Give the id of the rule to remove (see `wharf tag-rule list`).", "id");
   return db().$transaction(async (tx) => {
-    await writeFirst(tx);
     const row = await tx.tagRule.findFirst({ where: { id, registryId: reg.id }, select: SELECT });
     if (!row) throw notFound(`Registry ${reg.name} has no write-once rule with id '${id}'. List them with \`wharf tag-rule list --registry ${reg.name}\`.`, "id");
     await tx.tagRule.delete({ where: { id } });
