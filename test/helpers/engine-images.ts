@@ -61,7 +61,7 @@ export async function age(repositoryId: string, days: number, where: { digest?: 
   const manifests = { repositoryId, ...(where.digest ? { digest: where.digest } : {}) };
   if (where.digest || !where.tag) {
     await db().manifest.updateMany({ where: manifests, data: { updatedAt: at, createdAt: at } });
-    await db().manifest.updateMany({ where: { ...manifests, untaggedAt: { not: null } }, data: { untaggedAt: at } });
+    await db().manifest.updateMany({ where: { ...manifests, untaggedAt: { not: null } }, data: { untaggedAt: at, updatedAt: at } });
   }
   if (!where.tag && !where.digest) await db().tag.updateMany({ where: { repositoryId }, data: { updatedAt: at } });
 }

@@ -45,7 +45,7 @@ export async function ageRows(w: Pick<Wharf, "dataDir">, registry: string, repos
     if (what.tags?.length) await db.tag.updateMany({ where: { repositoryId: repo.id, name: { in: what.tags } }, data: { updatedAt: at } });
     if (what.digests?.length) {
       await db.manifest.updateMany({ where: { repositoryId: repo.id, digest: { in: what.digests } }, data: { updatedAt: at, createdAt: at } });
-      await db.manifest.updateMany({ where: { repositoryId: repo.id, digest: { in: what.digests }, untaggedAt: { not: null } }, data: { untaggedAt: at } });
+      await db.manifest.updateMany({ where: { repositoryId: repo.id, digest: { in: what.digests }, untaggedAt: { not: null } }, data: { untaggedAt: at, updatedAt: at } });
     }
   });
 }
