@@ -4,11 +4,13 @@
 //   gc-ops.mjs delete --repos a,b,…   every manifest of each repository: tags listed,
 //                                     each tag's digest by HEAD, then DELETE by digest
 //   gc-ops.mjs untag  --repos a,b,… --tags t1,t2,…   DELETE by tag (the manifests stay)
-//   gc-ops.mjs verify --repos a,b,… --sample 200 [--gone a,b,…]
+//   gc-ops.mjs verify --repos a,b,… --sample 200
 //        a random sample of the tagged manifests still pulls: GET by tag, the body's
 //        digest is Docker-Content-Digest, and its config and layers GET with bytes
-//        matching their digests; and the repositories in --gone list no tag.
-// Common: --base URL --registry R [--password P (or BENCH_ADMIN_PASSWORD)] [--concurrency 8]
+//        matching their digests
+//   gc-ops.mjs emptied --repos a,b,…  each repository lists no tag
+// Common: --base URL --registry R [--concurrency 8]; a token per repository from
+// --password (or BENCH_ADMIN_PASSWORD), or BENCH_TOKEN covering them all (no logins).
 import { MANIFEST_TYPE, client, failure, parseArgs, pool, sha256 } from "./registry-client.mjs";
 
 const [command, ...rest] = process.argv.slice(2);
@@ -16,7 +18,7 @@ const args = parseArgs(rest);
 const list = (s) => (s ? s.split(",").filter(Boolean) : []);
 const repos = list(args.repos);
 const concurrency = Number(args.concurrency ?? 8);
-const c = client(args.base, args.registry, args.password ?? process.env.BENCH_ADMIN_PASSWORD);
+const c = client(args.base, args.registry, args.password ?? process.env.BENCH_ADMIN_PASSWORD, process.env.BENCH_TOKEN);
 const started = performance.now();
 const seconds = () => (performance.now() - started) / 1000;
 const errors = [];
@@ -94,19 +96,22 @@ async function verify() {
     }
     pulled++;
   });
-  const gone = list(args.gone);
+  return { tagged: all.length, sampled: n, pulled, blobs };
+}
+
+async function emptied() {
   let stillTagged = 0;
-  await pool(gone, concurrency, async (repo) => {
+  await pool(repos, concurrency, async (repo) => {
     const left = await c.tags(repo);
     stillTagged += left.length;
     if (left.length) errors.push(`${repo} was emptied but still lists ${left.length} tag(s)`);
   });
-  return { tagged: all.length, sampled: n, pulled, blobs, emptiedRepositories: gone.length, stillTagged };
+  return { repositories: repos.length, stillTagged };
 }
 
-const commands = { delete: deleteAll, untag, verify };
+const commands = { delete: deleteAll, untag, verify, emptied };
 if (!commands[command]) {
-  console.error("usage: gc-ops.mjs delete|untag|verify --base URL --registry R --repos a,b,… [options]");
+  console.error("usage: gc-ops.mjs delete|untag|verify|emptied --base URL --registry R --repos a,b,… [options]");
   process.exit(2);
 }
 try {
@@ -114,6 +119,6 @@ try {
   console.log(JSON.stringify({ ...result, seconds: seconds(), errors: errors.slice(0, 20), errorCount: errors.length }));
   process.exit(errors.length ? 1 : 0);
 } catch (err) {
-  console.log(JSON.stringify({ seconds: seconds(), errors: [String(err.message ?? err)], errorCount: 1 }));
+  console.log(JSON.stringify({ seconds: seconds(), errors: [`${err.message ?? err}${err.cause ? ` (${err.cause.code ?? ""} ${err.cause.message ?? err.cause})` : ""}`], errorCount: 1 }));
   process.exit(1);
 }

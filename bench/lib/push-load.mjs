@@ -3,8 +3,10 @@
 // random 1 KiB layer, its own config, a tagged OCI manifest — HEAD, POST, PUT per
 // blob, as docker pushes small blobs) for `--seconds`, each client into its own
 // repository `<prefix>-<n>`. Counts manifests the registry confirmed (201) and, by
-// status and OCI code, the pushes that failed. Prints one JSON line:
-//   {"confirmed":…,"failed":…,"seconds":…,"pushesPerSecond":…,"errors":{…},"pushed":[[repo,tag,digest],…]}
+// status and OCI code, the pushes that failed. BENCH_TOKEN, when set, is a token
+// covering every repository (no login in the timed window). Prints one JSON line:
+//   {"confirmed":…,"failed":…,"seconds":…,"pushesPerSecond":…,"errors":{…},
+//    "windowStart":<epoch ms>,"windowEnd":<epoch ms>,"pushed":[[repo,tag,digest],…]}
 //
 //   node bench/lib/push-load.mjs --base http://127.0.0.1:PORT --registry R --password P \
 //        --clients 8 --seconds 10 --prefix load/client --tag-prefix run1-idle
@@ -15,7 +17,7 @@ const clients = Number(args.clients ?? 8);
 const seconds = Number(args.seconds ?? 10);
 const prefix = args.prefix ?? "load/client";
 const tagPrefix = args["tag-prefix"] ?? "push";
-const c = client(args.base, args.registry, args.password ?? process.env.BENCH_ADMIN_PASSWORD);
+const c = client(args.base, args.registry, args.password ?? process.env.BENCH_ADMIN_PASSWORD, process.env.BENCH_TOKEN);
 
 // Tokens first, so the timed window measures pushes, not logins.
 const repos = Array.from({ length: clients }, (_, i) => `${prefix}-${i}`);
@@ -25,6 +27,7 @@ const errors = {};
 const pushed = [];
 let confirmed = 0;
 let failed = 0;
+const windowStart = Date.now();
 const started = performance.now();
 const deadline = started + seconds * 1000;
 
@@ -47,4 +50,5 @@ await Promise.all(
 );
 
 const elapsed = Math.min(performance.now(), deadline) - started;
-console.log(JSON.stringify({ confirmed, failed, seconds: elapsed / 1000, pushesPerSecond: confirmed / (elapsed / 1000), errors, pushed }));
+const windowEnd = windowStart + elapsed;
+console.log(JSON.stringify({ confirmed, failed, seconds: elapsed / 1000, pushesPerSecond: confirmed / (elapsed / 1000), errors, windowStart, windowEnd, pushed }));

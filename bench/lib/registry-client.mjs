@@ -16,13 +16,17 @@ export function parseArgs(argv) {
   return out;
 }
 
-/** A registry client: `base` is http://host:port, `registry` the Wharf registry name (the path prefix). */
-export function client(base, registry, password) {
+/**
+ * A registry client: `base` is http://host:port, `registry` the Wharf registry name (the path prefix). With
+ * `sharedToken` (one token whose scopes cover every repository used) no login happens in the helper.
+ */
+export function client(base, registry, password, sharedToken) {
   const service = new URL(base).host;
   const tokens = new Map();
 
   /** One token per repository (as docker asks), cached for the helper's life (the server's TTL is an hour). */
   async function token(repo) {
+    if (sharedToken) return sharedToken;
     if (tokens.has(repo)) return tokens.get(repo);
     const scope = `repository:${registry}/${repo}:pull,push,delete,metadata_read`;
     const url = `${base}/oauth2/token?service=${encodeURIComponent(service)}&scope=${encodeURIComponent(scope)}`;
