@@ -139,6 +139,9 @@ CREATE INDEX "LinkReview_since_idx" ON "LinkReview"("since");
 CREATE INDEX "BlobReview_since_idx" ON "BlobReview"("since");
 
 -- CreateIndex
+CREATE INDEX "RecycledManifest_digest_idx" ON "RecycledManifest"("digest");
+
+-- CreateIndex
 CREATE INDEX "RecycledManifest_registryId_deletedAt_idx" ON "RecycledManifest"("registryId", "deletedAt");
 
 -- CreateIndex
@@ -152,3 +155,6 @@ CREATE INDEX "RecycledReference_digest_idx" ON "RecycledReference"("digest");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "TagRule_registryId_repositoryPattern_tagPattern_key" ON "TagRule"("registryId", "repositoryPattern", "tagPattern");
+
+-- CreateIndex
+CREATE INDEX "Manifest_digest_idx" ON "Manifest"("digest");
