@@ -33,7 +33,7 @@ describe("garbage collection", () => {
   before(async () => {
     wharf = await startWharf({ env: { WHARF_GC_INTERVAL_SECONDS: "1", WHARF_GC_GRACE_SECONDS: "1", WHARF_UPLOAD_MAX_IDLE_SECONDS: "2" } });
     await createRegistryRow(wharf, "gcreg");
-    a = api(wharf, await token(wharf, [pushPull("gcreg/app"), pushPull("gcreg/other"), pushPull("gcreg/gone")]));
+    a = api(wharf, await token(wharf, [pushPull("gcreg/app"), pushPull("gcreg/other"), pushPull("gcreg/gone"), pushPull("gcreg/again")]));
   });
   after(async () => wharf?.stop());
 
@@ -95,6 +95,17 @@ describe("garbage collection", () => {
     assert.ok(!fs.existsSync(blobFile(wharf, img.layer)));
     assert.match(out.stderr, /Freed/);
     assert.equal((await a.fetch(`/v2/gcreg/gone/tags/list`)).status, 404);
+  });
+
+  it("a push right after another process deleted the repository creates it again (the server's name cache is not trusted)", async () => {
+    await a.pushImage("gcreg/again", "v1", {});
+    const del = await cli("repository", "delete", "-n", "gcreg", "--repository", "again", "--yes");
+    assert.equal(del.code, 0, del.stderr);
+    const img = await a.pushImage("gcreg/again", "v2", {});
+    const got = await a.fetch(`/v2/gcreg/again/manifests/v2`, { headers: { Accept: "application/vnd.oci.image.manifest.v1+json" } });
+    assert.equal(got.status, 200);
+    assert.equal(got.headers.get("docker-content-digest"), img.digest);
+    assert.equal((await a.fetch(`/v2/gcreg/again/manifests/v1`)).status, 404);
   });
 
   it("an upload session idle longer than WHARF_UPLOAD_MAX_IDLE_SECONDS is removed with its bytes", async () => {
