@@ -1,19 +1,15 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { Readable } from "node:stream";
-import { parseConfig } from "../core/config";
-import { startContext } from "../core/context";
 import { db } from "../core/db";
 import { blobStore } from "./blob-store";
 import { collectGarbage } from "./gc";
 import { manifestService } from "./manifest-service";
 import { blobDataPath, uploadDataPath } from "./paths";
-import { ensureRepository, findRepository, type Repo } from "./repository-resolver";
+import { findRepository, type Repo } from "./repository-resolver";
 import { storage } from "./storage";
+import { closeTempDatabase, useEngineRepositories } from "../../test/helpers/test-db";
 import { uploadSessions } from "./upload-session";
 import { splitName } from "../core/names";
 import { WharfError } from "../core/errors";
@@ -28,18 +24,9 @@ describe("registry engine", () => {
   let other: Repo;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-engine-"));
-    startContext(parseConfig({ ...process.env, WHARF_DATA_DIR: dir, WHARF_DATABASE_URL: "" }));
-    const { deploy } = await import(path.resolve(__dirname, "../../scripts/migrate.mjs"));
-    await deploy(`file:${path.join(dir, "wharf.db")}`);
-    await db().registry.create({ data: { name: "contoso" } });
-    repo = await ensureRepository(splitName("contoso/app", null));
-    other = await ensureRepository(splitName("contoso/other", null));
+    ({ dataDir: dir, repo, other } = await useEngineRepositories());
   });
-  after(async () => {
-    await db().$disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => closeTempDatabase(dir));
 
   it("uploads in chunks, verifies the digest and links the blob into one repository", async () => {
     const data = crypto.randomBytes(70_000);

@@ -1,20 +1,15 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { Readable } from "node:stream";
-import { parseConfig } from "../core/config";
-import { startContext } from "../core/context";
 import { db } from "../core/db";
-import { splitName } from "../core/names";
 import { BlobBeingCollected, claimBlob, DELETE_MARK_MS, PUSH_CLAIM_MS, queueBlobReviews } from "./gc-queue";
 import { collectGarbage } from "./gc";
 import { manifestService } from "./manifest-service";
 import { blobDataPath } from "./paths";
-import { ensureRepository, type Repo } from "./repository-resolver";
+import type { Repo } from "./repository-resolver";
 import { storage } from "./storage";
+import { closeTempDatabase, useEngineRepositories } from "../../test/helpers/test-db";
 import { uploadSessions } from "./upload-session";
 
 /** The collector's protocol with pushes, step by step, against a real SQLite file and filesystem. */
@@ -50,18 +45,9 @@ describe("garbage collection protocol", () => {
   let other: Repo;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-gc-"));
-    startContext(parseConfig({ ...process.env, WHARF_DATA_DIR: dir, WHARF_DATABASE_URL: "" }));
-    const { deploy } = await import(path.resolve(__dirname, "../../scripts/migrate.mjs"));
-    await deploy(`file:${path.join(dir, "wharf.db")}`);
-    await db().registry.create({ data: { name: "contoso" } });
-    repo = await ensureRepository(splitName("contoso/app", null));
-    other = await ensureRepository(splitName("contoso/other", null));
+    ({ dataDir: dir, repo, other } = await useEngineRepositories());
   });
-  after(async () => {
-    await db().$disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => closeTempDatabase(dir));
 
   it("a pushed blob no manifest names is collected only after the grace period", async () => {
     const d = await push(repo, crypto.randomBytes(500));

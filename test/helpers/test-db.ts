@@ -3,6 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { parseConfig } from "../../lib/core/config";
 import { startContext } from "../../lib/core/context";
+import { db } from "../../lib/core/db";
+import { splitName } from "../../lib/core/names";
+import { ensureRepository, type Repo } from "../../lib/registry/repository-resolver";
 
 /**
  * Points this process's config at a fresh data dir with every migration applied:
@@ -15,4 +18,16 @@ export async function useTempDatabase(env: Record<string, string> = {}): Promise
   const migrate = await import(path.join(__dirname, "..", "..", "scripts", "migrate.mjs"));
   await migrate.deploy(cfg.databaseUrl);
   return dataDir;
+}
+
+/** Engine tests: a fresh database with registry contoso and its repositories app and other. */
+export async function useEngineRepositories(): Promise<{ dataDir: string; repo: Repo; other: Repo }> {
+  const dataDir = await useTempDatabase();
+  await db().registry.create({ data: { name: "contoso" } });
+  return { dataDir, repo: await ensureRepository(splitName("contoso/app", null)), other: await ensureRepository(splitName("contoso/other", null)) };
+}
+
+export async function closeTempDatabase(dataDir: string): Promise<void> {
+  await db().$disconnect();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 }
