@@ -106,7 +106,8 @@ export async function runCli(w: Pick<Wharf, "env">, args: string[]): Promise<{ c
     let stdout = "", stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
     p.stderr.on("data", (d) => (stderr += d));
-    p.on("exit", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    // "close", not "exit": exit can come before the last of stdout/stderr has been read.
+    p.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
 
