@@ -3,6 +3,7 @@ import { startContext } from "../lib/core/context";
 import { db } from "../lib/core/db";
 import { LOCAL_OPERATOR } from "../lib/auth/actor";
 import { createRegistry } from "../lib/services/registries";
+import { backendEnv } from "../test/helpers/backends";
 
 /**
  * Creates registries straight in a test server's database through the real lib/
@@ -13,7 +14,7 @@ import { createRegistry } from "../lib/services/registries";
 export async function seedRegistries(dataDir: string, registries: Array<{ name: string; sku?: string; location?: string }>): Promise<void> {
   // The seeded locations are allowed here, as an operator would configure them with WHARF_LOCATIONS.
   const locations = [...new Set(["local", ...registries.flatMap((r) => (r.location ? [r.location] : []))])];
-  startContext(parseConfig({ WHARF_DATA_DIR: dataDir, WHARF_LOCATIONS: locations.join(",") }));
+  startContext(parseConfig({ WHARF_DATA_DIR: dataDir, WHARF_LOCATIONS: locations.join(","), ...(await backendEnv(dataDir)) }));
   try {
     for (const r of registries) await createRegistry(LOCAL_OPERATOR, r);
   } finally {
@@ -29,7 +30,7 @@ export async function seedRegistries(dataDir: string, registries: Array<{ name: 
  * as the CLI would), then lets go of the database again.
  */
 export async function withServerDb<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
-  startContext(parseConfig({ WHARF_DATA_DIR: dataDir }));
+  startContext(parseConfig({ WHARF_DATA_DIR: dataDir, ...(await backendEnv(dataDir)) }));
   try {
     return await fn();
   } finally {

@@ -37,7 +37,10 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   WHARF_DATA_DIR: z.string().min(1).default("data"),
-  WHARF_DATABASE_URL: z.string().regex(/^file:/, "must be a file: URL (SQLite)").optional(),
+  WHARF_DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must be a file: URL (SQLite) or a postgres:// URL (PostgreSQL)")
+    .optional(),
   WHARF_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   WHARF_REGISTRY_DOMAIN: z
     .string()
@@ -92,12 +95,30 @@ const schema = z.object({
   WHARF_GC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   WHARF_GC_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(3600),
   WHARF_UPLOAD_MAX_IDLE_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(86_400),
+  // Where blob and manifest bytes live: files under WHARF_DATA_DIR/blobs, or an S3 bucket (several nodes share it).
+  WHARF_STORAGE: z.enum(["filesystem", "s3"]).default("filesystem"),
+  WHARF_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  WHARF_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens")
+    .optional(),
+  WHARF_S3_REGION: z.string().min(1).default("us-east-1"),
+  WHARF_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  WHARF_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  WHARF_S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  // Blob GETs answer 307 to a presigned URL valid this long, so the bytes skip the node.
+  WHARF_S3_REDIRECT: z.stringbool().default(false),
+  WHARF_S3_REDIRECT_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  // Shared state for several nodes: one rate-limit budget, fast revocation and invalidation, short locks.
+  WHARF_REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
 });
 
 export type Config = z.infer<typeof schema> & {
   skuOverrides: Partial<Record<"Basic" | "Standard" | "Premium", Record<string, number | boolean>>>;
   dataDir: string;
   databaseUrl: string;
+  /** Which engine WHARF_DATABASE_URL names: SQLite (embedded default) or PostgreSQL (several nodes). */
+  databaseKind: "sqlite" | "postgresql";
   blobsDir: string;
 };
 
@@ -115,12 +136,21 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = result.data;
+  if (c.WHARF_STORAGE === "s3") {
+    const missing = ["WHARF_S3_BUCKET"].filter((k) => !c[k as "WHARF_S3_BUCKET"]);
+    if (!!c.WHARF_S3_ACCESS_KEY_ID !== !!c.WHARF_S3_SECRET_ACCESS_KEY) missing.push(c.WHARF_S3_ACCESS_KEY_ID ? "WHARF_S3_SECRET_ACCESS_KEY" : "WHARF_S3_ACCESS_KEY_ID");
+    if (missing.length) throw new ConfigError(`Invalid configuration:\n  WHARF_STORAGE=s3 also needs ${missing.join(" and ")} (see "Scale out" in the README)`);
+  }
+  if (c.WHARF_S3_REDIRECT && c.WHARF_STORAGE !== "s3") {
+    throw new ConfigError("Invalid configuration:\n  WHARF_S3_REDIRECT=true needs WHARF_STORAGE=s3: only object storage can hand clients a presigned URL");
+  }
   const dataDir = path.resolve(c.WHARF_DATA_DIR);
   return {
     ...c,
     skuOverrides: c.WHARF_SKU_LIMITS ?? {},
     dataDir,
     databaseUrl: c.WHARF_DATABASE_URL ?? `file:${path.join(dataDir, "wharf.db")}`,
+    databaseKind: c.WHARF_DATABASE_URL && !c.WHARF_DATABASE_URL.startsWith("file:") ? "postgresql" : "sqlite",
     blobsDir: path.join(dataDir, "blobs"),
   };
 }

@@ -8,8 +8,8 @@ import { basicAuth, type Wharf } from "./wharf";
  * data dir (SQLite WAL lets both processes write), then go through the real
  * /oauth2/token and /v2 endpoints.
  */
-export function useServerDatabase(w: Pick<Wharf, "dataDir">): void {
-  startContext(parseConfig({ WHARF_DATA_DIR: w.dataDir }));
+export function useServerDatabase(w: Pick<Wharf, "dataDir" | "env">): void {
+  startContext(parseConfig({ ...w.env, WHARF_DATA_DIR: w.dataDir }));
 }
 
 export type TokenAnswer = { status: number; body: Record<string, unknown>; token: string | null; access: { type: string; name: string; actions: string[] }[] };

@@ -6,6 +6,7 @@ import { startContext } from "../../lib/core/context";
 import { db } from "../../lib/core/db";
 import { splitName } from "../../lib/core/names";
 import { ensureRepository, type Repo } from "../../lib/registry/repository-resolver";
+import { backendEnv, dropBackends } from "./backends";
 
 /**
  * Points this process's config at a fresh data dir with every migration applied:
@@ -13,7 +14,7 @@ import { ensureRepository, type Repo } from "../../lib/registry/repository-resol
  */
 export async function useTempDatabase(env: Record<string, string> = {}): Promise<string> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-unit-"));
-  const cfg = parseConfig({ WHARF_DATA_DIR: dataDir, ...env });
+  const cfg = parseConfig({ WHARF_DATA_DIR: dataDir, ...(await backendEnv(dataDir)), ...env });
   startContext(cfg);
   const migrate = await import(path.join(__dirname, "..", "..", "scripts", "migrate.mjs"));
   await migrate.deploy(cfg.databaseUrl);
@@ -29,5 +30,6 @@ export async function useEngineRepositories(): Promise<{ dataDir: string; repo: 
 
 export async function closeTempDatabase(dataDir: string): Promise<void> {
   await db().$disconnect();
+  await dropBackends(dataDir);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { backendEnv } from "./backends";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const ADMIN_PASSWORD = "s3cret-Pass";
@@ -55,6 +56,7 @@ export async function startWharf(opts: { env?: Record<string, string>; dataDir?:
     // runs at low priority: a cheaper scrypt (2^14) keeps them within their timeouts.
     // Production keeps the default (2^17), which bench/login-flood runs at.
     WHARF_PASSWORD_SCRYPT_LN: "14",
+    ...(await backendEnv(dataDir)),
     ...opts.env,
   };
   const proc = spawn(process.execPath, [serverJs], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

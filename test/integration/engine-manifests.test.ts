@@ -30,7 +30,7 @@ describe("engine: manifests", () => {
   before(async () => {
     w = await startWharf();
     await createRegistryRow(w, "contoso");
-    startContext(parseConfig({ WHARF_DATA_DIR: w.dataDir }));
+    startContext(parseConfig({ ...w.env, WHARF_DATA_DIR: w.dataDir }));
     a = api(w, await token(w, ["app", "idx", "deep", "size", "locked", "s512", "ref"].map((r) => pushPull(`contoso/${r}`))));
     const cfg = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
     config = { mediaType: OCI_CONFIG, digest: await a.pushBlob("contoso/app", cfg), size: cfg.length };

@@ -47,7 +47,7 @@ describe("engine: chunked uploads", () => {
   before(async () => {
     w = await startWharf();
     await createRegistryRow(w, "contoso");
-    startContext(parseConfig({ WHARF_DATA_DIR: w.dataDir }));
+    startContext(parseConfig({ ...w.env, WHARF_DATA_DIR: w.dataDir }));
     bearer = await token(w, [pushPull("contoso/chunks"), pushPull("contoso/locked")]);
     a = api(w, bearer);
     await a.pushBlob("contoso/chunks", Buffer.from("makes the repository"));

@@ -31,7 +31,7 @@ describe("repository locks on /v2", () => {
   before(async () => {
     w = await startWharf();
     await createRegistryRow(w, "contoso");
-    startContext(parseConfig({ WHARF_DATA_DIR: w.dataDir }));
+    startContext(parseConfig({ ...w.env, WHARF_DATA_DIR: w.dataDir }));
     a = api(w, await token(w, [pushPull("contoso/app"), pushPull("contoso/hidden"), "registry:catalog:*"]));
   });
   after(async () => {

@@ -26,7 +26,7 @@ const LIMIT_MS = 5000;
 before(async () => {
   // A low scrypt cost keeps the many users of this file quick; it changes nothing about revocation.
   w = await startWharf({ env: { WHARF_PASSWORD_SCRYPT_LN: "14" } });
-  startContext(parseConfig({ WHARF_DATA_DIR: w.dataDir, WHARF_PASSWORD_SCRYPT_LN: "14" }));
+  startContext(parseConfig({ ...w.env, WHARF_DATA_DIR: w.dataDir, WHARF_PASSWORD_SCRYPT_LN: "14" }));
   await db().registry.create({ data: { name: "contoso" } });
   adminToken = await token(w, [pushPull("contoso/app")]);
   await api(w, adminToken).pushImage("contoso/app", "v1");
