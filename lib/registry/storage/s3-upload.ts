@@ -11,14 +11,16 @@ import {
 
 /**
  * Parts of 8 MiB: above S3's 5 MiB minimum, 10,000 of them reach 80 GiB (far past any layer), and one part filling
- * while the previous one uploads bounds a writer's memory to 16 MiB however big the blob.
+ * while two upload bounds a writer's memory to 24 MiB however big the blob.
  */
 export const PART_SIZE = 8 * 1024 * 1024;
 export const MAX_PARTS = 10_000;
+// Measured on Ceph RGW here (256 MiB): one part in flight 63 MB/s, two 118 MB/s, four no better.
+const PARTS_IN_FLIGHT = 2;
 
 /**
  * A Writable that stores everything written to it as one object at `key`: a single PutObject when it ends below
- * PART_SIZE, else a multipart upload (one part in flight while the next fills). The object appears only when the
+ * PART_SIZE, else a multipart upload (two parts in flight while the next fills). The object appears only when the
  * stream finishes (S3 makes it visible atomically); destroying the stream aborts the multipart upload, so an
  * interrupted write leaves nothing behind.
  */
@@ -29,7 +31,7 @@ export class ObjectUpload extends Writable {
   private filled = 0;
   private uploadId: string | undefined;
   private readonly parts: CompletedPart[] = [];
-  private inFlight: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private aborted: Promise<void> | null = null;
   private finalOp: Promise<void> | null = null;
 
@@ -68,17 +70,22 @@ export class ObjectUpload extends Writable {
         throw new Error("storage: write stopped");
       }
     }
-    if (this.inFlight) await this.inFlight;
+    // A failed part fails the write at once (Promise.race rejects).
+    while (this.inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(this.inFlight);
     const body = this.block!.subarray(0, this.filled);
     const partNumber = this.parts.length + 1;
     if (partNumber > MAX_PARTS) throw new Error(`storage: ${this.key} would need more than ${MAX_PARTS} parts of ${PART_SIZE} bytes`);
     this.parts.push({ PartNumber: partNumber });
     this.block = null;
     this.filled = 0;
-    this.inFlight = this.client
+    const sending: Promise<void> = this.client
       .send(new UploadPartCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length }))
-      .then((res) => void (this.parts[partNumber - 1].ETag = res.ETag));
-    this.inFlight.catch(() => undefined); // awaited by the next part or _final
+      .then((res) => {
+        this.parts[partNumber - 1].ETag = res.ETag;
+        this.inFlight.delete(sending);
+      });
+    sending.catch(() => undefined); // awaited by the next part or _final
+    this.inFlight.add(sending);
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -91,7 +98,7 @@ export class ObjectUpload extends Writable {
         return;
       }
       if (this.filled) await this.sendBlock();
-      await this.inFlight;
+      await Promise.all(this.inFlight);
       await this.client.send(
         new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, MultipartUpload: { Parts: this.parts } }),
       );
@@ -110,7 +117,7 @@ export class ObjectUpload extends Writable {
    * store its object, so whoever wants the object gone deletes it after this.
    */
   async idle(): Promise<void> {
-    await this.inFlight?.catch(() => undefined);
+    await Promise.allSettled(this.inFlight);
     await this.finalOp?.catch(() => undefined);
     await this.abortUpload();
   }
@@ -118,7 +125,7 @@ export class ObjectUpload extends Writable {
   /** Drops an unfinished multipart upload (its parts cost storage until aborted). */
   abortUpload(): Promise<void> {
     return (this.aborted ??= (async () => {
-      await this.inFlight?.catch(() => undefined);
+      await Promise.allSettled(this.inFlight);
       const uploadId = this.uploadId;
       if (!uploadId) return;
       this.uploadId = undefined;

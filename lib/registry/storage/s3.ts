@@ -14,8 +14,8 @@ import { ObjectUpload } from "./s3-upload";
  * `<key>//<seq>` (paths never contain an empty component, so these keys are invisible to every path operation
  * but stat/read/move/delete of that file). Each writer session stores one segment (the first writer of a file that
  * does not exist writes the base); reads stitch the parts with ranged GETs; abort deletes only that writer's
- * segment. A writer streams: a part of 8 MiB fills while the previous uploads (multipart above 8 MiB), so memory
- * per upload is ≤ 16 MiB whatever the blob size.
+ * segment. A writer streams: a part of 8 MiB fills while two upload (multipart above 8 MiB), so memory
+ * per upload is ≤ 24 MiB whatever the blob size.
  *
  * move() composes the parts into one object at the target, which S3 makes visible atomically: one part is a
  * server-side CopyObject; parts all ≥ 5 MiB become UploadPartCopy ranges (server-side too); smaller chunks
