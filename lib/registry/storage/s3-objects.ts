@@ -18,6 +18,9 @@ export type S3Location = {
 };
 
 export function s3Client(loc: S3Location): S3Client {
+  // The SDK warns on stderr, once per process, that releases after January 2027 will want Node 22: that says
+  // nothing about this process and would end up in every CLI command's output (scripts read stderr).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   return new S3Client({
     endpoint: loc.endpoint,
     region: loc.region,
