@@ -15,8 +15,9 @@ import { storage } from "./storage";
 /**
  * Resumable upload sessions. The Upload row says which repository a session
  * belongs to; its bytes live in the storage driver, so a session survives a
- * restart. While this process serves a session it keeps the running sha256,
- * so finishing costs nothing; after a restart the stored bytes are re-hashed once.
+ * restart and may move between nodes. While this process serves a session it keeps the running sha256,
+ * so finishing costs nothing; after a restart, or when another node stored the
+ * last chunk (the sizes differ), the stored bytes are re-hashed once.
  */
 export interface UploadSession {
   start(repo: Repo): Promise<{ id: string; size: number }>;

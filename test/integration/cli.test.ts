@@ -7,6 +7,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import { createDb, type Db } from "../../lib/core/db";
 import { api, pushPull, token } from "../helpers/registry-fixtures";
+import { blobStored } from "../helpers/stored-blobs";
 import { runCli, startWharf, type Wharf } from "../helpers/wharf";
 
 /**
@@ -159,8 +160,7 @@ describe("wharf registry", () => {
     // An upload session left open in the registry.
     const open = await doomed.fetch("/v2/secondreg/other/blobs/uploads/", { method: "POST" });
     assert.equal(open.status, 202);
-    const blobFile = (digest: string) => path.join(wharf.dataDir, "blobs", "sha256", digest.slice(7, 9), digest.slice(7), "data");
-    assert.ok(fs.existsSync(blobFile(own.layer)), "the data plane stores blobs where this test looks");
+    assert.ok(await blobStored(wharf, own.layer), "the data plane stores blobs where this test looks");
 
     failed(await cli("registry", "delete", "--name", "secondreg"), /cannot be undone\. To confirm, run `wharf registry delete --name secondreg --yes`/);
     assert.ok(await prisma.registry.findUnique({ where: { name: "secondreg" } }), "still there without --yes");
@@ -176,9 +176,9 @@ describe("wharf registry", () => {
     assert.equal(await prisma.manifest.count({ where: { digest: own.digest } }), 0);
     assert.equal(await prisma.upload.count({ where: { repository: { registry: { name: "secondreg" } } } }), 0);
     assert.equal(await prisma.blob.count({ where: { digest: own.layer } }), 0);
-    assert.ok(!fs.existsSync(blobFile(own.layer)), "unshared layer bytes are gone");
+    assert.ok(!(await blobStored(wharf, own.layer)), "unshared layer bytes are gone");
     // The layer another registry still links survives, and is still served there.
-    assert.ok(fs.existsSync(blobFile(kept.layer)));
+    assert.ok(await blobStored(wharf, kept.layer));
     const pulled = await keep.fetch(`/v2/myregistry/keeper/blobs/${kept.layer}`);
     assert.equal(pulled.status, 200);
     assert.deepEqual(Buffer.from(await pulled.arrayBuffer()), shared);

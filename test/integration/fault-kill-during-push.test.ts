@@ -6,6 +6,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { rawHttp } from "../helpers/raw-http";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
+import { storageOf } from "../helpers/stored-blobs";
 import { startWharf, type Wharf } from "../helpers/wharf";
 
 /**
@@ -98,16 +99,16 @@ describe("SIGKILL during 20 concurrent pushes, three rounds", () => {
     return true;
   }
 
-  /** Every blob file hashes to its name; every Blob row has a file of its size. */
-  function checkStorage(): void {
-    const root = path.join(w.dataDir, "blobs");
+  /** Every stored blob hashes to its name; every Blob row has stored bytes of its size (files or the S3 bucket). */
+  async function checkStorage(): Promise<void> {
+    const store = storageOf(w);
     const files = new Map<string, number>();
-    for (const alg of fs.readdirSync(root).filter((d) => !d.startsWith("_"))) {
-      for (const prefix of fs.readdirSync(path.join(root, alg))) {
-        for (const hex of fs.readdirSync(path.join(root, alg, prefix))) {
-          const file = path.join(root, alg, prefix, hex, "data");
-          if (!fs.existsSync(file)) continue;
-          const bytes = fs.readFileSync(file);
+    for (const alg of ["sha256", "sha512"]) {
+      for (const prefix of await store.list(alg)) {
+        for (const hex of await store.list(`${alg}/${prefix}`)) {
+          const file = `${alg}/${prefix}/${hex}/data`;
+          const bytes = await store.getContent(file).catch(() => null);
+          if (!bytes) continue;
           assert.equal(crypto.createHash(alg).update(bytes).digest("hex"), hex, `${file} does not match its digest`);
           files.set(`${alg}:${hex}`, bytes.length);
         }
@@ -161,7 +162,7 @@ describe("SIGKILL during 20 concurrent pushes, three rounds", () => {
       assert.ok(ok >= killAt && ok < PUSHES, `the kill came mid-way: ${ok} of ${PUSHES} confirmed`);
 
       w = await w.restart();
-      checkStorage();
+      await checkStorage();
       const after = await auth();
       for (const img of confirmed) await pullWhole(after, img);
     });
@@ -175,6 +176,6 @@ describe("SIGKILL during 20 concurrent pushes, three rounds", () => {
       assert.equal(r.status, 201, `${img.repo}:${img.tag} manifest re-push: ${r.body}`);
     }
     for (const img of all) await pullWhole(bearer, img);
-    checkStorage();
+    await checkStorage();
   });
 });

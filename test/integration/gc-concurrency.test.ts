@@ -1,11 +1,12 @@
 import { databaseUrlOf } from "../helpers/backends";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createDb } from "../../lib/core/db";
+import { blobDataPath } from "../../lib/registry/paths";
 import { api, createRegistryRow, pushPull, sha256, token, type Api } from "../helpers/registry-fixtures";
+import { storageOf } from "../helpers/stored-blobs";
 import { runCli, startWharf, type Wharf } from "../helpers/wharf";
 
 /**
@@ -106,14 +107,14 @@ describe("garbage collection while pushing and deleting", () => {
     // worker may be between marking a blob and deleting it, and a shutdown lets it finish the blob it is on.
     await wharf.stop();
     const db = createDb(databaseUrlOf(wharf.dataDir));
+    const stored = storageOf(wharf);
     try {
       const rows = await db.blob.findMany({ select: { digest: true, deletingAt: true } });
       for (const row of rows) {
         assert.equal(row.deletingAt, null, `no collection left ${row.digest} half-deleted`);
-        const hex = row.digest.slice("sha256:".length);
-        const file = path.join(wharf.dataDir, "blobs", "sha256", hex.slice(0, 2), hex, "data");
-        assert.ok(fs.existsSync(file), `bytes of ${row.digest} are on disk`);
-        assert.equal(sha256(fs.readFileSync(file)), row.digest);
+        const bytes = await stored.getContent(blobDataPath(row.digest)).catch(() => null);
+        assert.ok(bytes, `bytes of ${row.digest} are stored`);
+        assert.equal(sha256(bytes), row.digest);
       }
     } finally {
       await db.$disconnect();

@@ -1,11 +1,12 @@
 import { databaseUrlOf } from "../helpers/backends";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createDb } from "../../lib/core/db";
+import { uploadDir } from "../../lib/registry/paths";
 import { api, createRegistryRow, pushPull, sha256, token, type Api } from "../helpers/registry-fixtures";
+import { blobStored, storageOf } from "../helpers/stored-blobs";
 import { runCli, startWharf, type Wharf } from "../helpers/wharf";
 
 /**
@@ -13,10 +14,6 @@ import { runCli, startWharf, type Wharf } from "../helpers/wharf";
  * `wharf gc run` (another process) does the same on request.
  */
 
-const blobFile = (w: Wharf, digest: string) => {
-  const hex = digest.slice("sha256:".length);
-  return path.join(w.dataDir, "blobs", "sha256", hex.slice(0, 2), hex, "data");
-};
 
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -45,12 +42,13 @@ describe("garbage collection", () => {
     const keep = await a.pushImage("gcreg/other", "v1", { layer: shared });
     const mounted = await a.fetch(`/v2/gcreg/app/blobs/uploads/?mount=${keep.layer}&from=gcreg/other`, { method: "POST" });
     assert.equal(mounted.status, 201);
-    assert.ok(fs.existsSync(blobFile(wharf, img.layer)));
+    assert.ok(await blobStored(wharf, img.layer));
     const del = await a.fetch(`/v2/gcreg/app/manifests/${img.digest}`, { method: "DELETE" });
     assert.equal(del.status, 202);
-    await until("the 5 MB layer's file is deleted", () => !fs.existsSync(blobFile(wharf, img.layer)));
-    assert.ok(!fs.existsSync(blobFile(wharf, img.config)), "its config goes too");
-    assert.ok(!fs.existsSync(blobFile(wharf, img.digest)), "and the manifest's own bytes");
+    // One cycle frees all three; it deletes them one after another, so wait for each (S3 deletes take longer).
+    await until("the 5 MB layer's bytes are deleted", async () => !(await blobStored(wharf, img.layer)));
+    await until("its config goes too", async () => !(await blobStored(wharf, img.config)));
+    await until("and the manifest's own bytes", async () => !(await blobStored(wharf, img.digest)));
     assert.equal((await a.fetch(`/v2/gcreg/app/blobs/${img.layer}`, { method: "HEAD" })).status, 404);
     // The other repository's image, whose layer was also mounted into app (and is named by no manifest there), stays whole.
     const pulled = await a.fetch(`/v2/gcreg/other/blobs/${keep.layer}`);
@@ -82,7 +80,7 @@ describe("garbage collection", () => {
     assert.equal(ran.code, 0, ran.stderr);
     const got = await a.fetch(`/v2/gcreg/app/manifests/${img.digest}`, { headers: { Accept: "application/vnd.oci.image.manifest.v1+json" } });
     assert.equal(got.status, 200);
-    assert.ok(fs.existsSync(blobFile(wharf, img.layer)));
+    assert.ok(await blobStored(wharf, img.layer));
   });
 
   it("wharf gc run frees a deleted repository's bytes at once with --grace-period 0s, and says how much", async () => {
@@ -96,7 +94,7 @@ describe("garbage collection", () => {
     const out = await cli("gc", "run", "--registry", "gcreg", "--grace-period", "0s", "-o", "json");
     assert.equal(out.code, 0, out.stderr);
     // The worker may have collected it first: either way the file is gone and a run reports what it did.
-    assert.ok(!fs.existsSync(blobFile(wharf, img.layer)));
+    assert.ok(!(await blobStored(wharf, img.layer)));
     assert.match(out.stderr, /Freed/);
     // The server learns of another process's delete within its name cache's few seconds.
     await until("the deleted repository is unknown to the server", async () => (await a.fetch(`/v2/gcreg/gone/tags/list`)).status === 404, 10_000);
@@ -120,9 +118,9 @@ describe("garbage collection", () => {
     const patch = await a.fetch(location, { method: "PATCH", body: new Uint8Array(crypto.randomBytes(100_000)), headers: { "Content-Type": "application/octet-stream" } });
     assert.equal(patch.status, 202);
     const id = location.split("/").pop()!.split("?")[0];
-    const dir = path.join(wharf.dataDir, "blobs", "_uploads", id);
-    assert.ok(fs.existsSync(dir));
-    await until("the idle upload's bytes are deleted", () => !fs.existsSync(dir));
+    const stored = storageOf(wharf);
+    assert.ok(await stored.stat(uploadDir(id)));
+    await until("the idle upload's bytes are deleted", async () => !(await stored.stat(uploadDir(id))));
     assert.equal((await a.fetch(location)).status, 404);
   });
 

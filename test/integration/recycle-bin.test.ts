@@ -8,6 +8,7 @@ import { createDb, type Db } from "../../lib/core/db";
 import { createRegistryRow } from "../helpers/registry-fixtures";
 import { OciLayout, type Desc } from "../helpers/oci-layout";
 import { skopeoSandbox } from "../helpers/skopeo";
+import { blobStored } from "../helpers/stored-blobs";
 import { ADMIN_PASSWORD, runCli, startWharf, type Wharf } from "../helpers/wharf";
 
 /**
@@ -36,10 +37,6 @@ describe("recycle bin", () => {
   const ref = (image: string) => `docker://${w.host}/binreg/${image}`;
   const del = (image: string) => skopeo("delete", "--creds", creds, "--tls-verify=false", ref(image));
   const inspectDigest = async (image: string) => JSON.parse((await skopeo("inspect", "--creds", creds, "--tls-verify=false", ref(image))).stdout).Digest as string;
-  const blobFile = (digest: string) => {
-    const hex = digest.slice("sha256:".length);
-    return path.join(w.dataDir, "blobs", "sha256", hex.slice(0, 2), hex, "data");
-  };
   const srcBlob = (digest: string) => path.join(layout.dir, "blobs", "sha256", digest.slice("sha256:".length));
   /** The layer and config digests of an image in the source layout. */
   const blobsOf = (d: Desc): string[] => {
@@ -90,9 +87,9 @@ describe("recycle bin", () => {
     await del("app:v1");
     await assert.rejects(inspectDigest("app:v1"), /manifest unknown|not found|MANIFEST_UNKNOWN/i);
     await assert.rejects(inspectDigest(`app@${images.v1.digest}`), /manifest unknown|not found|MANIFEST_UNKNOWN/i);
-    for (const f of files) assert.ok(fs.existsSync(blobFile(f)), `${f} stays on disk`);
+    for (const f of files) assert.ok(await blobStored(w, f), `${f} stays on disk`);
     await json("gc", "run", "--registry", "binreg", "--grace-period", "0s");
-    for (const f of files) assert.ok(fs.existsSync(blobFile(f)), `${f} stays on disk through a collection`);
+    for (const f of files) assert.ok(await blobStored(w, f), `${f} stays on disk through a collection`);
 
     const listed = await json("manifest", "list-deleted", "-r", "binreg", "-n", "app");
     assert.deepEqual(listed.map((m: { digest: string; tags: string[]; deletedBy: string }) => [m.digest, m.tags, m.deletedBy]), [[images.v1.digest, ["v1"], "admin"]]);
@@ -134,15 +131,15 @@ describe("recycle bin", () => {
     assert.equal(entry.expiresAt.getTime() - entry.deletedAt.getTime(), 86_400_000, "kept for the days set then");
     // Not yet expired: a collection keeps it.
     await json("gc", "run", "--registry", "binreg", "--grace-period", "0s");
-    assert.ok(fs.existsSync(blobFile(images.x.digest)));
+    assert.ok(await blobStored(w, images.x.digest));
     await prisma.recycledManifest.update({ where: { id: entry.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
 
     const run = await json("gc", "run", "--registry", "binreg", "--grace-period", "0s");
     assert.deepEqual(run.manifestsDeleted.recycleBin.map((m: { digest: string }) => m.digest), [images.x.digest]);
     assert.equal(await prisma.recycledManifest.count({ where: { id: entry.id } }), 0);
-    assert.ok(!fs.existsSync(blobFile(images.x.digest)), "the manifest's bytes are gone");
-    assert.ok(!fs.existsSync(blobFile(xConfig)), "its own config is gone");
-    assert.ok(fs.existsSync(blobFile(sharedLayer)), "the layer app:y shares stays");
+    assert.ok(!(await blobStored(w, images.x.digest)), "the manifest's bytes are gone");
+    assert.ok(!(await blobStored(w, xConfig)), "its own config is gone");
+    assert.ok(await blobStored(w, sharedLayer), "the layer app:y shares stays");
     assert.equal(await inspectDigest("app:y"), images.y.digest);
     const gone = await cli("manifest", "restore", "-r", "binreg", "-n", "app:x");
     assert.equal(gone.code, 1);

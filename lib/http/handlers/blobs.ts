@@ -1,4 +1,5 @@
 import { blobStore, blobUnknownIn } from "../../registry/blob-store";
+import { config } from "../../core/context";
 import { parseDigest } from "../../core/digest";
 import { blobDataPath } from "../../registry/paths";
 import { findRepository } from "../../registry/repository-resolver";
@@ -32,8 +33,12 @@ export async function getBlob(ctx: Ctx): Promise<void> {
   }
   if (ctx.req.method === "HEAD") return send(ctx.res, 200, { ...headers, "Content-Length": desc.size });
 
-  const redirect = !range && storage().redirectUrl ? await storage().redirectUrl!(blobDataPath(digest), { expiresInSeconds: 1200 }) : null;
-  if (redirect) return send(ctx.res, 307, { "Docker-Content-Digest": digest, Location: redirect });
+  // WHARF_S3_REDIRECT: the bytes go from the bucket to the client, past this node, once every check above passed.
+  // A Range header travels with the redirected request (S3 honours it); the URL lives WHARF_S3_REDIRECT_SECONDS.
+  const { WHARF_S3_REDIRECT, WHARF_S3_REDIRECT_SECONDS } = config();
+  const driver = storage();
+  const redirect = WHARF_S3_REDIRECT && driver.redirectUrl ? await driver.redirectUrl(blobDataPath(digest), { expiresInSeconds: WHARF_S3_REDIRECT_SECONDS }) : null;
+  if (redirect) return send(ctx.res, 307, { "Docker-Content-Digest": digest, Location: redirect, "Cache-Control": "no-store" });
 
   if (desc.size === 0) return send(ctx.res, 200, { ...headers, "Content-Length": 0 });
   if (!range && desc.size <= SMALL_BLOB) {

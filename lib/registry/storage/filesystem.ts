@@ -239,7 +239,9 @@ export class FilesystemDriver implements StorageDriver {
   }
 }
 
+// ENOTDIR: a path below a file ("a/file/x") names nothing either.
 function isMissing(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException)?.code === "ENOENT";
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
 }
 
