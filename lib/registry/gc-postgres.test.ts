@@ -6,7 +6,7 @@ import { db, type Tx } from "../core/db";
 import { claimBlob, queueBlobReviews, queueLinkReviews } from "./gc-queue";
 import { collectGarbage } from "./gc";
 import { blobDataPath } from "./paths";
-import type { Repo } from "./repository-resolver";
+import { createRepositoryIn, type Repo } from "./repository-resolver";
 import { storage } from "./storage";
 import { closeTempDatabase, useEngineRepositories } from "../../test/helpers/test-db";
 import { uploadSessions } from "./upload-session";
@@ -98,6 +98,18 @@ describe("garbage collection against concurrent pushes on PostgreSQL", { skip: !
     });
     await first;
     assert.equal(await db().blob.count({ where: { digest: d } }), 1);
+  });
+
+  it("two pushes creating the same new repository at once both get it", async () => {
+    const target = { id: null, registryId: repo.registryId, registry: repo.registry, name: "raced", fullName: `${repo.registry}/raced` };
+    let second: Promise<Repo> | undefined;
+    const first = await db().$transaction(async (tx) => {
+      const created = await createRepositoryIn(tx, target);
+      second = db().$transaction((other) => createRepositoryIn(other, target));
+      await untilSomeoneWaitsOnALock();
+      return created;
+    });
+    assert.equal((await second!).id, first.id);
   });
 
   it("two transactions queueing the same review at once do not fail on the duplicate", async () => {

@@ -3,7 +3,7 @@ import { logger } from "../core/logging";
 import { Prisma } from "../generated/prisma/client";
 import { DELETE_MARK_MS, PUSH_CLAIM_MS, queueBlobReviews } from "./gc-queue";
 import { manifestBytes } from "./manifest-cache";
-import { lockBlob, lockBlobLink, lockBlobReview, lockLinkReview } from "./row-locks";
+import { createManyOnce, lockBlob, lockBlobLink, lockBlobReview, lockLinkReview } from "./row-locks";
 import { UPLOADS_DIR, blobDir, uploadDataPath, uploadDir } from "./paths";
 import { storage } from "./storage";
 
@@ -111,7 +111,7 @@ async function deleteMarkedBlob(digest: string, mark: Date): Promise<boolean> {
   // Past half the mark's life a push may take the blob over soon: leave the bytes, lift the mark, try next time.
   if (Date.now() - mark.getTime() > DELETE_MARK_MS / 2) {
     await db().blob.updateMany({ where: { digest, deletingAt: mark }, data: { deletingAt: null } });
-    await db().blobReview.upsert({ where: { digest }, create: { digest }, update: {} });
+    await createManyOnce(db().blobReview, [{ digest }]);
     return false;
   }
   // Row last: a collection interrupted here leaves a marked row, which the next push takes over or the next run finishes.

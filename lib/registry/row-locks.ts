@@ -41,6 +41,14 @@ export async function serializeBlobCreation(tx: Tx, digest: string): Promise<voi
   if (onPostgres()) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${"wharf:blob:" + digest}, 0))`;
 }
 
+/**
+ * Orders the transactions that may insert the same key (a repository's or a tag's name): taken before reading
+ * whether the row exists, so the later transaction reads the earlier one's row instead of inserting it again.
+ */
+export async function serializeKey(tx: Tx, key: string): Promise<void> {
+  if (onPostgres()) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${"wharf:" + key}, 0))`;
+}
+
 type CreateMany<T> = { createMany(args: { data: T[] }): Promise<unknown> };
 
 /**
