@@ -72,8 +72,18 @@ async function instantiateSchemaEngine() {
   const { createRequire } = await import("node:module");
   const dir = path.dirname(createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm"));
   const bg = await import(path.join(dir, "schema_engine_bg.js"));
+  // The engine arms timers (a ~10 s one on PostgreSQL connections) that would keep a finished process alive:
+  // unref them, so a caller that has deployed (a test, the CLI) exits when its own work is done.
+  const imports = { ...bg };
+  for (const name of Object.keys(bg).filter((n) => n.startsWith("__wbg_setTimeout_"))) {
+    imports[name] = (...args) => {
+      const timer = bg[name](...args);
+      timer?.unref?.();
+      return timer;
+    };
+  }
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(path.join(dir, "schema_engine_bg.wasm")), {
-    "./schema_engine_bg.js": bg,
+    "./schema_engine_bg.js": imports,
   });
   // The engine reports a panic's message here before it throws; keep it for the error we print.
   globalThis.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (m) => console.error(`schema engine panic: ${m}`) };

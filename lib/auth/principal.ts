@@ -47,8 +47,11 @@ const live = (expiry: Date | null | undefined, now: Date) => !expiry || expiry >
  * portal user. Names may collide across kinds; the password decides.
  * Unguarded: a request from the network goes through basicLogin instead.
  */
+/** No stored name can hold a NUL (PostgreSQL's text refuses it, so looking one up would fail, not miss). */
+const impossibleName = (username: string) => username.includes("\u0000");
+
 export async function authenticateBasic(username: string, password: string): Promise<Principal | null> {
-  if (!username || !password || username.length > 256 || password.length > 1024) return null;
+  if (!username || !password || username.length > 256 || password.length > 1024 || impossibleName(username)) return null;
   const machine = await authenticateMachine(username.trim(), password);
   if (machine) return machine;
   const user = await checkUserPassword(username.trim().toLowerCase(), password);
@@ -62,7 +65,7 @@ export async function authenticateBasic(username: string, password: string): Pro
  * answer is a refusal, and nothing was hashed.
  */
 export async function basicLogin(username: string, password: string, clientAddress: string): Promise<Principal | LoginRefusal | null> {
-  if (!username || !password || username.length > 256 || password.length > 1024) return null;
+  if (!username || !password || username.length > 256 || password.length > 1024 || impossibleName(username)) return null;
   const name = username.trim();
   const lower = name.toLowerCase();
   // A blocked address is refused whatever it sends. A blocked username is not

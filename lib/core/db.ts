@@ -64,3 +64,17 @@ const dbSlot = slot(
 export function db(): PrismaClient {
   return context().get(dbSlot);
 }
+
+/**
+ * Runs an upsert (outside a transaction) again when it lost a race to insert the same key. Prisma answers an upsert
+ * with a read then an insert; on SQLite nothing runs between them, on PostgreSQL another node's insert can, and the
+ * second attempt then finds the row and updates it.
+ */
+export async function retryOnUniqueViolation<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (err) {
+    if ((err as { code?: string }).code !== "P2002") throw err;
+    return upsert();
+  }
+}

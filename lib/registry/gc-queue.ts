@@ -1,4 +1,5 @@
 import type { Tx } from "../core/db";
+import { createManyOnce, lockBlob, serializeBlobCreation } from "./row-locks";
 
 /**
  * What garbage collection will look at, written in the same transaction as the change that may have made
@@ -21,7 +22,7 @@ export async function queueLinkReviews(tx: Tx, repositoryId: string, digests: It
     await tx.linkReview.updateMany({ where: { repositoryId, digest: { in: part } }, data: { since } });
     const have = new Set((await tx.linkReview.findMany({ where: { repositoryId, digest: { in: part } }, select: { digest: true } })).map((r) => r.digest));
     const fresh = part.filter((d) => !have.has(d)).map((digest) => ({ repositoryId, digest, since }));
-    if (fresh.length) await tx.linkReview.createMany({ data: fresh });
+    await createManyOnce(tx.linkReview, fresh);
   }
 }
 
@@ -32,7 +33,7 @@ export async function queueBlobReviews(tx: Tx, digests: Iterable<string>, regist
     await tx.blobReview.updateMany({ where: { digest: { in: part } }, data: { since, registryId } });
     const have = new Set((await tx.blobReview.findMany({ where: { digest: { in: part } }, select: { digest: true } })).map((r) => r.digest));
     const fresh = part.filter((d) => !have.has(d)).map((digest) => ({ digest, since, registryId }));
-    if (fresh.length) await tx.blobReview.createMany({ data: fresh });
+    await createManyOnce(tx.blobReview, fresh);
   }
 }
 
@@ -63,6 +64,7 @@ export const PUSH_CLAIM_MS = 60_000;
  * the caller writes bytes and rows in this same transaction, and any earlier claim is released.
  */
 export async function claimBlob(tx: Tx, digest: string, size: number, hold = true): Promise<Date | null> {
+  await serializeBlobCreation(tx, digest);
   const now = new Date();
   const claimedAt = hold ? now : null;
   const { count } = await tx.blob.updateMany({ where: { digest, deletingAt: null }, data: { claimedAt } });
@@ -85,6 +87,7 @@ export async function claimBlob(tx: Tx, digest: string, size: number, hold = tru
  * (then that push owns the bytes at the address). True when the caller may take its bytes back.
  */
 export async function releaseFailedClaim(tx: Tx, digest: string, claimedAt: Date): Promise<boolean> {
+  await lockBlob(tx, digest);
   const row = await tx.blob.findUnique({ where: { digest }, select: { claimedAt: true } });
   if (!row || row.claimedAt?.getTime() !== claimedAt.getTime()) return false;
   const [links, manifests, binned] = await Promise.all([

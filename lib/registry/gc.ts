@@ -3,14 +3,16 @@ import { logger } from "../core/logging";
 import { Prisma } from "../generated/prisma/client";
 import { DELETE_MARK_MS, PUSH_CLAIM_MS, queueBlobReviews } from "./gc-queue";
 import { manifestBytes } from "./manifest-cache";
+import { createManyOnce, lockBlob, lockBlobLink, lockBlobReview, lockLinkReview } from "./row-locks";
 import { UPLOADS_DIR, blobDir, uploadDataPath, uploadDir } from "./paths";
 import { storage } from "./storage";
 
 /**
  * Online garbage collection. The review queues (gc-queue.ts) say what may have become collectable; each entry is
- * re-checked and removed in one short transaction that holds the write lock from its start (BEGIN IMMEDIATE), so a push
- * that links or names the same content either commits first (and is seen) or waits (and then finds the content
- * gone and says so). Bytes go only while their row carries this collector's deletion mark, and a push that meets
+ * re-checked and removed in one short transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE;
+ * PostgreSQL: SELECT … FOR UPDATE of the link or blob row it decides about, which every push writes first, see
+ * row-locks.ts), so a push that links or names the same content either commits first (and is seen) or waits (and
+ * then finds the content gone and says so). Bytes go only while their row carries this collector's deletion mark, and a push that meets
  * the mark waits for it. Any number of collectors may run at once, in any process: none depends on another's memory.
  */
 
@@ -52,6 +54,9 @@ const registryOfRepos = (registryId?: string) => (registryId ? { repository: { r
 
 /** Deletes the link unless a manifest (or a recycle-bin entry) of its repository names the blob. */
 async function reviewLink(tx: Tx, repositoryId: string, digest: string, cutoff: Date, dryRun: boolean): Promise<{ removed: boolean; registryId: string | null }> {
+  // PostgreSQL: wait for a push or restore that holds the link (it updates the link it relies on) and read after it.
+  await lockBlobLink(tx, repositoryId, digest);
+  await lockLinkReview(tx, repositoryId, digest);
   const q = await tx.linkReview.findUnique({ where: { repositoryId_digest: { repositoryId, digest } }, select: { since: true, repository: { select: { registryId: true } } } });
   // Gone (another collector) or moved forward (a push named it again): nothing to do now.
   if (!q || q.since > cutoff) return { removed: false, registryId: null };
@@ -75,6 +80,9 @@ type Marked = { size: number; mark: Date; registryId: string | null } | null;
 
 /** Marks the blob for deletion when nothing names it; the caller then deletes its bytes and its row. */
 async function markBlob(tx: Tx, digest: string, now: Date, dryRun: boolean): Promise<Marked> {
+  // PostgreSQL: every push, mount and restore of the digest writes its Blob row first; wait for it, read after it.
+  await lockBlob(tx, digest);
+  await lockBlobReview(tx, digest);
   const q = await tx.blobReview.findUnique({ where: { digest }, select: { registryId: true } });
   if (!q) return null;
   const row = await tx.blob.findUnique({ where: { digest }, select: { size: true, deletingAt: true, claimedAt: true } });
@@ -103,7 +111,7 @@ async function deleteMarkedBlob(digest: string, mark: Date): Promise<boolean> {
   // Past half the mark's life a push may take the blob over soon: leave the bytes, lift the mark, try next time.
   if (Date.now() - mark.getTime() > DELETE_MARK_MS / 2) {
     await db().blob.updateMany({ where: { digest, deletingAt: mark }, data: { deletingAt: null } });
-    await db().blobReview.upsert({ where: { digest }, create: { digest }, update: {} });
+    await createManyOnce(db().blobReview, [{ digest }]);
     return false;
   }
   // Row last: a collection interrupted here leaves a marked row, which the next push takes over or the next run finishes.

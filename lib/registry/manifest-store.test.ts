@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { Readable } from "node:stream";
+import { config } from "../core/context";
 import { db } from "../core/db";
 import { WharfError } from "../core/errors";
 import { splitName } from "../core/names";
@@ -18,6 +19,20 @@ const sha = (b: Buffer | string) => "sha256:" + crypto.createHash("sha256").upda
 const sha512 = (b: Buffer) => "sha512:" + crypto.createHash("sha512").update(b).digest("hex");
 // The trigger's RAISE reaches us through Prisma as an unexpected (non-Wharf) error, as a full disk would.
 const dbFailure = (err: unknown) => err instanceof Error && !(err instanceof WharfError);
+
+/** A trigger that makes every insert into "Manifest" fail, as a full disk would; in each engine's dialect. */
+async function failManifestInserts(): Promise<void> {
+  if (config().databaseKind === "sqlite") {
+    await db().$executeRawUnsafe(`CREATE TRIGGER fail_manifest BEFORE INSERT ON "Manifest" BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    return;
+  }
+  await db().$executeRawUnsafe(`CREATE OR REPLACE FUNCTION fail_manifest() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+  await db().$executeRawUnsafe(`CREATE TRIGGER fail_manifest BEFORE INSERT ON "Manifest" FOR EACH ROW EXECUTE FUNCTION fail_manifest()`);
+}
+
+async function stopFailingManifestInserts(): Promise<void> {
+  await db().$executeRawUnsafe(config().databaseKind === "sqlite" ? `DROP TRIGGER IF EXISTS fail_manifest` : `DROP TRIGGER IF EXISTS fail_manifest ON "Manifest"`);
+}
 const code = (c: string) => (err: unknown) => err instanceof WharfError && err.code === c;
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -52,20 +67,20 @@ describe("manifest store", () => {
 
   it("a database failure after the bytes were written leaves no orphan bytes and no rows", async () => {
     const m = image({ annotations: { n: "orphan" } });
-    await db().$executeRawUnsafe(`CREATE TRIGGER fail_manifest BEFORE INSERT ON "Manifest" BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    await failManifestInserts();
     try {
       await assert.rejects(manifestService.put(repo, "v1", m, OCI_MANIFEST), dbFailure);
       assert.equal(await stored(sha(m)), false, "bytes removed");
       assert.equal(await db().blob.count({ where: { digest: sha(m) } }), 0);
 
       // Bytes that another repository's manifest claims stay.
-      await db().$executeRawUnsafe(`DROP TRIGGER fail_manifest`);
+      await stopFailingManifestInserts();
       await manifestService.put(other, "v1", m, OCI_MANIFEST);
-      await db().$executeRawUnsafe(`CREATE TRIGGER fail_manifest BEFORE INSERT ON "Manifest" BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+      await failManifestInserts();
       await assert.rejects(manifestService.put(repo, "v1", m, OCI_MANIFEST), dbFailure);
       assert.equal(await stored(sha(m)), true, "still claimed by contoso/other");
     } finally {
-      await db().$executeRawUnsafe(`DROP TRIGGER IF EXISTS fail_manifest`);
+      await stopFailingManifestInserts();
     }
     await manifestService.put(repo, "v1", m, OCI_MANIFEST);
     assert.ok((await manifestService.bytes(await manifestService.resolve(repo, "v1"))).equals(m));

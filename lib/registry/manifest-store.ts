@@ -1,4 +1,5 @@
 import { db, type Tx } from "../core/db";
+import { serializeKey } from "./row-locks";
 import { digestOf, parseDigest, type Digest } from "../core/digest";
 import { digestInvalid, manifestBlobUnknown, manifestInvalid, manifestTooLarge } from "../core/errors";
 import { isValidTag } from "../core/names";
@@ -111,6 +112,8 @@ async function requireLinks(tx: Tx, repo: Repo, parsed: ParsedManifest): Promise
 
 /** The rows of one push, in the caller's transaction; locks are read here, so a lock set just before wins. */
 async function record(tx: Tx, repo: Repo, reference: string, byDigest: boolean, digest: string, size: number, parsed: ParsedManifest): Promise<void> {
+  // PostgreSQL: two pushes creating the same tag at once would both insert it; the later one waits and moves it.
+  if (!byDigest) await serializeKey(tx, `tag:${repo.id}/${reference}`);
   let m = await tx.manifest.findUnique({ where: { repositoryId_digest: { repositoryId: repo.id, digest } }, select: { id: true } });
   // Re-pushing what is already there changes nothing and is allowed; anything else is refused.
   const tag = byDigest

@@ -1,5 +1,6 @@
 import { context, slot } from "../core/context";
-import { db, type Tx } from "../core/db";
+import { db, retryOnUniqueViolation, type Tx } from "../core/db";
+import { serializeKey } from "./row-locks";
 import { nameUnknown } from "../core/errors";
 import { hotReads } from "./hot-reads";
 import type { RepositoryRef } from "../core/names";
@@ -65,12 +66,14 @@ export async function ensureRepository(ref: RepositoryRef): Promise<Repo> {
   if (existing) return { id: existing, registryId, registry: ref.registry, name: ref.repository, fullName: ref.fullName };
   let row;
   try {
-    row = await db().repository.upsert({
-      where: { registryId_name: { registryId, name: ref.repository } },
-      create: { registryId, name: ref.repository },
-      update: {},
-      select: { id: true },
-    });
+    row = await retryOnUniqueViolation(() =>
+      db().repository.upsert({
+        where: { registryId_name: { registryId, name: ref.repository } },
+        create: { registryId, name: ref.repository },
+        update: {},
+        select: { id: true },
+      }),
+    );
   } catch (err) {
     // The registry was deleted (by another process) while its id was remembered.
     if ((err as { code?: string }).code !== "P2003") throw err;
@@ -95,6 +98,7 @@ export async function findRepositoryForPush(ref: RepositoryRef): Promise<Repo | 
 /** Creates (or finds, when another push just created it) the repository inside `tx`; rolled back with it. */
 export async function createRepositoryIn(tx: Tx, repo: NewRepo): Promise<Repo> {
   try {
+    await serializeKey(tx, `repository:${repo.registryId}/${repo.name}`);
     const row = await tx.repository.upsert({
       where: { registryId_name: { registryId: repo.registryId, name: repo.name } },
       create: { registryId: repo.registryId, name: repo.name },

@@ -1,5 +1,5 @@
 import { context, slot } from "../core/context";
-import { db } from "../core/db";
+import { db, retryOnUniqueViolation } from "../core/db";
 import { Prisma } from "../generated/prisma/client";
 import { logger } from "../core/logging";
 
@@ -79,11 +79,13 @@ async function flushCounts(s: State): Promise<void> {
   for (const [key, c] of batch) {
     const [registryId, day] = key.split("|");
     try {
-      await db().registryDailyStat.upsert({
-        where: { registryId_day: { registryId, day } },
-        create: { registryId, day, pushes: c.pushes, pulls: c.pulls },
-        update: { pushes: { increment: c.pushes }, pulls: { increment: c.pulls } },
-      });
+      await retryOnUniqueViolation(() =>
+        db().registryDailyStat.upsert({
+          where: { registryId_day: { registryId, day } },
+          create: { registryId, day, pushes: c.pushes, pulls: c.pulls },
+          update: { pushes: { increment: c.pushes }, pulls: { increment: c.pulls } },
+        }),
+      );
     } catch (err) {
       // A registry deleted meanwhile (foreign key): its counts go with it.
       if ((err as { code?: string }).code !== "P2003") throw err;

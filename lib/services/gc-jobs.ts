@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { config } from "../core/context";
 import { context, slot } from "../core/context";
-import { db } from "../core/db";
+import { db, retryOnUniqueViolation } from "../core/db";
 import { logger } from "../core/logging";
 import { requireActor, type Actor } from "../auth/actor";
 import { pendingCollection } from "../registry/gc";
@@ -36,7 +36,7 @@ const jobName = (registryId?: string) => (registryId ? `gc:${registryId}` : "gc"
 /** Takes the job's lease when it is free (or its holder's lease ran out). */
 async function claim(name: string, nodeId: string, onlyWhenRequested: boolean): Promise<boolean> {
   const now = new Date();
-  await db().job.upsert({ where: { name }, create: { name }, update: {} });
+  await retryOnUniqueViolation(() => db().job.upsert({ where: { name }, create: { name }, update: {} }));
   const { count } = await db().job.updateMany({
     where: { name, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }], ...(onlyWhenRequested ? { requestedAt: { not: null } } : {}) },
     data: { leaseOwner: nodeId, leaseUntil: new Date(now.getTime() + LEASE_MS), status: "running", startedAt: now, requestedAt: null, progress: "{}", lastError: null },
@@ -150,6 +150,6 @@ export async function requestGc(actor: Actor, registry: string): Promise<GcStatu
   const reg = await loadRegistry(registry);
   await requireActor(actor, "changePolicies", registryScope(reg));
   const name = jobName(reg.id);
-  await db().job.upsert({ where: { name }, create: { name, requestedAt: new Date() }, update: { requestedAt: new Date() } });
+  await retryOnUniqueViolation(() => db().job.upsert({ where: { name }, create: { name, requestedAt: new Date() }, update: { requestedAt: new Date() } }));
   return gcStatus(actor, registry);
 }

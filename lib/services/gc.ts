@@ -1,5 +1,5 @@
 import { config } from "../core/context";
-import { db } from "../core/db";
+import { db, retryOnUniqueViolation } from "../core/db";
 import { parseDuration } from "../core/duration";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 import { collectGarbage, logReport, type GcItem, type GcProgress, type GcReport } from "../registry/gc";
@@ -65,7 +65,7 @@ async function addToTotals(report: GcReport, steps: Record<string, StepItem[]>):
   for (const [registryId, e] of figuresByRegistry(report, steps)) {
     const exists = await db().registry.count({ where: { id: registryId } });
     if (!exists) continue;
-    await db().gcStat.upsert({
+    await retryOnUniqueViolation(() => db().gcStat.upsert({
       where: { registryId },
       create: { registryId, bytesFreed: BigInt(e.bytesFreed), blobsDeleted: e.blobsDeleted, uploadsDeleted: e.uploadsDeleted, manifestsDeleted: e.manifestsDeleted, lastRunAt: now },
       update: {
@@ -75,7 +75,7 @@ async function addToTotals(report: GcReport, steps: Record<string, StepItem[]>):
         manifestsDeleted: { increment: e.manifestsDeleted },
         lastRunAt: now,
       },
-    });
+    }));
   }
 }
 
@@ -83,7 +83,7 @@ async function addToTotals(report: GcReport, steps: Record<string, StepItem[]>):
 export async function touchLastRun(registryId?: string): Promise<void> {
   const ids = registryId ? [registryId] : (await db().registry.findMany({ select: { id: true } })).map((r) => r.id);
   const now = new Date();
-  for (const id of ids) await db().gcStat.upsert({ where: { registryId: id }, create: { registryId: id, lastRunAt: now }, update: { lastRunAt: now } });
+  for (const id of ids) await retryOnUniqueViolation(() => db().gcStat.upsert({ where: { registryId: id }, create: { registryId: id, lastRunAt: now }, update: { lastRunAt: now } }));
 }
 
 /** `wharf gc run`: authorisation (changePolicies on the registry, or on the organisation for all), then a run. */

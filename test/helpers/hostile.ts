@@ -97,7 +97,7 @@ export function hostileSuite(area: string): HostileSuite {
         try {
           const server = w!;
           const state = (c.setup ? await c.setup() : undefined) as Parameters<typeof c.send>[0];
-          const before = snapshot(server.dataDir);
+          const before = await snapshot(server.dataDir);
           const got = await c.send(state);
           const want = typeof c.want === "function" ? c.want(state) : c.want;
           // No answer at all counts with the 5xx: an internal failure the client sees as an empty reply.
@@ -129,10 +129,10 @@ function assertStorage(diff: SnapshotDiff, want: Expected): void {
  * draining when the answer arrives, so wait until two looks, 30 ms apart, agree.
  */
 async function settledSnapshot(dataDir: string) {
-  let prev = snapshot(dataDir);
+  let prev = await snapshot(dataDir);
   for (let i = 0; i < 40; i++) {
     await new Promise((r) => setTimeout(r, 30));
-    const next = snapshot(dataDir);
+    const next = await snapshot(dataDir);
     if (isUnchanged(diffSnapshots(prev, next))) return next;
     prev = next;
   }

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { databaseUrlOf } from "./backends";
+import { queryPostgres } from "./test-postgres";
 
 /**
  * Everything a refused request must leave alone: every row of every table that
@@ -29,15 +31,19 @@ const TABLES = [
 export type Snapshot = Set<string>;
 export type SnapshotDiff = { added: string[]; removed: string[] };
 
-export function snapshot(dataDir: string): Snapshot {
+export async function snapshot(dataDir: string): Promise<Snapshot> {
   const out = new Set<string>();
-  const db = new Database(path.join(dataDir, "wharf.db"), { readonly: true, fileMustExist: true });
-  try {
-    for (const table of TABLES) {
-      for (const row of db.prepare(`SELECT * FROM "${table}"`).all()) out.add(`${table} ${JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
+  const line = (table: string, row: unknown) => `${table} ${JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`;
+  const url = databaseUrlOf(dataDir);
+  if (url.startsWith("file:")) {
+    const db = new Database(url.slice("file:".length), { readonly: true, fileMustExist: true });
+    try {
+      for (const table of TABLES) for (const row of db.prepare(`SELECT * FROM "${table}"`).all()) out.add(line(table, row));
+    } finally {
+      db.close();
     }
-  } finally {
-    db.close();
+  } else {
+    for (const table of TABLES) for (const row of await queryPostgres(url, `SELECT * FROM "${table}"`)) out.add(line(table, row));
   }
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

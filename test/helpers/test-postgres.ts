@@ -79,3 +79,14 @@ export async function dropTestDatabase(env: Record<string, string>): Promise<voi
   // FORCE ends the connections still open (a server that did not stop cleanly) before dropping.
   await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
+
+/** Rows of one query against a data dir's PostgreSQL test database (tests that inspect what the server stored). */
+export async function queryPostgres<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}

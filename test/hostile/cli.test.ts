@@ -76,14 +76,14 @@ before(async () => {
   const seed = await runCli(w, ["token", "create", "--registry", "contoso", "--name", "citoken01", "--scope-map", "_repositories_pull", "--no-passwords"]);
   if (seed.code !== 0) throw new Error(`seed token: ${seed.stderr}`);
   await pushImage(w, await token(w, ["repository:contoso/hello:pull,push"]), "contoso/hello", "v1");
-  const before = snapshot(w.dataDir);
+  const before = await snapshot(w.dataDir);
   const queue = [...CASES];
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       for (let c = queue.shift(); c; c = queue.shift()) results.set(c[0], judge(await runCli(w, c[1]), c[2]));
     }),
   );
-  batchDiff = diffSnapshots(before, snapshot(w.dataDir));
+  batchDiff = diffSnapshots(before, await snapshot(w.dataDir));
 });
 after(() => stopAndClean(w));
 

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import { backendEnv, dropBackends } from "../helpers/backends";
 import { useTempDatabase } from "../helpers/test-db";
 import { runCli } from "../helpers/wharf";
 import { db } from "../../lib/core/db";
@@ -23,7 +24,8 @@ let owner: Principal;
 
 before(async () => {
   dataDir = await useTempDatabase({ WHARF_LOCATIONS: LOCATIONS });
-  env = { ...process.env, WHARF_DATA_DIR: dataDir, WHARF_LOCATIONS: LOCATIONS };
+  // The CLI opens the same database as this process (its PostgreSQL test database when there is one).
+  env = { ...process.env, WHARF_DATA_DIR: dataDir, WHARF_LOCATIONS: LOCATIONS, ...(await backendEnv(dataDir)) };
   const u = await createUser("owner", "owner-password");
   await db().roleAssignment.create({ data: { principalType: "user", principalId: u.id, role: "Owner", scope: "/" } });
   owner = { kind: "user", id: u.id, name: "owner" };
@@ -31,6 +33,7 @@ before(async () => {
 
 after(async () => {
   await db().$disconnect();
+  await dropBackends(dataDir);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -1,4 +1,4 @@
-import { databaseUrlOf } from "../helpers/backends";
+import { backendEnv, databaseUrlOf, dropBackends } from "../helpers/backends";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -282,11 +282,12 @@ describe("wharf help and usage", () => {
   test("works on a fresh data dir (migrations applied first) and prints the configured login server", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-cli-fresh-"));
     try {
-      const env = { ...wharf.env, WHARF_DATA_DIR: dir };
+      // A database of its own too (on PostgreSQL a fresh test database; the server's is not fresh).
+      const env: NodeJS.ProcessEnv = { ...wharf.env, WHARF_DATA_DIR: dir, ...(await backendEnv(dir)) };
       assert.equal(ok(await runCli({ env }, ["registry", "list"])), "[]\n");
       ok(await runCli({ env }, ["registry", "create", "-n", "freshreg1"]));
       assert.equal(ok(await runCli({ env }, ["registry", "list", "--query", "[].name", "-o", "tsv"])), "freshreg1\n");
-      assert.ok(fs.existsSync(path.join(dir, "wharf.db")));
+      if (!env.WHARF_DATABASE_URL) assert.ok(fs.existsSync(path.join(dir, "wharf.db")));
       // The login server follows the deployment's public URL, or the base domain for host-style names.
       const show = async (extra: Record<string, string>) =>
         JSON.parse(ok(await runCli({ env: { ...env, ...extra } }, ["registry", "show", "-n", "freshreg1"])));
@@ -295,6 +296,7 @@ describe("wharf help and usage", () => {
       const byDomain = await show({ WHARF_REGISTRY_DOMAIN: "example.test" });
       assert.deepEqual([byDomain.loginServer, byDomain.repositoryPrefix], ["freshreg1.example.test", ""]);
     } finally {
+      await dropBackends(dir);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -4,6 +4,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { databaseUrlOf } from "../helpers/backends";
+import { queryPostgres } from "../helpers/test-postgres";
 import { rawHttp } from "../helpers/raw-http";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
 import { storageOf } from "../helpers/stored-blobs";
@@ -114,18 +116,21 @@ describe("SIGKILL during 20 concurrent pushes, three rounds", () => {
         }
       }
     }
-    const db = new Database(path.join(w.dataDir, "wharf.db"), { readonly: true });
-    try {
-      // A row a push claimed and never linked is that push in flight (killed before its bytes moved in): it stores
-      // nothing yet, and garbage collection removes it once the claim has lapsed.
-      const stored = `SELECT b.digest, b.size FROM "Blob" b WHERE b."claimedAt" IS NULL
-        OR EXISTS (SELECT 1 FROM "BlobLink" l WHERE l.digest = b.digest) OR EXISTS (SELECT 1 FROM "Manifest" m WHERE m.digest = b.digest)`;
-      for (const row of db.prepare(stored).all() as { digest: string; size: number | bigint }[]) {
-        assert.equal(files.get(row.digest), Number(row.size), `blob row ${row.digest} has no file of ${row.size} bytes`);
+    // A row a push claimed and never linked is that push in flight (killed before its bytes moved in): it stores
+    // nothing yet, and garbage collection removes it once the claim has lapsed.
+    const stored = `SELECT b.digest, b.size FROM "Blob" b WHERE b."claimedAt" IS NULL
+      OR EXISTS (SELECT 1 FROM "BlobLink" l WHERE l.digest = b.digest) OR EXISTS (SELECT 1 FROM "Manifest" m WHERE m.digest = b.digest)`;
+    const url = databaseUrlOf(w.dataDir);
+    let rows: { digest: string; size: number | bigint | string }[];
+    if (url.startsWith("file:")) {
+      const db = new Database(url.slice("file:".length), { readonly: true });
+      try {
+        rows = db.prepare(stored).all() as typeof rows;
+      } finally {
+        db.close();
       }
-    } finally {
-      db.close();
-    }
+    } else rows = await queryPostgres(url, stored);
+    for (const row of rows) assert.equal(files.get(row.digest), Number(row.size), `blob row ${row.digest} has no file of ${row.size} bytes`);
   }
 
   /** Pulls a tag as a client would: the manifest by tag, then every blob, all byte-exact. */

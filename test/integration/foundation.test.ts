@@ -33,7 +33,9 @@ test("the portal serves /login and sends signed-out visitors there", async () =>
 });
 
 test("state lives in the data dir: database, signing key, auth secret", () => {
-  for (const f of ["wharf.db", "keys/auth-secret"]) assert.ok(fs.existsSync(path.join(wharf.dataDir, f)), f);
+  // On PostgreSQL the database lives on the server, not in the data dir.
+  const files = wharf.env.WHARF_DATABASE_URL ? ["keys/auth-secret"] : ["wharf.db", "keys/auth-secret"];
+  for (const f of files) assert.ok(fs.existsSync(path.join(wharf.dataDir, f)), f);
 });
 
 test("without WHARF_ADMIN_PASSWORD the first start prints a generated admin password once", async () => {

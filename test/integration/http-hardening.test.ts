@@ -1,6 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { config } from "../../lib/core/context";
 import { db } from "../../lib/core/db";
+import { allowInserts, refuseInserts } from "../helpers/refuse-inserts";
 import { LOCAL_OPERATOR } from "../../lib/auth/actor";
 import { updateRegistry } from "../../lib/services/registry-settings";
 import { createToken } from "../../lib/services/tokens";
@@ -119,7 +121,7 @@ describe("HTTP edge hardening", () => {
     const a = api(w, await token(w, [pushPull("regtwo/app")]));
     const { manifest } = await a.pushImage("regtwo/app", "v1");
     // A real driver error on the server's next manifest insert.
-    await db().$executeRawUnsafe(`CREATE TRIGGER refuse_manifests BEFORE INSERT ON "Manifest" BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    await refuseInserts(db(), config().databaseUrl, "Manifest", "refuse_manifests", "disk says no");
     try {
       const changed = Buffer.from(JSON.stringify({ ...JSON.parse(manifest.toString()), annotations: { "test.broken": "yes" } }));
       const r = await a.pushManifest("regtwo/app", "v2", changed);
@@ -135,7 +137,7 @@ describe("HTTP edge hardening", () => {
       // The connection is still good for the next request, and nothing stored was lost.
       assert.equal((await a.fetch("/v2/regtwo/app/manifests/v1", { method: "HEAD" })).status, 200);
     } finally {
-      await db().$executeRawUnsafe(`DROP TRIGGER refuse_manifests`);
+      await allowInserts(db(), config().databaseUrl, "Manifest", "refuse_manifests");
     }
     assert.ok(!w.output().includes(basicAuth("admin", ADMIN_PASSWORD).slice(6)));
   });
