@@ -10,7 +10,7 @@ import { logger } from "./logging";
  * A Redis that is down must not stall requests: commands time out after 500 ms and are not retried, and callers
  * fall back to this node's memory (throttle.ts, attempt-budget-redis.ts) or to the database (locks).
  */
-type Held = { client: Redis; prefix: string };
+type Held = { client: Redis; prefix: string; started: Promise<void> };
 
 const redisSlot = slot<Held | null>(
   "redis",
@@ -34,7 +34,14 @@ const redisSlot = slot<Held | null>(
       if (warned) logger().info("redis reachable again");
       warned = false;
     });
-    return { client, prefix: ctx.config.WHARF_REDIS_KEY_PREFIX };
+    // A node's first requests wait for the first connection (or its failure), instead of falling back to memory
+    // only because the client was still connecting.
+    const started = new Promise<void>((resolve) => {
+      client.once("ready", () => resolve());
+      client.once("error", () => resolve());
+      setTimeout(resolve, 2000).unref();
+    });
+    return { client, prefix: ctx.config.WHARF_REDIS_KEY_PREFIX, started };
   },
   async (held) => {
     if (!held) return;
@@ -45,6 +52,11 @@ const redisSlot = slot<Held | null>(
 /** The shared Redis client, or null when WHARF_REDIS_URL is not set. */
 export function redis(): Redis | null {
   return context().get(redisSlot)?.client ?? null;
+}
+
+/** Resolves once the client first connected or failed to (at most 2 s after it was created). */
+export function redisStarted(): Promise<void> {
+  return context().get(redisSlot)?.started ?? Promise.resolve();
 }
 
 /** A key (or channel) under this deployment's prefix. */

@@ -3,7 +3,7 @@
  * session; and the blocking pg_advisory_lock for reference), free key and two "nodes" contending for one key.
  *
  *   BENCH_REDIS_URL=redis://127.0.0.1:6381 BENCH_POSTGRES_URL=postgres://wharf@127.0.0.1:5551/postgres \
- *     node --import tsx bench/shared-lock/run.ts
+ *     node --import tsx bench/shared-state/locks.ts
  */
 import { Redis } from "ioredis";
 import pg from "pg";
