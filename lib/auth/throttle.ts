@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { config, context, slot } from "../core/context";
-import { pgPool } from "../core/pg-pool";
+import { pgPool, SHARED_SCHEMA } from "../core/pg-pool";
 import { redis, redisKey, redisStarted } from "../core/redis";
 import { skuLimits } from "../core/skus";
 
@@ -25,9 +25,6 @@ export type ThrottleResult = {
   /** Seconds until the window resets. */
   resetSeconds: number;
 };
-
-/** The PostgreSQL table lives in a schema of its own, outside the one Prisma migrates and checks for drift. */
-export const SHARED_SCHEMA = "wharf_shared";
 
 type Limiters = { byId: Map<string, { limiter: RateLimiterAbstract; ready: Promise<void> }>; schema?: Promise<void> };
 const limiters = slot<Limiters>("throttle", () => ({ byId: new Map() }));

@@ -1,6 +1,9 @@
 import pg from "pg";
 import { context, slot, type Context } from "./context";
 
+/** Tables Wharf keeps beside Prisma's (rate limits, failure budgets) live in a schema Prisma neither migrates nor drift-checks. */
+export const SHARED_SCHEMA = "wharf_shared";
+
 /**
  * A small raw PostgreSQL pool beside Prisma's, for what Prisma cannot express cheaply: advisory locks, the
  * rate-limit table, LISTEN. Null on SQLite.
