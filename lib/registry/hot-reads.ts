@@ -1,13 +1,15 @@
 import Database from "better-sqlite3";
-import { context, slot } from "../core/context";
+import { context, slot, type Context } from "../core/context";
 import { db } from "../core/db";
+import { changeVersion } from "./change-feed";
 
 /**
  * The reads on every pull (tag → manifest, manifest by digest, blob link, name
  * → id). Measured: a Prisma query costs ~0.3 ms of CPU here, a prepared
  * better-sqlite3 statement a few µs, so on SQLite these reads use their own
- * read-only connection (WAL: sees every committed write). Other databases use
- * Prisma. All writes stay in Prisma transactions.
+ * read-only connection (WAL: sees every committed write). PostgreSQL uses
+ * Prisma, memoised until the change feed says another node (or this one)
+ * changed what the answers are made of. All writes stay in Prisma transactions.
  */
 export interface HotReads {
   registryId(name: string): Promise<string | null>;
@@ -135,8 +137,53 @@ const prismaHotReads: HotReads = {
   },
 };
 
+/**
+ * PostgreSQL: Prisma's answers memoised per change version (change-feed.ts: moved by a trigger's NOTIFY on any node's
+ * commit, at most 2 s late when notifications are lost). The version is read before the query and checked again
+ * after it, so an answer read while a change committed is not kept.
+ */
+class NotifiedHotReads implements HotReads {
+  private memo = new Map<string, ManifestRow | number | boolean | null>();
+  private memoVersion = -1;
+  constructor(private readonly ctx: Context) {}
+  registryId(name: string) {
+    return prismaHotReads.registryId(name);
+  }
+  repositoryId(registryId: string, name: string) {
+    return prismaHotReads.repositoryId(registryId, name);
+  }
+  private async memoised<T extends ManifestRow | number | boolean | null>(key: string, read: () => Promise<T>): Promise<T> {
+    const version = changeVersion("reads", this.ctx);
+    if (version === null) return read(); // the feed cannot vouch for a memo
+    if (version !== this.memoVersion) {
+      this.memo.clear();
+      this.memoVersion = version;
+    }
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = await read();
+    if (changeVersion("reads", this.ctx) === version && this.memoVersion === version) {
+      if (this.memo.size >= 100_000) this.memo.clear();
+      this.memo.set(key, value);
+    }
+    return value;
+  }
+  manifestByTag(repositoryId: string, tag: string) {
+    return this.memoised(`t\0${repositoryId}\0${tag}`, () => prismaHotReads.manifestByTag(repositoryId, tag));
+  }
+  manifestByDigest(repositoryId: string, digest: string) {
+    return this.memoised(`m\0${repositoryId}\0${digest}`, () => prismaHotReads.manifestByDigest(repositoryId, digest));
+  }
+  repositoryReadable(repositoryId: string) {
+    return this.memoised(`r\0${repositoryId}`, () => prismaHotReads.repositoryReadable(repositoryId));
+  }
+  linkedBlobSize(repositoryId: string, digest: string) {
+    return this.memoised(`b\0${repositoryId}\0${digest}`, () => prismaHotReads.linkedBlobSize(repositoryId, digest));
+  }
+}
+
 const hotReadsSlot = slot<HotReads>("hotReads", (ctx) => {
   const url = ctx.config.databaseUrl;
+  if (ctx.config.databaseKind === "postgresql") return new NotifiedHotReads(ctx);
   if (!url.startsWith("file:")) return prismaHotReads;
   try {
     return new SqliteHotReads(url.slice("file:".length));

@@ -10,7 +10,7 @@ import { KeyedLock } from "./keyed-lock";
  * A lock that holds across nodes: work under one key (an upload session) runs on one node at a time. Waiters on the
  * same node queue in memory (KeyedLock) first, so a node asks the shared store once per key at a time.
  *
- * Measured here (bench/shared-lock/run.ts, 2 shared cores, Redis 7 and PostgreSQL 15 on loopback, two runs):
+ * Measured here (bench/shared-state/locks.ts, 2 shared cores, Redis 7 and PostgreSQL 15 on loopback, two runs):
  *   acquire+release, free key:  Redis SET NX PX + Lua release   p50 0.06-0.11 ms, p95 0.15-0.28 ms
  *                               pg_try_advisory_lock + unlock   p50 0.09-0.15 ms, p95 0.16-0.25 ms
  *                               pg_advisory_lock (blocking)     p50 0.15-0.17 ms, p95 0.37-0.46 ms
