@@ -5,12 +5,14 @@ import pg from "pg";
 import { parseConfig } from "../core/config";
 import { Context } from "../core/context";
 import { changeVersion, type ChangeTopic } from "./change-feed";
-import { CHANGE_FEED_SQL } from "./change-feed-sql";
+import fs from "node:fs";
+import path from "node:path";
 
 /**
  * The change feed between nodes on a real PostgreSQL: a database of its own with the tables the triggers watch
- * (only the columns they name, plus one they must ignore), the triggers applied as the migration applies them.
+ * (only the columns they name, plus ones they must ignore), the triggers applied from the migration itself.
  */
+const CHANGE_FEED_SQL = fs.readFileSync(path.join(__dirname, "../../prisma/migrations-postgresql/20261130210000_change_feed/migration.sql"), "utf8");
 const PG = process.env.WHARF_TEST_POSTGRES_URL;
 
 const TABLES = `

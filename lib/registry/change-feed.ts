@@ -4,7 +4,7 @@ import { logger } from "../core/logging";
 
 /**
  * On PostgreSQL, tells this node when another node (or the CLI) changed rows its caches hold, so the caches can
- * keep answers until then instead of for a fixed time. Triggers (change-feed-sql.ts) NOTIFY after each change
+ * keep answers until then instead of for a fixed time. Triggers (prisma/migrations-postgresql/*_change_feed) NOTIFY after each change
  * commits and bump a sequence per topic; one connection per node LISTENs and, every 500 ms, reads the sequences.
  *
  * `changeVersion(topic)` is a number that moves whenever cached answers of that topic may be stale — like SQLite's
