@@ -5,14 +5,15 @@ import { context, slot, type Context } from "./context";
 export const SHARED_SCHEMA = "wharf_shared";
 
 /**
- * A small raw PostgreSQL pool beside Prisma's, for what Prisma cannot express cheaply: advisory locks, the
- * rate-limit table, LISTEN. Null on SQLite.
+ * A raw PostgreSQL pool beside Prisma's, for what Prisma cannot express cheaply or costs too much CPU for: the pull
+ * reads (hot-reads.ts), advisory locks (one connection held per lock name), rate limits and failure budgets. Null
+ * on SQLite. (The change feed's LISTEN has a connection of its own.)
  */
 const poolSlot = slot<pg.Pool | null>(
   "pgPool",
   (ctx) => {
     if (ctx.config.databaseKind !== "postgresql") return null;
-    const pool = new pg.Pool({ connectionString: ctx.config.databaseUrl, max: 4, idleTimeoutMillis: 30_000 });
+    const pool = new pg.Pool({ connectionString: ctx.config.databaseUrl, max: 10, idleTimeoutMillis: 30_000 });
     pool.on("error", () => undefined); // an idle client lost: the pool replaces it on the next query
     return pool;
   },
