@@ -13,12 +13,20 @@ const poolSlot = slot<pg.Pool | null>(
   "pgPool",
   (ctx) => {
     if (ctx.config.databaseKind !== "postgresql") return null;
-    const pool = new pg.Pool({ connectionString: ctx.config.databaseUrl, max: 10, idleTimeoutMillis: 30_000 });
+    const pool = new pg.Pool({ connectionString: ctx.config.databaseUrl, max: 10, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
     pool.on("error", () => undefined); // an idle client lost: the pool replaces it on the next query
     return pool;
   },
   (pool) => pool?.end(),
 );
+
+/**
+ * Lets the process exit while this connection is open (a lock connection held for the node's life, the change
+ * feed's LISTEN): the server stays up through its HTTP listener, a CLI command or a test ends when its work does.
+ */
+export function unrefConnection(client: pg.ClientBase): void {
+  (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+}
 
 export function pgPool(ctx: Context = context()): pg.Pool | null {
   return ctx.get(poolSlot);

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { context, slot, type Context } from "../core/context";
 import { logger } from "../core/logging";
+import { unrefConnection } from "../core/pg-pool";
 
 /**
  * On PostgreSQL, tells this node when another node (or the CLI) changed rows its caches hold, so the caches can
@@ -55,6 +56,7 @@ class ChangeFeed {
     this.client = client;
     try {
       await client.connect();
+      unrefConnection(client);
       await client.query("LISTEN wharf_changes");
       for (const t of TOPICS) this.bump(t); // whatever happened while not listening
       this.sequences = null;

@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { Redis } from "ioredis";
 import { context, slot, type Context } from "../core/context";
 import { logger } from "../core/logging";
-import { pgPool } from "../core/pg-pool";
+import { pgPool, unrefConnection } from "../core/pg-pool";
 import { KeyedLock } from "./keyed-lock";
 
 /**
@@ -63,6 +63,7 @@ export class PgAdvisoryLock implements SharedLock {
       this.conn = conn;
       conn.then(
         (c) =>
+          unrefConnection(c) ??
           c.on("error", (err) => {
             // Every lock this connection held is gone; holders finish unprotected, so say so.
             logger().error({ err: err.message, lock: this.name }, "advisory lock connection lost: locks it held are released");
