@@ -24,8 +24,10 @@ const poolSlot = slot<pg.Pool | null>(
  * Lets the process exit while this connection is open (a lock connection held for the node's life, the change
  * feed's LISTEN): the server stays up through its HTTP listener, a CLI command or a test ends when its work does.
  */
-export function unrefConnection(client: pg.ClientBase): void {
-  (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+export function unrefConnection(client: pg.ClientBase, unref = true): void {
+  const stream = (client as unknown as { connection?: { stream?: { ref?: () => void; unref?: () => void } } }).connection?.stream;
+  if (unref) stream?.unref?.();
+  else stream?.ref?.();
 }
 
 export function pgPool(ctx: Context = context()): pg.Pool | null {

@@ -51,6 +51,8 @@ export function advisoryId(name: string, key: string): string {
 export class PgAdvisoryLock implements SharedLock {
   private local = new KeyedLock();
   private conn: Promise<pg.PoolClient> | null = null;
+  /** Locks held or being taken: while there are any, the connection keeps the process alive; idle, it does not. */
+  private active = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -63,7 +65,6 @@ export class PgAdvisoryLock implements SharedLock {
       this.conn = conn;
       conn.then(
         (c) =>
-          unrefConnection(c) ??
           c.on("error", (err) => {
             // Every lock this connection held is gone; holders finish unprotected, so say so.
             logger().error({ err: err.message, lock: this.name }, "advisory lock connection lost: locks it held are released");
@@ -82,13 +83,22 @@ export class PgAdvisoryLock implements SharedLock {
     return this.local.run(key, async () => {
       const id = advisoryId(this.name, key);
       const c = await this.connection();
-      await takeWhenFree(async () => (await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [id])).rows[0].ok);
+      if (this.active++ === 0) unrefConnection(c, false);
       try {
-        return await fn();
+        return await this.holding(c, id, fn);
       } finally {
-        await c.query("SELECT pg_advisory_unlock($1::bigint)", [id]).catch(() => undefined); // lost connection: already released
+        if (--this.active === 0) unrefConnection(c);
       }
     });
+  }
+
+  private async holding<T>(c: pg.PoolClient, id: string, fn: () => Promise<T>): Promise<T> {
+    await takeWhenFree(async () => (await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [id])).rows[0].ok);
+    try {
+      return await fn();
+    } finally {
+      await c.query("SELECT pg_advisory_unlock($1::bigint)", [id]).catch(() => undefined); // lost connection: already released
+    }
   }
 
   async close(): Promise<void> {
