@@ -6,9 +6,9 @@
  * hashed first and counted afterwards.
  *
  * Only this interface is used by callers. The store below keeps the counts in
- * this node's memory, so each node enforces its own budgets today; a store over
- * Redis or the database implements the same three calls when several nodes share
- * the load (DESIGN §5b).
+ * this node's memory (SQLite: one node); on PostgreSQL the budgets live in the
+ * database, one for all nodes (attempt-budget-pg.ts), with the same rules
+ * (`judgeEntry`, `settleEntry`).
  */
 export type BudgetRule = {
   /** Separates budgets of different kinds that may share keys. */
@@ -31,7 +31,7 @@ export interface AttemptBudgetStore {
   peek(rule: BudgetRule, key: string): Promise<BudgetVerdict>;
 }
 
-type Entry = { windowEnds: number; failures: number; inFlight: number; blockedUntil: number };
+export type Entry = { windowEnds: number; failures: number; inFlight: number; blockedUntil: number };
 
 const refuse = (ms: number): BudgetVerdict => ({ ok: false, retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) });
 
@@ -48,11 +48,7 @@ export class MemoryAttemptBudgets implements AttemptBudgetStore {
   }
 
   async settle(rule: BudgetRule, key: string, failed: boolean): Promise<void> {
-    const e = this.entry(rule, key);
-    e.inFlight = Math.max(0, e.inFlight - 1);
-    if (!failed) return;
-    e.failures++;
-    if (e.failures >= rule.max) e.blockedUntil = this.now() + rule.blockSeconds * 1000;
+    settleEntry(rule, this.entry(rule, key), failed, this.now());
   }
 
   async peek(rule: BudgetRule, key: string): Promise<BudgetVerdict> {
@@ -65,11 +61,7 @@ export class MemoryAttemptBudgets implements AttemptBudgetStore {
   }
 
   private judge(rule: BudgetRule, key: string): BudgetVerdict {
-    const now = this.now();
-    const e = this.entry(rule, key);
-    if (e.blockedUntil > now) return refuse(e.blockedUntil - now);
-    if (e.failures + e.inFlight >= rule.max) return refuse(e.windowEnds - now);
-    return { ok: true };
+    return judgeEntry(rule, this.entry(rule, key), this.now());
   }
 
   private entry(rule: BudgetRule, key: string): Entry {
@@ -93,6 +85,21 @@ export class MemoryAttemptBudgets implements AttemptBudgetStore {
       if (e.inFlight === 0 && e.blockedUntil <= now && (e.windowEnds <= now || e.failures === 0)) this.entries.delete(id);
     }
   }
+}
+
+/** Whether a key with this entry may make an attempt now. */
+export function judgeEntry(rule: BudgetRule, e: Entry, now: number): BudgetVerdict {
+  if (e.blockedUntil > now) return refuse(e.blockedUntil - now);
+  if (e.failures + e.inFlight >= rule.max) return refuse(e.windowEnds - now);
+  return { ok: true };
+}
+
+/** Ends an attempt on the entry: a success gives its point back, a failure keeps it and may block the key. */
+export function settleEntry(rule: BudgetRule, e: Entry, failed: boolean, now: number): void {
+  e.inFlight = Math.max(0, e.inFlight - 1);
+  if (!failed) return;
+  e.failures++;
+  if (e.failures >= rule.max) e.blockedUntil = now + rule.blockSeconds * 1000;
 }
 
 /**

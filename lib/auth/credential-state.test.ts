@@ -1,7 +1,9 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { useTempDatabase } from "../../test/helpers/test-db";
+import { config, context, startContext } from "../core/context";
 import { db } from "../core/db";
+import { changeVersion } from "../registry/change-feed";
 import { LOCAL_OPERATOR } from "./actor";
 import { credentialState, forgetCredentialState, loadCredentialState } from "./credential-state";
 import { checkUserPassword } from "./credentials";
@@ -62,7 +64,15 @@ test("service principals: a secret reset is a new credential", async () => {
   assert.notEqual((await loadCredentialState(`sp:${sp.id}`, 1))?.credential, before?.credential);
 });
 
-test("the data plane's view is remembered for a few seconds; forgetting makes a change visible at once", async () => {
+const onPostgres = () => !!process.env.WHARF_TEST_POSTGRES_URL; // the test database is PostgreSQL (backends.ts)
+
+/** Asks until the answer is null (the change feed's notification is on its way), at most 5 s. */
+async function refusedSoon(sub: string): Promise<void> {
+  for (let i = 0; i < 250 && (await credentialState(sub, 1)) !== null; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await credentialState(sub, 1), null);
+}
+
+test("the data plane's view is remembered for a few seconds; forgetting makes a change visible at once", { skip: onPostgres() && "PostgreSQL: the change feed, tested below" }, async () => {
   const sub = `user:${userId}`;
   const remembered = await credentialState(sub, 1);
   assert.ok(remembered);
@@ -70,4 +80,27 @@ test("the data plane's view is remembered for a few seconds; forgetting makes a 
   assert.deepEqual(await credentialState(sub, 1), remembered, "within WHARF_REVOCATION_CACHE_SECONDS the memory answers");
   forgetCredentialState(sub);
   assert.equal(await credentialState(sub, 1), null);
+  await setUserDisabled(LOCAL_OPERATOR, "carol", false);
+});
+
+test("PostgreSQL: a user disabled through node A is refused by node B without waiting for its memory to expire", async (t) => {
+  if (!onPostgres()) return t.skip("SQLite is one node");
+  const sub = `user:${userId}`;
+  const nodeA = db(); // the client of the context started in before()
+  const contextA = context();
+  const contextB = startContext(config()); // node B: its own memory, database client and change feed
+  t.after(async () => {
+    await contextB.close();
+    await contextA.close();
+  });
+  assert.ok(await credentialState(sub, 1));
+  for (let i = 0; i < 250 && changeVersion("credentials") === null; i++) await new Promise((r) => setTimeout(r, 20)); // B's feed is listening
+  forgetCredentialState(sub);
+  const remembered = Date.now(); // node B's answer is kept until at least this + WHARF_REVOCATION_CACHE_SECONDS (5 s)
+  assert.ok(await credentialState(sub, 1), "node B remembers the credential");
+  await nodeA.user.update({ where: { id: userId }, data: { disabled: true } });
+  await refusedSoon(sub);
+  // Not a speed limit: before this instant only the change feed can have dropped B's answer, after it the expiry.
+  assert.ok(Date.now() < remembered + 5000, "node B dropped its answer on the notification, not on expiry");
+  await nodeA.user.update({ where: { id: userId }, data: { disabled: false } });
 });

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { config, context, slot } from "../core/context";
 import { db } from "../core/db";
+import { changeVersion } from "../registry/change-feed";
 import { parsePasswordHash } from "./password";
 
 /**
@@ -18,7 +19,10 @@ import { parsePasswordHash } from "./password";
  * The data plane asks `credentialState`, which remembers an answer for
  * WHARF_REVOCATION_CACHE_SECONDS: the database is the source, so every node
  * converges within that time without messages; `forgetCredentialState` makes a
- * change immediate on the node that made it.
+ * change immediate on the node that made it. On PostgreSQL the change feed makes
+ * it immediate on every node: an answer is kept only while no credential table
+ * changed since it was read (change-feed.ts; the expiry still applies when the
+ * feed is down).
  */
 export type CredentialState = { credential: string; grants: string };
 
@@ -78,7 +82,7 @@ export async function loadCredentialState(sub: string, credential: number): Prom
   }
 }
 
-type Remembered = { state: Promise<CredentialState | null>; until: number };
+type Remembered = { state: Promise<CredentialState | null>; until: number; version: number | null };
 const remembered = slot("credentialStates", () => new Map<string, Remembered>());
 
 /** The state, from memory when it was read less than WHARF_REVOCATION_CACHE_SECONDS ago. */
@@ -88,12 +92,13 @@ export function credentialState(sub: string, credential: number): Promise<Creden
   const map = context().get(remembered);
   const key = `${credential}:${sub}`;
   const now = Date.now();
+  const version = changeVersion("credentials");
   const hit = map.get(key);
-  if (hit && hit.until > now) return hit.state;
+  if (hit && hit.until > now && hit.version === version) return hit.state;
   // One read per key at a time: concurrent requests share it.
   const state = loadCredentialState(sub, credential);
   if (map.size > 50_000) map.clear();
-  map.set(key, { state, until: now + ttlMs });
+  map.set(key, { state, until: now + ttlMs, version });
   state.catch(() => {
     if (map.get(key)?.state === state) map.delete(key);
   });

@@ -1,5 +1,7 @@
 import { config, context, slot } from "../core/context";
+import { pgPool } from "../core/pg-pool";
 import { addressBudgetKey, MemoryAttemptBudgets, type AttemptBudgetStore, type BudgetRule } from "./attempt-budget";
+import { PgAttemptBudgets } from "./attempt-budget-pg";
 import { HashPoolBusy } from "./hash-pool";
 
 /**
@@ -11,13 +13,16 @@ import { HashPoolBusy } from "./hash-pool";
  * runs in a small worker pool with a bounded queue; when that queue is full the
  * attempt is refused without hashing and without counting as a failure.
  *
- * Budgets are per node today (MemoryAttemptBudgets); see attempt-budget.ts.
+ * Budgets are one for all nodes on PostgreSQL (PgAttemptBudgets), per node on SQLite; see attempt-budget.ts.
  */
 export type LoginDoor = "portal" | "token";
 
 export type LoginRefusal = { refused: "address" | "username" | "busy"; retryAfterSeconds: number };
 
-const budgets = slot<AttemptBudgetStore>("loginBudgets", () => new MemoryAttemptBudgets());
+const budgets = slot<AttemptBudgetStore>("loginBudgets", (ctx) => {
+  const pool = pgPool(ctx);
+  return pool ? new PgAttemptBudgets(pool) : new MemoryAttemptBudgets();
+});
 
 /** Replaces the budget store (a shared one for several nodes; tests use a clock of their own). */
 export function useLoginBudgetStore(store: AttemptBudgetStore): void {

@@ -111,6 +111,8 @@ const schema = z.object({
   WHARF_S3_REDIRECT_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   // Shared state for several nodes: one rate-limit budget, fast revocation and invalidation, short locks.
   WHARF_REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  // Put before every Redis key, so deployments (or test servers) sharing one Redis never share a budget or a lock.
+  WHARF_REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, "must be 1-64 letters, digits or : . _ -").default("wharf:"),
 });
 
 export type Config = z.infer<typeof schema> & {

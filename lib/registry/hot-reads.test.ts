@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
+import { config } from "../core/context";
 import { useTempDatabase } from "../../test/helpers/test-db";
 import { db } from "../core/db";
 import { hotReads } from "./hot-reads";
@@ -41,14 +43,29 @@ test("tag, digest and blob-link answers follow writes made through Prisma and th
   // Another connection, as the CLI or a second server process would write.
   const blobDigest = "sha256:" + "3".repeat(64);
   assert.equal(await reads.linkedBlobSize(repo.id, blobDigest), null);
-  const other = new Database(path.join(dataDir, "wharf.db"));
+  // On PostgreSQL another node's connection; on SQLite another process's.
+  const other = await otherConnection();
   try {
-    other.prepare(`INSERT INTO "Blob" ("digest", "size", "createdAt") VALUES (?, 42, ?)`).run(blobDigest, Date.now());
-    other.prepare(`INSERT INTO "BlobLink" ("repositoryId", "digest", "createdAt") VALUES (?, ?, ?)`).run(repo.id, blobDigest, Date.now());
+    await other.run(`INSERT INTO "Blob" ("digest", "size", "createdAt") VALUES (?, 42, ?)`, blobDigest, other.now);
+    await other.run(`INSERT INTO "BlobLink" ("repositoryId", "digest", "createdAt") VALUES (?, ?, ?)`, repo.id, blobDigest, other.now);
     assert.equal(await reads.linkedBlobSize(repo.id, blobDigest), 42);
-    other.prepare(`DELETE FROM "Tag" WHERE "repositoryId" = ? AND "name" = 'v2'`).run(repo.id);
+    await other.run(`DELETE FROM "Tag" WHERE "repositoryId" = ? AND "name" = 'v2'`, repo.id);
     assert.equal(await reads.manifestByTag(repo.id, "v2"), null);
   } finally {
-    other.close();
+    await other.close();
   }
 });
+
+async function otherConnection(): Promise<{ run: (sql: string, ...args: unknown[]) => Promise<void>; now: unknown; close: () => Promise<void> }> {
+  if (config().databaseKind === "postgresql") {
+    const c = new pg.Client({ connectionString: config().databaseUrl });
+    await c.connect();
+    return {
+      run: async (sql, ...args) => void (await c.query(sql.replace(/\?/g, ((n) => () => `$${++n}`)(0)), args)),
+      now: new Date(),
+      close: () => c.end(),
+    };
+  }
+  const d = new Database(path.join(dataDir, "wharf.db"));
+  return { run: async (sql, ...args) => void d.prepare(sql).run(...args), now: Date.now(), close: async () => void d.close() };
+}

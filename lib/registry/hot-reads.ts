@@ -1,13 +1,15 @@
 import Database from "better-sqlite3";
+import type pg from "pg";
 import { context, slot } from "../core/context";
 import { db } from "../core/db";
+import { pgPool } from "../core/pg-pool";
 
 /**
  * The reads on every pull (tag → manifest, manifest by digest, blob link, name
  * → id). Measured: a Prisma query costs ~0.3 ms of CPU here, a prepared
  * better-sqlite3 statement a few µs, so on SQLite these reads use their own
- * read-only connection (WAL: sees every committed write). Other databases use
- * Prisma. All writes stay in Prisma transactions.
+ * read-only connection (WAL: sees every committed write), and PostgreSQL the
+ * same SQL on a raw pg pool. All writes stay in Prisma transactions.
  */
 export interface HotReads {
   registryId(name: string): Promise<string | null>;
@@ -30,6 +32,27 @@ function withReadLock<T extends LockCols>(row: T | undefined): ManifestRow | nul
   return { ...(m as unknown as ManifestRow), readLock };
 }
 
+/** The pull reads, for both engines (`?` placeholders; PostgreSQL's are numbered). */
+const SQL = {
+  registry: `SELECT "id" FROM "Registry" WHERE "name" = ?`,
+  repository: `SELECT "id" FROM "Repository" WHERE "registryId" = ? AND "name" = ?`,
+  // Read locks come with the row (a primary-key join), so a pull stays one query.
+  byTag: `SELECT m."digest", m."mediaType", m."size", r."readEnabled" AS "repoRead", t."readEnabled" AS "tagRead", m."readEnabled" AS "manifestRead"
+         FROM "Tag" t JOIN "Manifest" m ON m."id" = t."manifestId" JOIN "Repository" r ON r."id" = t."repositoryId"
+         WHERE t."repositoryId" = ? AND t."name" = ?`,
+  byDigest: `SELECT m."digest", m."mediaType", m."size", r."readEnabled" AS "repoRead", m."readEnabled" AS "manifestRead"
+         FROM "Manifest" m JOIN "Repository" r ON r."id" = m."repositoryId" WHERE m."repositoryId" = ? AND m."digest" = ?`,
+  repoReadable: `SELECT "readEnabled" FROM "Repository" WHERE "id" = ?`,
+  blob: `SELECT b."size" FROM "BlobLink" l JOIN "Blob" b ON b."digest" = l."digest" WHERE l."repositoryId" = ? AND l."digest" = ?`,
+};
+
+const PG_SQL = Object.fromEntries(
+  Object.entries(SQL).map(([name, text]) => {
+    let n = 0;
+    return [name, { name: `hot-reads-${name}`, text: text.replace(/\?/g, () => `$${++n}`) }];
+  }),
+) as Record<keyof typeof SQL, { name: string; text: string }>;
+
 class SqliteHotReads implements HotReads {
   private conn: Database.Database;
   private q;
@@ -44,22 +67,12 @@ class SqliteHotReads implements HotReads {
     this.conn.pragma("busy_timeout = 5000");
     this.q = {
       dataVersion: this.conn.prepare<[], number>("PRAGMA data_version").pluck(),
-      registry: this.conn.prepare<[string], { id: string }>(`SELECT "id" FROM "Registry" WHERE "name" = ?`),
-      repository: this.conn.prepare<[string, string], { id: string }>(`SELECT "id" FROM "Repository" WHERE "registryId" = ? AND "name" = ?`),
-      // Read locks come with the row (a primary-key join), so a pull stays one query.
-      byTag: this.conn.prepare<[string, string], ManifestRow & LockCols>(
-        `SELECT m."digest", m."mediaType", m."size", r."readEnabled" AS "repoRead", t."readEnabled" AS "tagRead", m."readEnabled" AS "manifestRead"
-         FROM "Tag" t JOIN "Manifest" m ON m."id" = t."manifestId" JOIN "Repository" r ON r."id" = t."repositoryId"
-         WHERE t."repositoryId" = ? AND t."name" = ?`,
-      ),
-      byDigest: this.conn.prepare<[string, string], ManifestRow & LockCols>(
-        `SELECT m."digest", m."mediaType", m."size", r."readEnabled" AS "repoRead", m."readEnabled" AS "manifestRead"
-         FROM "Manifest" m JOIN "Repository" r ON r."id" = m."repositoryId" WHERE m."repositoryId" = ? AND m."digest" = ?`,
-      ),
-      repoReadable: this.conn.prepare<[string], number>(`SELECT "readEnabled" FROM "Repository" WHERE "id" = ?`).pluck(),
-      blob: this.conn.prepare<[string, string], { size: number }>(
-        `SELECT b."size" FROM "BlobLink" l JOIN "Blob" b ON b."digest" = l."digest" WHERE l."repositoryId" = ? AND l."digest" = ?`,
-      ),
+      registry: this.conn.prepare<[string], { id: string }>(SQL.registry),
+      repository: this.conn.prepare<[string, string], { id: string }>(SQL.repository),
+      byTag: this.conn.prepare<[string, string], ManifestRow & LockCols>(SQL.byTag),
+      byDigest: this.conn.prepare<[string, string], ManifestRow & LockCols>(SQL.byDigest),
+      repoReadable: this.conn.prepare<[string], number>(SQL.repoReadable).pluck(),
+      blob: this.conn.prepare<[string, string], { size: number }>(SQL.blob),
     };
   }
   async registryId(name: string) {
@@ -135,8 +148,49 @@ const prismaHotReads: HotReads = {
   },
 };
 
+/**
+ * PostgreSQL: the same queries as SQLite's, as prepared statements on a raw pg pool, never memoised. Measured here
+ * (loopback): 0.09 ms p50 and ~0.13 ms of Node CPU per query, 10,500 queries/s on 4 connections — a few times less
+ * CPU than a Prisma query. A memo emptied by the change feed's notifications was tried and dropped: the
+ * notification of a commit reaches this node's listener a little after the commit's own answer, so a client
+ * retagging and pulling at once through the same node could be served the old manifest for a few milliseconds,
+ * which SQLite's synchronous PRAGMA data_version never allows. Exact reads are worth 0.1 ms.
+ */
+class PgHotReads implements HotReads {
+  constructor(private readonly pool: pg.Pool) {}
+  private async one<R>(query: keyof typeof SQL, values: string[]): Promise<R | undefined> {
+    return (await this.pool.query<R & pg.QueryResultRow>({ ...PG_SQL[query], values })).rows[0];
+  }
+  async registryId(name: string) {
+    return (await this.one<{ id: string }>("registry", [name]))?.id ?? null;
+  }
+  async repositoryId(registryId: string, name: string) {
+    return (await this.one<{ id: string }>("repository", [registryId, name]))?.id ?? null;
+  }
+  async manifestByTag(repositoryId: string, tag: string) {
+    return withReadLock(sized(await this.one<ManifestRow & LockCols>("byTag", [repositoryId, tag])));
+  }
+  async manifestByDigest(repositoryId: string, digest: string) {
+    return withReadLock(sized(await this.one<ManifestRow & LockCols>("byDigest", [repositoryId, digest])));
+  }
+  async repositoryReadable(repositoryId: string) {
+    return (await this.one<{ readEnabled: boolean }>("repoReadable", [repositoryId]))?.readEnabled !== false;
+  }
+  async linkedBlobSize(repositoryId: string, digest: string) {
+    const row = await this.one<{ size: string }>("blob", [repositoryId, digest]);
+    return row ? Number(row.size) : null;
+  }
+}
+
+/** pg answers BIGINT as a string. */
+function sized<T extends { size: number | string }>(row: T | undefined): T | undefined {
+  return row && { ...row, size: Number(row.size) };
+}
+
 const hotReadsSlot = slot<HotReads>("hotReads", (ctx) => {
   const url = ctx.config.databaseUrl;
+  const pool = pgPool(ctx);
+  if (pool) return new PgHotReads(pool);
   if (!url.startsWith("file:")) return prismaHotReads;
   try {
     return new SqliteHotReads(url.slice("file:".length));

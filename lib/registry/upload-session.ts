@@ -6,8 +6,8 @@ import { db } from "../core/db";
 import { blobStore, type BlobDescriptor } from "./blob-store";
 import { parseDigest, type Algorithm } from "../core/digest";
 import { blobUploadUnknown, digestInvalid, rangeInvalid, sizeInvalid } from "../core/errors";
-import { KeyedLock } from "./keyed-lock";
 import { assertRepositoryWritable, lockDenied } from "./locks";
+import { sharedLock, type SharedLock } from "./shared-lock";
 import { uploadDataPath, uploadDir } from "./paths";
 import type { Repo } from "./repository-resolver";
 import { storage } from "./storage";
@@ -34,8 +34,9 @@ export interface UploadSession {
 export type ChunkOpts = { range?: { start: number; end: number }; length?: number };
 
 type HashState = { hash: crypto.Hash; size: number };
-type Sessions = { hashes: Map<string, HashState>; lock: KeyedLock };
-const liveSessions = slot<Sessions>("uploadSessions", () => ({ hashes: new Map(), lock: new KeyedLock() }));
+// The lock holds across nodes: two chunks of one session arriving at two nodes at once must not interleave.
+type Sessions = { hashes: Map<string, HashState>; lock: SharedLock };
+const liveSessions = slot<Sessions>("uploadSessions", (ctx) => ({ hashes: new Map(), lock: sharedLock("upload-session", ctx) }));
 const sessions = () => context().get(liveSessions);
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
