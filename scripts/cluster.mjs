@@ -14,7 +14,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createBucket } from "./infra-ceph.mjs";
-import { alive, ensurePackages, portOpen, readState, startEngines, startHaproxy, stopEngines, waitFor, writeState } from "./infra.mjs";
+import { alive, ensurePackages, killAll, portOpen, readState, startEngines, startHaproxy, stopEngines, waitFor, writeState } from "./infra.mjs";
 import { root } from "./lib.mjs";
 
 const DIR = path.resolve(process.env.WHARF_CLUSTER_DIR || "/tmp/wharf-cluster");
@@ -62,7 +62,7 @@ function passThroughEnv() {
 
 /** Starts one node detached (it outlives this script), logging to its data dir; answers its record. */
 function startNode(state, node, secrets) {
-  const dataDir = path.join(DIR, "nodes", node.name);
+  const dataDir = path.join(state.dir, "nodes", node.name);
   writeSharedKeys(dataDir, secrets);
   const log = path.join(dataDir, "wharf.log");
   const out = fs.openSync(log, "a");
@@ -193,6 +193,21 @@ async function down() {
   console.log(`Cluster stopped; ${DIR} removed.`);
 }
 
+/** `npm run cluster -- restart node2`: (re)starts one node with the keys in its data dir, e.g. after a kill -9. */
+async function restart([name]) {
+  const state = readState(STATE);
+  const node = state?.nodes?.find((n) => n.name === name);
+  if (!node) throw new Error(`No node '${name}' in ${DIR}: the nodes are ${(state?.nodes ?? []).map((n) => n.name).join(", ") || "none"}`);
+  await killAll([node.pid]);
+  const keys = path.join(node.dataDir, "keys");
+  const secrets = { authSecret: fs.readFileSync(path.join(keys, "auth-secret"), "utf8"), signingKey: JSON.parse(fs.readFileSync(path.join(keys, "token-signing-key.json"), "utf8")) };
+  const fresh = startNode(state, node, secrets);
+  state.nodes = state.nodes.map((n) => (n.name === name ? fresh : n));
+  writeState(STATE, state);
+  await waitReady(fresh);
+  console.log(`${name} runs again: pid ${fresh.pid}, http://127.0.0.1:${fresh.port}`);
+}
+
 /** `npm run cluster -- wharf …`: the CLI on the cluster's database and bucket. */
 function wharf(args) {
   const state = readState(STATE);
@@ -203,9 +218,9 @@ function wharf(args) {
 }
 
 const [verb, ...rest] = process.argv.slice(2);
-const verbs = { up, down, status, env: () => process.stdout.write(fs.readFileSync(path.join(DIR, "cluster.env"), "utf8")), wharf: () => wharf(rest) };
+const verbs = { up, down, status, env: () => process.stdout.write(fs.readFileSync(path.join(DIR, "cluster.env"), "utf8")), wharf: () => wharf(rest), restart: () => restart(rest) };
 if (!verbs[verb]) {
-  console.error("usage: npm run cluster -- up | down | status | env | wharf <command…>");
+  console.error("usage: npm run cluster -- up | down | status | env | restart <node> | wharf <command…>");
   process.exit(2);
 }
 Promise.resolve(verbs[verb]()).catch((err) => {

@@ -224,7 +224,8 @@ export function readState(file) {
 
 export function writeState(file, state) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
+  // It holds the S3 secret key: readable by us only.
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
   fs.renameSync(`${file}.tmp`, file);
 }
 
