@@ -19,7 +19,7 @@ import type { Principal } from "../lib/auth/principal";
 const [dataDir, url, password, registry = "scale"] = process.argv.slice(2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const HTTP_RUNS = Number(process.env.BENCH_HTTP_RUNS ?? 60);
-startContext(parseConfig({ WHARF_DATA_DIR: dataDir }));
+startContext(parseConfig({ WHARF_DATA_DIR: dataDir, WHARF_DATABASE_URL: process.env.WHARF_DATABASE_URL }));
 
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
 const cursor = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { hashSources, must, root } from "./lib.mjs";
+import { writePostgresSchema } from "./pg-schema.mjs";
 
 const force = process.argv.includes("--force");
 const stampFile = path.join(root, ".build-stamp");
@@ -16,11 +17,17 @@ const steps = [
     name: "prisma",
     inputs: ["prisma/schema.prisma", "package.json"],
     output: "lib/generated/prisma/client.ts",
-    run: () =>
-      must(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate"], {
-        // `prisma generate` needs no schema engine; don't let it try to download one.
-        env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-      }),
+    run: () => prismaGenerate("prisma/schema.prisma"),
+  },
+  {
+    // PostgreSQL: a copy of the schema (committed, so migrations and reviews see it) with its own client.
+    name: "prisma-pg",
+    inputs: ["prisma/schema.prisma", "package.json", "scripts/pg-schema.mjs"],
+    output: "lib/generated/prisma-pg/client.ts",
+    run: () => {
+      writePostgresSchema();
+      prismaGenerate("prisma/postgresql/schema.prisma");
+    },
   },
   {
     name: "server",
@@ -86,6 +93,13 @@ function moveCompiledLibIntoPackage() {
   fs.rmSync(target, { recursive: true, force: true });
   fs.renameSync(compiled, target);
   fs.symlinkSync(path.relative(path.dirname(compiled), target), compiled);
+}
+
+function prismaGenerate(schema) {
+  must(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate", "--schema", schema], {
+    // `prisma generate` needs no schema engine; don't let it try to download one.
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+  });
 }
 
 let built = 0;

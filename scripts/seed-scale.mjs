@@ -4,17 +4,21 @@
 //
 //   node scripts/seed-scale.mjs --data-dir ./data-scale [--registry scale]
 //        [--repositories 10000] [--tags 100000] [--big-tags 20000]
+//        [--database-url postgres://…]
 //
 // One repository ("big/app") holds --big-tags tags; the rest are spread evenly
 // over the other repositories. Every tag has its own small OCI image manifest
 // (stored as real bytes, so manifest pages render), sharing one config and one
-// layer blob per repository. Rows are written straight into SQLite in one
-// transaction (Prisma would take minutes); migrations are applied first.
+// layer blob per repository. Rows are written straight into the database in one
+// transaction (Prisma would take minutes): SQLite in the data dir, or the
+// PostgreSQL database --database-url names (manifest bytes still go to the data
+// dir's blobs, as the filesystem driver stores them). Migrations are applied first.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import pg from "pg";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = Object.fromEntries(
@@ -28,13 +32,10 @@ const bigTags = Math.min(Number(args["big-tags"] ?? 20000), tagCount);
 if (!/^[a-z0-9]{5,50}$/.test(registry)) throw new Error("--registry: 5–50 lower-case letters and digits");
 
 fs.mkdirSync(dataDir, { recursive: true });
-const dbUrl = `file:${path.join(dataDir, "wharf.db")}`;
+const dbUrl = args["database-url"] ?? `file:${path.join(dataDir, "wharf.db")}`;
 const migrate = await import(path.join(root, "scripts", "migrate.mjs"));
 await migrate.deploy(dbUrl);
 
-const db = new Database(path.join(dataDir, "wharf.db"));
-db.pragma("journal_mode = WAL");
-db.pragma("synchronous = OFF");
 const blobsDir = path.join(dataDir, "blobs");
 const iso = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
 const sha = (b) => crypto.createHash("sha256").update(b).digest("hex");
@@ -50,42 +51,99 @@ function writeBlob(bytes) {
   return { digest: `sha256:${hex}`, size: bytes.length };
 }
 
-if (db.prepare(`SELECT 1 FROM "Registry" WHERE "name" = ?`).get(registry)) {
-  console.error(`Registry ${registry} already exists in ${dataDir}; choose another --registry or a fresh --data-dir.`);
+/** Columns of each table written, in foreign-key order; `ignore`: rows that may already exist are skipped. */
+const TABLES = {
+  registry: { table: "Registry", cols: ["id", "name", "sku", "createdAt", "updatedAt"] },
+  repo: { table: "Repository", cols: ["id", "registryId", "name", "createdAt", "updatedAt"] },
+  blob: { table: "Blob", cols: ["digest", "size", "createdAt"], ignore: true },
+  link: { table: "BlobLink", cols: ["repositoryId", "digest", "createdAt"], ignore: true },
+  manifest: { table: "Manifest", cols: ["id", "repositoryId", "digest", "mediaType", "artifactType", "size", "configDigest", "contentSize", "createdAt", "updatedAt"] },
+  ref: { table: "ManifestReference", cols: ["manifestId", "digest", "kind", "size"] },
+  tag: { table: "Tag", cols: ["id", "repositoryId", "name", "manifestId", "createdAt", "updatedAt"] },
+};
+const quoted = (cols) => cols.map((c) => `"${c}"`).join(",");
+
+/** SQLite: prepared statements in one transaction. */
+function sqliteSink() {
+  const conn = new Database(dbUrl.slice("file:".length));
+  conn.pragma("journal_mode = WAL");
+  conn.pragma("synchronous = OFF");
+  const stmts = Object.fromEntries(
+    Object.entries(TABLES).map(([k, t]) => [
+      k,
+      conn.prepare(`INSERT ${t.ignore ? "OR IGNORE " : ""}INTO "${t.table}" (${quoted(t.cols)}) VALUES (${t.cols.map(() => "?").join(",")})`),
+    ]),
+  );
+  return {
+    exists: async (name) => !!conn.prepare(`SELECT 1 FROM "Registry" WHERE "name" = ?`).get(name),
+    begin: async () => conn.exec("BEGIN"),
+    row: async (kind, values) => void stmts[kind].run(...values),
+    commit: async () => conn.exec("COMMIT"),
+    close: async () => conn.close(),
+  };
+}
+
+/** PostgreSQL: rows buffered and written 1,000 at a time, all tables flushed in foreign-key order. */
+function postgresSink() {
+  const client = new pg.Client({ connectionString: dbUrl });
+  const buffers = Object.fromEntries(Object.keys(TABLES).map((k) => [k, []]));
+  let pending = 0;
+  const flush = async () => {
+    for (const [kind, t] of Object.entries(TABLES)) {
+      const rows = buffers[kind];
+      if (!rows.length) continue;
+      const values = [];
+      const tuples = rows.map((r) => `(${r.map((v) => (values.push(v), `$${values.length}`)).join(",")})`);
+      await client.query(`INSERT INTO "${t.table}" (${quoted(t.cols)}) VALUES ${tuples.join(",")}${t.ignore ? " ON CONFLICT DO NOTHING" : ""}`, values);
+      buffers[kind] = [];
+    }
+    pending = 0;
+  };
+  return {
+    exists: async (name) => {
+      await client.connect();
+      return (await client.query(`SELECT 1 FROM "Registry" WHERE "name" = $1`, [name])).rowCount > 0;
+    },
+    begin: async () => void (await client.query("BEGIN")),
+    row: async (kind, values) => {
+      buffers[kind].push(values);
+      // PostgreSQL takes at most 65,535 parameters per statement: 1,000 rows of 10 columns stay far below.
+      if (++pending >= 1000) await flush();
+    },
+    commit: async () => {
+      await flush();
+      await client.query("COMMIT");
+    },
+    close: async () => client.end(),
+  };
+}
+
+const sink = dbUrl.startsWith("file:") ? sqliteSink() : postgresSink();
+if (await sink.exists(registry)) {
+  console.error(`Registry ${registry} already exists in ${dbUrl.startsWith("file:") ? dataDir : "that database"}; choose another --registry or a fresh database.`);
   process.exit(1);
 }
 
 const start = Date.now();
-const q = {
-  registry: db.prepare(`INSERT INTO "Registry" ("id","name","sku","createdAt","updatedAt") VALUES (?,?,?,?,?)`),
-  repo: db.prepare(`INSERT INTO "Repository" ("id","registryId","name","createdAt","updatedAt") VALUES (?,?,?,?,?)`),
-  blob: db.prepare(`INSERT OR IGNORE INTO "Blob" ("digest","size","createdAt") VALUES (?,?,?)`),
-  link: db.prepare(`INSERT OR IGNORE INTO "BlobLink" ("repositoryId","digest","createdAt") VALUES (?,?,?)`),
-  manifest: db.prepare(
-    `INSERT INTO "Manifest" ("id","repositoryId","digest","mediaType","artifactType","size","configDigest","contentSize","createdAt","updatedAt") VALUES (?,?,?,?,?,?,?,?,?,?)`,
-  ),
-  ref: db.prepare(`INSERT INTO "ManifestReference" ("manifestId","digest","kind","size") VALUES (?,?,?,?)`),
-  tag: db.prepare(`INSERT INTO "Tag" ("id","repositoryId","name","manifestId","createdAt","updatedAt") VALUES (?,?,?,?,?,?)`),
-};
-
 const registryId = uuid();
 const base = Date.now() - 400 * 24 * 3600 * 1000;
 const perRepo = repoCount > 1 ? Math.floor((tagCount - bigTags) / (repoCount - 1)) : 0;
 let extra = repoCount > 1 ? (tagCount - bigTags) % (repoCount - 1) : 0;
 let written = 0;
 
-const seed = db.transaction(() => {
-  q.registry.run(registryId, registry, "Premium", iso(base), iso(base));
+await sink.begin();
+{
+  await sink.row("registry", [registryId, registry, "Premium", iso(base), iso(base)]);
   for (let r = 0; r < repoCount; r++) {
     const name = r === 0 ? "big/app" : `team${String(r % 100).padStart(2, "0")}/service-${String(r).padStart(5, "0")}`;
     const repoId = uuid();
     const created = base + r * 60_000;
-    q.repo.run(repoId, registryId, name, iso(created), iso(created));
+    await sink.row("repo", [repoId, registryId, name, iso(created), iso(created)]);
     const config = writeBlob(Buffer.from(JSON.stringify({ os: "linux", architecture: "amd64", config: { Cmd: ["/app"], Env: [`REPO=${name}`] }, rootfs: { type: "layers", diff_ids: [] } })));
     const layer = writeBlob(Buffer.from(`layer of ${name}\n`));
     for (const b of [config, layer]) {
-      q.blob.run(b.digest, b.size, iso(created));
-      q.link.run(repoId, b.digest, iso(created));
+      await sink.row("blob", [b.digest, b.size, iso(created)]);
+      await sink.row("link", [repoId, b.digest, iso(created)]);
     }
     const n = r === 0 ? bigTags : perRepo + (extra-- > 0 ? 1 : 0);
     for (let t = 0; t < n; t++) {
@@ -100,16 +158,16 @@ const seed = db.transaction(() => {
       const m = writeBlob(Buffer.from(JSON.stringify(doc)));
       const id = uuid();
       const at = created + (t + 1) * 1000;
-      q.blob.run(m.digest, m.size, iso(at));
-      q.manifest.run(id, repoId, m.digest, doc.mediaType, doc.config.mediaType, m.size, config.digest, config.size + layer.size, iso(at), iso(at));
-      q.ref.run(id, config.digest, "blob", config.size);
-      q.ref.run(id, layer.digest, "blob", layer.size);
-      q.tag.run(uuid(), repoId, tag, id, iso(at), iso(at));
+      await sink.row("blob", [m.digest, m.size, iso(at)]);
+      await sink.row("manifest", [id, repoId, m.digest, doc.mediaType, doc.config.mediaType, m.size, config.digest, config.size + layer.size, iso(at), iso(at)]);
+      await sink.row("ref", [id, config.digest, "blob", config.size]);
+      await sink.row("ref", [id, layer.digest, "blob", layer.size]);
+      await sink.row("tag", [uuid(), repoId, tag, id, iso(at), iso(at)]);
       written++;
     }
     if (r % 1000 === 999) process.stdout.write(`  ${r + 1} repositories, ${written} tags…\n`);
   }
-});
-seed();
-db.close();
+}
+await sink.commit();
+await sink.close();
 console.log(`Seeded registry ${registry} in ${dataDir}: ${repoCount} repositories, ${written} tags (big/app: ${bigTags}) in ${((Date.now() - start) / 1000).toFixed(1)} s.`);

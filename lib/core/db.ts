@@ -1,7 +1,13 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
+import { PrismaClient as PostgresClient } from "../generated/prisma-pg/client";
 import { context, slot } from "./context";
 
+/**
+ * The SQLite client's type is the public one. The PostgreSQL client is generated from a copy of the same schema
+ * (scripts/pg-schema.mjs), so its models, arguments and results are the same; only the provider differs.
+ */
 export type Db = PrismaClient;
 /** The client inside an interactive transaction. */
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
@@ -25,7 +31,22 @@ class ImmediateSqlite extends PrismaBetterSqlite3 {
   }
 }
 
+/**
+ * Connections each process keeps to PostgreSQL. A node's transactions are short (a push's rows, one collector
+ * step), so 10 keep a node busy while three nodes stay far below the server's default max_connections (100).
+ */
+export const POSTGRES_POOL_SIZE = 10;
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
 export function createDb(url: string): PrismaClient {
+  if (isPostgresUrl(url)) {
+    const adapter = new PrismaPg({ connectionString: url, max: POSTGRES_POOL_SIZE });
+    // Waits as on SQLite: for a free pooled connection, and for row locks another node holds.
+    return new PostgresClient({ adapter, transactionOptions: { maxWait: 30_000, timeout: 60_000 } }) as unknown as PrismaClient;
+  }
   const adapter = new ImmediateSqlite({ url, timeout: 10_000 });
   // A transaction waits for this process's earlier ones (one SQLite connection) and for another process's write
   // lock (the CLI collecting garbage, a migration): under a burst of pushes that can take seconds, and a push that

@@ -28,3 +28,10 @@ export async function dropBackends(dataDir: string): Promise<void> {
   await dropTestDatabase(env).catch(() => undefined);
   await dropTestBucket(env).catch(() => undefined);
 }
+
+/** The database URL of a data dir's server: its test database when one was created, else its SQLite file. */
+export function databaseUrlOf(dataDir: string): string {
+  const file = path.join(dataDir, FILE);
+  const env = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>) : {};
+  return env.WHARF_DATABASE_URL ?? `file:${path.join(dataDir, "wharf.db")}`;
+}

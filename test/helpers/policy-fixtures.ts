@@ -1,3 +1,4 @@
+import { databaseUrlOf } from "./backends";
 import path from "node:path";
 import { createDb } from "../../lib/core/db";
 import { ADMIN_PASSWORD, runCli, type Wharf } from "./wharf";
@@ -29,7 +30,7 @@ export async function digestOf(skopeo: Skopeo, w: Wharf, image: string): Promise
 }
 
 export async function withServerDb<T>(w: Pick<Wharf, "dataDir">, fn: (client: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
-  const client = createDb(`file:${path.join(w.dataDir, "wharf.db")}`);
+  const client = createDb(databaseUrlOf(w.dataDir));
   try {
     return await fn(client);
   } finally {

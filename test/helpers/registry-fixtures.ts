@@ -1,3 +1,4 @@
+import { databaseUrlOf } from "./backends";
 import crypto from "node:crypto";
 import http from "node:http";
 import path from "node:path";
@@ -10,7 +11,7 @@ import { ADMIN_PASSWORD, basicAuth, type Wharf } from "./wharf";
  * OCI push helpers over real HTTP.
  */
 export async function createRegistryRow(w: Pick<Wharf, "dataDir">, name: string): Promise<void> {
-  const client = createDb(`file:${path.join(w.dataDir, "wharf.db")}`);
+  const client = createDb(databaseUrlOf(w.dataDir));
   try {
     await client.registry.create({ data: { name } });
   } finally {

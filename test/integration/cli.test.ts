@@ -1,3 +1,4 @@
+import { databaseUrlOf } from "../helpers/backends";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -19,7 +20,7 @@ let prisma: Db;
 
 before(async () => {
   wharf = await startWharf({ env: { WHARF_LOCATIONS: "local,westeurope" } });
-  prisma = createDb(`file:${path.join(wharf.dataDir, "wharf.db")}`);
+  prisma = createDb(databaseUrlOf(wharf.dataDir));
 });
 
 after(async () => {

@@ -1,3 +1,4 @@
+import { databaseUrlOf } from "../helpers/backends";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -104,7 +105,7 @@ describe("garbage collection while pushing and deleting", () => {
     // Every blob row has its file, and every file holds exactly its digest's bytes. The server stops first: its own
     // worker may be between marking a blob and deleting it, and a shutdown lets it finish the blob it is on.
     await wharf.stop();
-    const db = createDb(`file:${path.join(wharf.dataDir, "wharf.db")}`);
+    const db = createDb(databaseUrlOf(wharf.dataDir));
     try {
       const rows = await db.blob.findMany({ select: { digest: true, deletingAt: true } });
       for (const row of rows) {

@@ -1,3 +1,4 @@
+import { databaseUrlOf } from "../helpers/backends";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -56,7 +57,7 @@ describe("garbage collection", () => {
     assert.equal(pulled.status, 200);
     assert.equal(sha256(Buffer.from(await pulled.arrayBuffer())), keep.layer);
     // Who deleted what and how many bytes, whichever door it came through; and what collection freed.
-    const db = createDb(`file:${path.join(wharf.dataDir, "wharf.db")}`);
+    const db = createDb(databaseUrlOf(wharf.dataDir));
     try {
       const del = await db.activityLog.findFirstOrThrow({ where: { action: "manifest.delete", target: `gcreg/app@${img.digest}` } });
       assert.equal(del.actor, "admin");

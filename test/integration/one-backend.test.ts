@@ -1,3 +1,4 @@
+import { databaseUrlOf } from "../helpers/backends";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -61,7 +62,7 @@ describe("one backend per process", () => {
         const page = await fetch(`${w.url}/registries/${name}`, { headers: { Cookie: cookie } });
         assert.equal(page.status, 200);
         const html = await page.text();
-        const client = createDb(`file:${path.join(w.dataDir, "wharf.db")}`);
+        const client = createDb(databaseUrlOf(w.dataDir));
         const written = await client.registryDailyStat.count({ where: { registry: { name } } });
         await client.$disconnect();
         if (written && attempt < 3) continue;

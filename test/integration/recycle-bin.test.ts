@@ -1,3 +1,4 @@
+import { databaseUrlOf } from "../helpers/backends";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
@@ -58,7 +59,7 @@ describe("recycle bin", () => {
     images.y = layout.image({ arch: "arm64", fileContent: shared });
     // Only on request: every collection in this test is one the test runs.
     w = await startWharf({ env: { WHARF_GC_INTERVAL_SECONDS: "0" } });
-    prisma = createDb(`file:${path.join(w.dataDir, "wharf.db")}`);
+    prisma = createDb(databaseUrlOf(w.dataDir));
     await createRegistryRow(w, "binreg");
   });
   after(async () => {

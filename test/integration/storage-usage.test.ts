@@ -1,3 +1,4 @@
+import { databaseUrlOf } from "../helpers/backends";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
@@ -37,7 +38,7 @@ async function blobSize(repo: string, digest: string): Promise<number> {
 
 before(async () => {
   wharf = await startWharf();
-  prisma = createDb(`file:${path.join(wharf.dataDir, "wharf.db")}`);
+  prisma = createDb(databaseUrlOf(wharf.dataDir));
   await createRegistryRow(wharf, "contoso");
   v2 = api(wharf, await token(wharf, [pushPull("contoso/a"), pushPull("contoso/b")]));
   sharedLayer = crypto.randomBytes(2000);
