@@ -182,7 +182,11 @@ async function status() {
   for (const n of state.nodes ?? []) rows.push([n.name, pid(n.pid), n.port, `/readyz ${await get(`http://127.0.0.1:${n.port}/readyz`)}`]);
   if (e.postgres) rows.push(["postgresql", pid(e.postgres.pid), e.postgres.port, `select 1: ${cmd("psql", [e.postgres.url, "-tAc", "select 1"])}`]);
   if (e.redis) rows.push(["redis", pid(e.redis.pid), e.redis.port, `ping: ${cmd("redis-cli", ["-u", e.redis.url, "ping"])}`]);
-  if (e.ceph) rows.push(["ceph rgw", (e.ceph.pids ?? []).map(pid).join(", "), e.ceph.rgwPort, `GET / ${await get(e.ceph.endpoint)}`]);
+  if (e.ceph) {
+    const pids = e.ceph.pids ?? [];
+    const up = pids.filter(alive);
+    rows.push(["ceph rgw", `pids ${pids.join(",")} ${up.length === pids.length ? "running" : `${pids.length - up.length} GONE`}`, e.ceph.rgwPort, `GET / ${await get(e.ceph.endpoint)}`]);
+  }
   console.log(`Cluster in ${DIR}:`);
   for (const [name, p, port, health] of rows) console.log(`  ${name.padEnd(11)} ${String(port).padEnd(6)} ${p.padEnd(24)} ${health}`);
 }
