@@ -1,10 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
+import zlib from "node:zlib";
 import pg from "pg";
 import { startCluster, type Cluster, type ClusterNode } from "../helpers/cluster";
 import { OciLayout, type Desc } from "../helpers/oci-layout";
@@ -12,27 +11,34 @@ import { api, sha256, token } from "../helpers/registry-fixtures";
 import { skopeoSandbox } from "../helpers/skopeo";
 import { ADMIN_PASSWORD } from "../helpers/wharf";
 
-const run = promisify(execFile);
-
 const LAYERS = 8;
 const LAYER_BYTES = 24 * 1024 * 1024;
 
-/** An image of LAYERS incompressible layers, big enough that a push is still sending when a node dies. */
+/** An image of LAYERS incompressible gzip layers, big enough that a push is still sending when a node dies. */
 function multiLayerImage(layout: OciLayout): { image: Desc; blobs: Desc[] } {
-  const layers = Array.from({ length: LAYERS }, () => layout.blob(crypto.randomBytes(LAYER_BYTES), "application/vnd.oci.image.layer.v1.tar"));
+  const raw = Array.from({ length: LAYERS }, () => crypto.randomBytes(LAYER_BYTES));
+  // gzip, not plain tar: clients push compressed layers as they are, and would compress plain ones (new digests).
+  const layers = raw.map((r) => layout.blob(zlib.gzipSync(r, { level: 1 }), "application/vnd.oci.image.layer.v1.tar+gzip"));
   const config = layout.blob(
-    Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: layers.map((l) => l.digest) } })),
+    Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: raw.map((r) => sha256(r)) } })),
     "application/vnd.oci.image.config.v1+json",
   );
   const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config, layers }));
   return { image: layout.blob(manifest, "application/vnd.oci.image.manifest.v1+json"), blobs: [config, ...layers] };
 }
 
-/** The node holding the most connections from HAProxy right now: the likeliest to be mid-request. */
-async function busiestNode(c: Cluster): Promise<ClusterNode> {
-  const { stdout } = await run("ss", ["-Htn", "state", "established"]);
-  const held = (n: ClusterNode) => stdout.split("\n").filter((l) => l.split(/\s+/)[2] === `127.0.0.1:${n.port}`).length;
-  return [...c.nodes].sort((a, b) => held(b) - held(a))[0];
+/** Bytes a process has read so far (sockets included): a node receiving an upload reads fastest. */
+function bytesRead(pid: number): number {
+  const io = fs.readFileSync(`/proc/${pid}/io`, "utf8");
+  return Number(/^rchar: (\d+)$/m.exec(io)?.[1] ?? 0);
+}
+
+/** The node reading the most bytes over 100 ms: the one receiving a layer right now. */
+async function receivingNode(c: Cluster): Promise<ClusterNode> {
+  const before = c.nodes.map((n) => bytesRead(n.pid));
+  await new Promise((r) => setTimeout(r, 100));
+  const delta = c.nodes.map((n, i) => bytesRead(n.pid) - before[i]);
+  return c.nodes[delta.indexOf(Math.max(...delta))];
 }
 
 /**
@@ -102,7 +108,7 @@ describe("a node killed in the middle of a push", () => {
       if (rows[0].n > 0) break;
       await new Promise((r) => setTimeout(r, 25));
     }
-    killed = await busiestNode(c);
+    killed = await receivingNode(c);
     process.kill(killed.pid, "SIGKILL");
     const outcome = await push;
     console.log(`first push (no client retries) ${outcome}; killed ${killed.name}`);
@@ -110,8 +116,10 @@ describe("a node killed in the middle of a push", () => {
     const seen = await visible(survivors);
     for (const s of seen) {
       assert.ok(!s.blobs.some((b) => b.startsWith("BROKEN")), `${s.node} shows a partial blob: ${JSON.stringify(s)}`);
-      if (outcome === "completed") assert.equal(s.tag, 200, `${s.node}: the push completed but the tag is missing`);
-      else assert.equal(s.tag, 404, `${s.node}: a failed push left its tag visible`);
+      if (outcome === "completed") {
+        assert.equal(s.tag, 200, `${s.node}: the push completed but the tag is missing`);
+        assert.deepEqual(s.blobs, blobs.map(() => "whole"), `${s.node}: the push completed but blobs are missing`);
+      } else assert.equal(s.tag, 404, `${s.node}: a failed push left its tag visible`);
     }
     assert.equal(new Set(seen.map((s) => JSON.stringify([s.tag, s.blobs]))).size, 1, `nodes disagree: ${JSON.stringify(seen)}`);
   });
