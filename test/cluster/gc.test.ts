@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
+import fs from "node:fs";
 import { startCluster, type Cluster } from "../helpers/cluster";
 import { api, pushPull, sha256, token, type Api } from "../helpers/registry-fixtures";
 
@@ -26,7 +27,18 @@ describe("garbage collection on every node while pushes continue", () => {
     await c?.down();
   });
 
-  it("never frees a live blob", { timeout: 900_000 }, async () => {
+  // On failure, the nodes' own account of it (a 500's request id points into these lines).
+  const withNodeErrors = (fn: () => Promise<void>) => async () => {
+    try {
+      await fn();
+    } catch (err) {
+      await new Promise((r) => setTimeout(r, 1500)); // nodes write their logs in batches
+      const errors = c.nodes.flatMap((n) => fs.readFileSync(n.log, "utf8").split("\n").filter((l) => /"level":(50|60)/.test(l)).map((l) => `${n.name}: ${l.slice(0, 1500)}`));
+      throw new Error(`${(err as Error).message}\n--- node errors ---\n${errors.slice(-10).join("\n")}`, { cause: err });
+    }
+  };
+
+  it("never frees a live blob", { timeout: 900_000 }, withNodeErrors(async () => {
     const a: Api = api(c.front, await token(c.front, REPOS.map(pushPull)));
     const shared = Array.from({ length: 5 }, () => crypto.randomBytes(256 * 1024));
     type Pushed = { repo: string; digest: string; blobs: string[] };
@@ -92,5 +104,5 @@ describe("garbage collection on every node while pushes continue", () => {
         }
       }
     }
-  });
+  }));
 });
