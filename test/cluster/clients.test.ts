@@ -33,7 +33,7 @@ describe("the cluster serves real clients", () => {
     assert.equal(made.code, 0, made.stderr);
   });
   after(async () => {
-    await c?.down();
+    if (c && fs.existsSync(c.dir)) await c.down();
     await kit?.cleanup();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -73,5 +73,37 @@ describe("the cluster serves real clients", () => {
       await kit.podman("pull", "--tls-verify=false", "--creds", creds, ref);
       assert.equal((await kit.podman("image", "inspect", "--format", "{{.Id}}", ref)).stdout.trim(), built, `${node.name} serves another image`);
     }
+  });
+
+  it("status names every part; down leaves no process, no port and no data behind", async () => {
+    const status = await c.status();
+    for (const part of ["haproxy", "node1", "node2", "node3", "postgresql", "redis", "ceph rgw"]) assert.match(status, new RegExp(`^  ${part} .*running`, "m"), status);
+    const pidsOf = () =>
+      fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
+        try {
+          return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(c.dir);
+        } catch {
+          return false;
+        }
+      });
+    assert.ok(pidsOf().length >= 5, "PostgreSQL, the three Ceph daemons and HAProxy name the cluster's directory");
+    type State = { nodes: { pid: number }[]; engines: { postgres: { pid: number }; redis: { pid: number }; haproxy: { pid: number }; ceph: { pids: number[] } } };
+    const state = JSON.parse(fs.readFileSync(path.join(c.dir, "state.json"), "utf8")) as State;
+    const started = [...state.nodes.map((n) => n.pid), state.engines.postgres.pid, state.engines.redis.pid, state.engines.haproxy.pid, ...state.engines.ceph.pids];
+    assert.equal(started.length, 9);
+    const alive = (pid: number) => {
+      try {
+        return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+      } catch {
+        return false;
+      }
+    };
+    assert.ok(started.every(alive), "every recorded process runs before down");
+    const ports = [c.port, ...c.nodes.map((n) => n.port)];
+    await c.down();
+    assert.equal(fs.existsSync(c.dir), false, `${c.dir} is still there`);
+    assert.deepEqual(pidsOf(), [], "processes of the cluster still run");
+    assert.deepEqual(started.filter(alive), [], "recorded processes still run");
+    for (const port of ports) await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), `port ${port} still answers`);
   });
 });

@@ -26,6 +26,8 @@ export type Cluster = {
   /** The last lines of every node's log, for failure messages. */
   output: () => string;
   restart: (name: string) => Promise<void>;
+  /** What `npm run cluster -- status` prints. */
+  status: () => Promise<string>;
   down: () => Promise<void>;
 };
 
@@ -75,6 +77,9 @@ function cluster(dir: string, env: NodeJS.ProcessEnv): Cluster {
       await run(process.execPath, [path.join(ROOT, "scripts", "cluster.mjs"), "restart", name], { env, cwd: ROOT });
       const fresh = cluster(dir, env);
       self.nodes.splice(0, self.nodes.length, ...fresh.nodes);
+    },
+    async status() {
+      return (await run(process.execPath, [path.join(ROOT, "scripts", "cluster.mjs"), "status"], { env, cwd: ROOT })).stdout;
     },
     async down() {
       await run(process.execPath, [path.join(ROOT, "scripts", "cluster.mjs"), "down"], { env, cwd: ROOT });
