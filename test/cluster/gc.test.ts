@@ -47,6 +47,14 @@ describe("garbage collection on every node while pushes continue", () => {
     let refused = 0;
     let pushing = true;
 
+    // The repositories exist before the race: this test is about collection, not about creating a repository.
+    // (The nodes already collect with no grace period, so a seed push may be refused; it is simply tried again.)
+    for (const repo of REPOS) {
+      for (let attempt = 1; ; attempt++) {
+        const pushed = await a.pushImage(repo, "seed").then(() => true, (err: Error) => (/MANIFEST_BLOB_UNKNOWN/.test(err.message) && attempt < 10 ? false : Promise.reject(err)));
+        if (pushed) break;
+      }
+    }
     const gcRuns: { code: number; stderr: string }[] = [];
     const gcLoops = [0, 1, 2].map(async () => {
       while (pushing) gcRuns.push(await c.cli(["gc", "run", "--registry", "racereg", "--grace-period", "0s", "-o", "none"]));
