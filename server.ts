@@ -10,6 +10,7 @@ import { logger } from "./lib/core/logging";
 import { setPortalClientAddress } from "./lib/http/client-address";
 import { applyConnectionPolicy, connectionsCheckingInterval, guardRequestBody, onRefusedConnection } from "./lib/http/connection-policy";
 import { handleDataPlane, isDataPlanePath } from "./lib/http/data-plane";
+import { handleHealth, isHealthPath } from "./lib/http/health";
 import { sendError } from "./lib/http/oci-errors";
 import { ensureBootstrapAdmin } from "./lib/services/users";
 
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   const server = http.createServer({ connectionsCheckingInterval: connectionsCheckingInterval(cfg) }, (req, res) => {
     if (onRefusedConnection(req)) return void res.destroy();
     guardRequestBody(req, res, bodyTimeoutMs);
+    // Load-balancer probes: no authentication, no portal, no access log line every second.
+    if (isHealthPath(req.url)) return void handleHealth(req, res).catch(() => res.destroy());
     if (isDataPlanePath(req.url)) {
       // handleDataPlane answers its own errors; this catches only a failure of that answer.
       handleDataPlane(req, res).catch((err) => {

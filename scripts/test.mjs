@@ -2,18 +2,44 @@
 // `npm test`: install what the tests need, build, then run every suite and end
 // with one line "N passed, N failed".
 //
-//   npm test                    every suite
+//   npm test                    every suite on the embedded defaults (SQLite + files), then every
+//                               backend-dependent suite again on PostgreSQL + S3 (Ceph) + Redis, then
+//                               the cluster suite (the last two skipped, with the reason, when their
+//                               engines cannot start here)
 //   npm test -- unit            only the named suites (typecheck, migrations, unit,
-//                               integration, hostile, e2e), several allowed
+//                               integration, hostile, e2e, cluster), several allowed
+//   npm test -- --backend=postgres-s3 [suites]   only the PostgreSQL + S3 + Redis run
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ensureDependencies, must, root } from "./lib.mjs";
+import { ensurePackages, freePort, startEngines, stopEngines, testEnv } from "./infra.mjs";
 
-const SUITES = ["typecheck", "migrations", "unit", "integration", "hostile", "e2e"];
-const wanted = process.argv.slice(2).filter((a) => SUITES.includes(a));
+const SUITES = ["typecheck", "migrations", "unit", "integration", "hostile", "e2e", "cluster"];
+/** Suites whose outcome depends on the database and storage engines (typecheck and migrations do not). */
+const BACKEND_SUITES = ["unit", "integration", "hostile", "e2e"];
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => !SUITES.includes(a) && !/^--backend=(postgres-s3|default)$/.test(a));
+if (unknown.length) {
+  console.error(`✖ Unknown argument(s): ${unknown.join(" ")}. Suites: ${SUITES.join(", ")}; option: --backend=postgres-s3.`);
+  process.exit(2);
+}
+const wanted = args.filter((a) => SUITES.includes(a));
+const backendArg = (args.find((a) => a.startsWith("--backend=")) ?? "").slice("--backend=".length);
 const selected = wanted.length ? wanted : SUITES;
+/**
+ * The phases: [label suffix, suites, backend]. Plain `npm test` runs all three; naming suites runs them on the
+ * defaults (cluster always runs on its own engines); --backend=postgres-s3 runs only the engines' phase.
+ */
+const phases =
+  backendArg === "postgres-s3"
+    ? [{ backend: "postgres-s3", suites: selected.filter((s) => s !== "cluster") }]
+    : [
+        { backend: "default", suites: selected.filter((s) => s !== "cluster") },
+        ...(wanted.length || backendArg ? [] : [{ backend: "postgres-s3", suites: BACKEND_SUITES }]),
+        ...(selected.includes("cluster") ? [{ backend: "cluster", suites: ["cluster"] }] : []),
+      ];
 
 /** Debian packages the tests drive: a real browser and real registry clients. */
 const DEBIAN = { chromium: "/usr/bin/chromium", skopeo: "/usr/bin/skopeo", podman: "/usr/bin/podman", buildah: "/usr/bin/buildah" };
@@ -91,10 +117,10 @@ async function nodeTests(suite, files, extra = [], env = {}) {
  * accepted, 5xx) to a scratch dir; the run prints one line for all of them and fails
  * on any accepted hostile input or 5xx even if no test counted it.
  */
-async function hostileTests() {
+async function hostileTests(label, env) {
   const tallyDir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-hostile-"));
   try {
-    await nodeTests("hostile", findFiles("test/hostile", ".test.ts"), ["--test-concurrency=1"], { WHARF_HOSTILE_TALLY_DIR: tallyDir });
+    await nodeTests(label, findFiles("test/hostile", ".test.ts"), ["--test-concurrency=1"], { ...env, WHARF_HOSTILE_TALLY_DIR: tallyDir });
     const t = { cases: 0, accepted: 0, fiveXX: 0 };
     for (const f of fs.readdirSync(tallyDir)) {
       const one = JSON.parse(fs.readFileSync(path.join(tallyDir, f), "utf8"));
@@ -103,7 +129,7 @@ async function hostileTests() {
     const line = `${t.cases} cases, ${t.accepted} accepted, ${t.fiveXX} 5xx`;
     console.log(line);
     const last = report[report.length - 1];
-    if (last?.suite === "hostile") {
+    if (last?.suite === label) {
       last.line = line;
       if ((t.accepted || t.fiveXX) && !last.failed) {
         last.failed = 1;
@@ -115,45 +141,96 @@ async function hostileTests() {
   }
 }
 
-async function main() {
-  const started = Date.now();
-  ensureDependencies();
-  if (selected.includes("e2e") || selected.includes("integration")) ensureDebianPackages();
-  must(process.execPath, [path.join(root, "scripts", "build.mjs")]);
-
-  if (selected.includes("typecheck")) {
+/** Runs the suites on one backend; `env` carries the engines' WHARF_TEST_* addresses (empty on the defaults). */
+async function runSuites(suites, suffix, env) {
+  const label = (suite) => (suffix ? `${suite} (${suffix})` : suite);
+  if (suites.includes("typecheck")) {
     console.log("\n━━ typecheck");
     const r = spawnSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"], { cwd: root, stdio: "inherit" });
     record("typecheck", r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1);
   }
-  if (selected.includes("migrations")) {
+  if (suites.includes("migrations")) {
     console.log("\n━━ migrations match the schema");
     const r = spawnSync(process.execPath, [path.join(root, "scripts", "migrate.mjs"), "check"], { cwd: root, stdio: "inherit" });
     record("migrations", r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1);
   }
-  if (selected.includes("unit")) {
-    await nodeTests("unit", [...findFiles("lib", ".test.ts"), ...findFiles("scripts", ".test.ts"), ...findFiles("cli", ".test.ts")]);
+  if (suites.includes("unit")) {
+    await nodeTests(label("unit"), [...findFiles("lib", ".test.ts"), ...findFiles("scripts", ".test.ts"), ...findFiles("cli", ".test.ts")], [], env);
   }
-  if (selected.includes("integration")) {
+  if (suites.includes("integration")) {
     // One file at a time: each starts real servers and pushes real bytes.
-    await nodeTests("integration", findFiles("test/integration", ".test.ts"), ["--test-concurrency=1"]);
+    await nodeTests(label("integration"), findFiles("test/integration", ".test.ts"), ["--test-concurrency=1"], env);
   }
-  if (selected.includes("hostile")) await hostileTests();
-  if (selected.includes("e2e")) {
+  if (suites.includes("hostile")) await hostileTests(label("hostile"), env);
+  if (suites.includes("e2e")) {
     const specs = findFiles("e2e", ".spec.ts");
     if (specs.length) {
-      console.log(`\n━━ e2e (Playwright, Debian Chromium): ${specs.length} file(s)`);
-      const r = await runCaptured(process.execPath, [path.join(root, "node_modules/@playwright/test/cli.js"), "test", "--reporter=list"]);
+      console.log(`\n━━ ${label("e2e")} (Playwright, Debian Chromium): ${specs.length} file(s)`);
+      const r = await runCaptured(process.execPath, [path.join(root, "node_modules/@playwright/test/cli.js"), "test", "--reporter=list"], env);
       // Only Playwright's closing summary lines ("  12 passed (40s)", "  1 failed"), not test titles.
       const n = (k) => Number((r.output.match(new RegExp(`^\\s+(\\d+) ${k}(?: \\(.*\\))?\\s*$`, "m")) ?? [])[1] ?? 0);
       const passed = n("passed"), failed = n("failed") + n("flaky") + n("interrupted");
-      if (!passed && !failed && r.code) record("e2e", 0, 1);
-      else record("e2e", passed, failed || (r.code ? 1 : 0), n("skipped"));
+      if (!passed && !failed && r.code) record(label("e2e"), 0, 1);
+      else record(label("e2e"), passed, failed || (r.code ? 1 : 0), n("skipped"));
     }
+  }
+}
+
+/** A phase that cannot run here (not root and packages missing): said, counted in no total, never a failure. */
+function skipPhase(labels, why) {
+  console.log(`\n━━ ${labels.join(", ")}: skipped, ${why}`);
+  for (const suite of labels) report.push({ suite, passed: 0, failed: 0, skipped: 0, line: `skipped: ${why}` });
+}
+
+/** Every backend-dependent suite again on real PostgreSQL, Ceph S3 and Redis, started for this run only. */
+async function postgresS3Phase(suites) {
+  const labels = suites.map((s) => `${s} (postgres-s3)`);
+  const why = ensurePackages(["postgres", "ceph", "redis"]);
+  if (why) return skipPhase(labels, why);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-engines-"));
+  const stop = () => stopEngines(dir).catch((err) => console.error(`stopping the engines: ${err.message}`));
+  const onSignal = () => void stop().finally(() => process.exit(130));
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  try {
+    console.log(`\n━━ starting PostgreSQL, Ceph RGW and Redis under ${dir}`);
+    let state;
+    try {
+      state = await startEngines(dir, { postgres: await freePort(), redis: await freePort(), mon: await freePort(), rgw: await freePort() });
+    } catch (err) {
+      console.error(err.message);
+      record(labels.join(", "), 0, 1);
+      return;
+    }
+    await runSuites(suites, "postgres-s3", testEnv(state));
+  } finally {
+    await stop();
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+  }
+}
+
+/** test/cluster: three nodes behind HAProxy, brought up by the files themselves through scripts/cluster.mjs. */
+async function clusterPhase() {
+  const why = ensurePackages(["postgres", "ceph", "redis", "haproxy"]);
+  if (why) return skipPhase(["cluster"], why);
+  await nodeTests("cluster", findFiles("test/cluster", ".test.ts"), ["--test-concurrency=1"]);
+}
+
+async function main() {
+  const started = Date.now();
+  ensureDependencies();
+  if (phases.some((p) => p.suites.some((s) => ["e2e", "integration", "cluster"].includes(s)))) ensureDebianPackages();
+  must(process.execPath, [path.join(root, "scripts", "build.mjs")]);
+
+  for (const phase of phases) {
+    if (!phase.suites.length) continue;
+    if (phase.backend === "default") await runSuites(phase.suites, "", {});
+    else if (phase.backend === "postgres-s3") await postgresS3Phase(phase.suites);
+    else await clusterPhase();
   }
 
   console.log("\n━━ summary");
-  for (const s of report) console.log(`  ${s.suite.padEnd(12)} ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ""}${s.line ? ` (${s.line})` : ""}`);
+  const width = Math.max(12, ...report.map((s) => s.suite.length + 1));
+  for (const s of report) console.log(`  ${s.suite.padEnd(width)} ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ""}${s.line ? ` (${s.line})` : ""}`);
   console.log(`  took ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
   process.exit(totals.failed ? 1 : 0);
