@@ -36,10 +36,11 @@ describe("health and readiness probes", () => {
   });
 
   it("/readyz answers 503 naming the storage when the storage fails, while /healthz stays 200", { skip: process.env.WHARF_TEST_S3_ENDPOINT ? "breaks the filesystem storage; this run stores in S3" : false }, async () => {
-    // The blobs directory replaced by a file: every stat under it fails with ENOTDIR, as on a lost mount.
+    // The blobs directory replaced by a symlink to itself: every stat under it fails (ELOOP), as on a broken mount.
+    // (A plain file would not do: the driver reads "a path below a file" as nothing stored, rightly.)
     const blobs = path.join(w.dataDir, "blobs");
     fs.rmSync(blobs, { recursive: true, force: true });
-    fs.writeFileSync(blobs, "not a directory");
+    fs.symlinkSync(blobs, blobs);
     try {
       const r = await fetch(`${w.url}/readyz`, { redirect: "manual" });
       assert.equal(r.status, 503);
