@@ -16,7 +16,8 @@ export async function ensureMigrated(databaseUrl: string): Promise<void> {
   try {
     await deploy(databaseUrl);
   } catch (err) {
-    const file = databaseUrl.replace(/^file:/, "");
+    // Never print a PostgreSQL password: postgres://user:secret@host/db → postgres://user:***@host/db.
+    const file = databaseUrl.replace(/^file:/, "").replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/, "$1:***@");
     throw new CliError(
       `The database ${file} needs migrations (${pending.join(", ")}) but could not be migrated` +
         ` (${err instanceof Error ? err.message.split("\n")[0] : String(err)}). If a Wharf server is using it,` +
