@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { describe, it, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { ConfigError, parseConfig } from "./config";
@@ -42,4 +42,11 @@ test("WHARF_TRUST_PROXY=true is refused with the fix: list the proxies", () => {
     assert.throws(() => parseConfig({ WHARF_TRUST_PROXY: v }), /WHARF_TRUST_PROXY: .*list your proxies' addresses instead/);
   }
   assert.deepEqual(parseConfig({ WHARF_TRUST_PROXY: "false" }).WHARF_TRUST_PROXY, []);
+});
+
+describe("configuration errors never show secrets", () => {
+  it("masks a URL's password and hides secret variables", () => {
+    assert.throws(() => parseConfig({ WHARF_DATABASE_URL: "mysql://app:hunter22@db/x" }), (err: Error) => !err.message.includes("hunter22") && err.message.includes("app:***@"));
+    assert.throws(() => parseConfig({ WHARF_ADMIN_PASSWORD: "short" }), (err: Error) => !err.message.includes("short\"") && err.message.includes("(hidden)"));
+  });
 });

@@ -126,6 +126,12 @@ export type Config = z.infer<typeof schema> & {
 
 export class ConfigError extends Error {}
 
+/** A bad value as the error shows it: secrets never, and a URL's password masked. */
+function shown(key: string, value: string | undefined): string {
+  if (/PASSWORD|SECRET/.test(key)) return "(hidden)";
+  return JSON.stringify(value?.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, "$1:***@"));
+}
+
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
   const picked: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
@@ -134,7 +140,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   }
   const result = schema.safeParse(picked);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`);
+    const lines = result.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message} (got ${shown(String(i.path[0]), picked[String(i.path[0])])})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = result.data;
