@@ -22,15 +22,20 @@ export function testS3(): { endpoint: string; region: string; accessKeyId?: stri
 
 export const NO_TEST_S3 = "WHARF_TEST_S3_ENDPOINT is not set (with _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _REGION): `npm test -- --backend=postgres-s3` starts Ceph RGW and sets them";
 
-function clientFor(env: Record<string, string>): S3Client {
-  return s3Client({
+/** The S3 driver's options for a bucket createTestBucket made. */
+export function s3OptionsOf(env: Record<string, string>) {
+  return {
     endpoint: env.WHARF_S3_ENDPOINT,
     region: env.WHARF_S3_REGION,
     bucket: env.WHARF_S3_BUCKET,
     accessKeyId: env.WHARF_S3_ACCESS_KEY_ID,
     secretAccessKey: env.WHARF_S3_SECRET_ACCESS_KEY,
     forcePathStyle: true,
-  });
+  };
+}
+
+function clientFor(env: Record<string, string>): S3Client {
+  return s3Client(s3OptionsOf(env));
 }
 
 /**

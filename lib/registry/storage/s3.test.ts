@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { createTestBucket, dropTestBucket, NO_TEST_S3, testS3 } from "../../../test/helpers/test-s3";
+import { createTestBucket, dropTestBucket, NO_TEST_S3, s3OptionsOf, testS3 } from "../../../test/helpers/test-s3";
 import { runStorageDriverSuite } from "./driver-test-suite";
 import { S3Driver } from "./s3";
 
@@ -17,14 +17,7 @@ if (!testS3()) {
     "s3",
     async () => {
       const env = await createTestBucket();
-      const driver = new S3Driver({
-        endpoint: env.WHARF_S3_ENDPOINT,
-        region: env.WHARF_S3_REGION,
-        bucket: env.WHARF_S3_BUCKET,
-        accessKeyId: env.WHARF_S3_ACCESS_KEY_ID,
-        secretAccessKey: env.WHARF_S3_SECRET_ACCESS_KEY,
-        forcePathStyle: true,
-      });
+      const driver = new S3Driver(s3OptionsOf(env));
       return {
         driver,
         cleanup: async () => {
