@@ -79,16 +79,25 @@ async function main(): Promise<void> {
     // Garbage collection, retention and expired uploads: any node may run them, one at a time (DESIGN 5b).
     startGcWorker();
   });
+  // One shutdown however many signals arrive: stop taking requests, let the ones in flight finish (3 s at most),
+  // and wait for the context to close: the GC worker ends the blob it is on, counters are flushed. Exiting before
+  // that would leave a blob marked half-deleted for the next run to finish. A close that hangs ends after 30 s.
+  let stopping = false;
   const stop = () => {
-    const exit = () => void ctx.close().finally(() => process.exit(0));
-    server.close(exit);
-    // Browsers keep idle connections open; don't wait for them, and give requests in
-    // flight a moment to finish.
+    if (stopping) return;
+    stopping = true;
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Browsers keep idle connections open; don't wait for them.
     server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 3_000).unref();
     setTimeout(() => {
-      server.closeAllConnections();
-      exit();
-    }, 3_000).unref();
+      log.warn("shutdown took longer than 30 s; exiting without waiting further");
+      process.exit(1);
+    }, 30_000).unref();
+    void drained
+      .then(() => ctx.close())
+      .catch((err) => log.error({ err }, "closing the context failed"))
+      .finally(() => process.exit(0));
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

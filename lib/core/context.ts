@@ -44,7 +44,14 @@ export class Context {
   }
 
   /** Closes what the slots opened (flushes counters, disconnects the database), newest first. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    // Once: a second caller waits for the first close instead of closing what it is still using.
+    return (this.closing ??= this.closeSlots());
+  }
+
+  private closing: Promise<void> | undefined;
+
+  private async closeSlots(): Promise<void> {
     // Newest first, each still able to use the older ones while it closes (a worker finishing with the database).
     const entries = [...this.states.entries()].reverse();
     for (const [s, value] of entries) {
