@@ -152,6 +152,47 @@ describe("storage per repository", () => {
   });
 });
 
+describe("stored figures", () => {
+  const usageOf = async (name: string) => db().repositoryUsage.findUniqueOrThrow({ where: { repositoryId: (await repo("contoso", name)).id } });
+  const figuresOf = (name: string) => repositoryStorage(reader, { registry: "contoso", repository: name });
+
+  test("a view reads the stored figures while they are current, and counts again once their version moves or they age", async () => {
+    await figuresOf("a");
+    const a = await repo("contoso", "a");
+    const u = await usageOf("a");
+    assert.equal(u.computedVersion, u.version);
+    // Stored figures nobody could count: seen only if the view reads the row instead of recounting.
+    await db().repositoryUsage.update({ where: { repositoryId: a.id }, data: { bytes: n(1), sharedBytes: n(0) } });
+    assert.deepEqual(await figuresOf("a"), { bytes: n(1), sharedBytes: n(0), exclusiveBytes: n(1) });
+    await db().repositoryUsage.update({ where: { repositoryId: a.id }, data: { version: { increment: 1 } } });
+    assert.equal((await figuresOf("a")).bytes, n(want.a.bytes));
+    await db().repositoryUsage.update({ where: { repositoryId: a.id }, data: { bytes: n(1), computedAt: new Date(Date.now() - 11 * 60_000) } });
+    assert.equal((await figuresOf("a")).bytes, n(want.a.bytes), "figures older than ten minutes are counted again");
+  });
+
+  test("another repository linking a's exclusive layer makes it shared for a at once, and unlinking makes it a's alone again", async () => {
+    const a = await repo("contoso", "a");
+    const c = await repo("contoso", "c");
+    assert.equal((await figuresOf("a")).sharedBytes, n(want.a.shared));
+    const exclusive = await db().blobLink.findFirstOrThrow({ where: { repositoryId: a.id, digest: { notIn: (await db().blobLink.findMany({ where: { repositoryId: { not: a.id } }, select: { digest: true } })).map((l) => l.digest) } }, include: { blob: true } });
+    await db().blobLink.create({ data: { repositoryId: c.id, digest: exclusive.digest } });
+    assert.equal((await figuresOf("a")).sharedBytes, n(want.a.shared) + exclusive.blob.size, "the trigger moved a's version");
+    await db().blobLink.delete({ where: { repositoryId_digest: { repositoryId: c.id, digest: exclusive.digest } } });
+    assert.equal((await figuresOf("a")).sharedBytes, n(want.a.shared));
+    await db().repository.delete({ where: { id: c.id } });
+  });
+
+  test("deleting a repository removes its stored figures and leaves the others' correct", async () => {
+    const f = await repo("contoso", "f");
+    const layer = await db().blobLink.findFirstOrThrow({ where: { repositoryId: (await repo("contoso", "d")).id } });
+    await db().blobLink.create({ data: { repositoryId: f.id, digest: layer.digest } });
+    await figuresOf("f");
+    await db().repository.delete({ where: { id: f.id } });
+    assert.equal(await db().repositoryUsage.count({ where: { repositoryId: f.id } }), 0);
+    assert.deepEqual(await figuresOf("d"), { bytes: n(want.d.bytes), sharedBytes: n(want.d.shared), exclusiveBytes: n(want.d.bytes - want.d.shared) });
+  });
+});
+
 describe("storage per registry", () => {
   test("each digest counts once; shared is what several repositories hold; exclusive is what no other registry holds", async () => {
     const s = await registryStorage(reader, { registry: "contoso" });
