@@ -6,6 +6,7 @@ import next from "next";
 import { ConfigError } from "./lib/core/config";
 import { startContext } from "./lib/core/context";
 import { startGcWorker } from "./lib/services/gc-jobs";
+import { startImportWorker } from "./lib/services/import-worker";
 import { logger } from "./lib/core/logging";
 import { setPortalClientAddress } from "./lib/http/client-address";
 import { applyConnectionPolicy, connectionsCheckingInterval, guardRequestBody, onRefusedConnection } from "./lib/http/connection-policy";
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     announce.info(`Wharf is ready on http://${shown}:${cfg.PORT} (data in ${cfg.dataDir})`);
     // Garbage collection, retention and expired uploads: any node may run them, one at a time (DESIGN 5b).
     startGcWorker();
+    startImportWorker();
   });
   // One shutdown however many signals arrive: stop taking requests, let the ones in flight finish (3 s at most),
   // and wait for the context to close: the GC worker ends the blob it is on, counters are flushed. Exiting before

@@ -33,7 +33,8 @@ export type CommandSpec = {
   /** Calls one service; what it returns is printed per --output. `note` writes a line to stderr (not part of the result). */
   run: (args: Args, io: { warn: (line: string) => void; note: (line: string) => void }) => Promise<unknown>;
 };
-export type GroupSpec = { summary: string; children: Record<string, GroupSpec | CommandSpec> };
+/** `self`: the group word alone is also a command (`wharf import --source …` beside `wharf import show`). */
+export type GroupSpec = { summary: string; children: Record<string, GroupSpec | CommandSpec>; self?: CommandSpec };
 
 export const isGroup = (s: GroupSpec | CommandSpec): s is GroupSpec => "children" in s;
 

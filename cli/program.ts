@@ -139,8 +139,16 @@ function addGroup(cmd: WharfCommand, spec: GroupSpec, io: Io): void {
     if (cmd.args.length) throw unknownCommand(cmd.args[0], cmd);
     io.out(cmd.helpInformation());
   });
+  addChildren(cmd, spec, io);
+}
+
+function addChildren(cmd: WharfCommand, spec: GroupSpec, io: Io): void {
   for (const [name, child] of Object.entries(spec.children)) {
-    if (isGroup(child)) addGroup(cmd.command(name) as WharfCommand, child, io);
+    if (isGroup(child) && child.self) {
+      // A group that is also a command: its own options and action, its children as subcommands.
+      addCommand(cmd, name, child.self, io);
+      addChildren(cmd.commands.find((c) => c.name() === name) as WharfCommand, child, io);
+    } else if (isGroup(child)) addGroup(cmd.command(name) as WharfCommand, child, io);
     else addCommand(cmd, name, child, io);
   }
 }
