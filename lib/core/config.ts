@@ -112,8 +112,34 @@ const schema = z.object({
   // Shared state for several nodes: one rate-limit budget, fast revocation and invalidation, short locks.
   WHARF_REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
   // Put before every Redis key, so deployments (or test servers) sharing one Redis never share a budget or a lock.
+  // Key that seals stored secrets (upstream passwords of imports and credential sets): 32 bytes as base64 or hex.
+  // Unset: one is generated into WHARF_DATA_DIR/keys/secrets-key, which only serves one node or nodes sharing
+  // that data dir; several nodes must all be given the same WHARF_SECRETS_KEY.
+  WHARF_SECRETS_KEY: z
+    .string()
+    .refine((s) => secretKeyBytes(s) !== null, "must be 32 bytes as base64 (44 characters) or hex (64 characters); make one with `openssl rand -base64 32`")
+    .optional(),
+  // Upstream registries spoken to over plain HTTP (host:port, comma-separated); every other upstream needs HTTPS.
+  WHARF_INSECURE_REGISTRIES: z
+    .string()
+    .transform((s) => [...new Set(s.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))])
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$|^\[[0-9a-f:]+\](:\d+)?$/, "must be comma-separated host:port entries like 127.0.0.1:5000")))
+    .default([]),
+  // How long one upstream request (an import's or the cache's) may wait for an answer before it counts as down.
+  WHARF_UPSTREAM_TIMEOUT_SECONDS: seconds(1).default(30),
   WHARF_REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, "must be 1-64 letters, digits or : . _ -").default("wharf:"),
 });
+
+/** WHARF_SECRETS_KEY's 32 bytes, or null when it is neither base64 nor hex of 32 bytes. */
+export function secretKeyBytes(text: string): Buffer | null {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {
+    const b = Buffer.from(t.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (b.length === 32) return b;
+  }
+  return null;
+}
 
 export type Config = z.infer<typeof schema> & {
   skuOverrides: Partial<Record<"Basic" | "Standard" | "Premium", Record<string, number | boolean>>>;
