@@ -14,6 +14,9 @@ export const ERRORS = {
   DENIED: { status: 403, oci: "DENIED", result: "DENIED" },
   UNAUTHORIZED: { status: 401, oci: "UNAUTHORIZED", result: "DENIED" },
   TOO_MANY_REQUESTS: { status: 429, oci: "TOOMANYREQUESTS", result: "DENIED" },
+  // An upstream registry (import, cache) failed or did not answer in time.
+  UPSTREAM_FAILED: { status: 502, oci: "UNKNOWN", result: "INVALID" },
+  UPSTREAM_TIMEOUT: { status: 504, oci: "UNKNOWN", result: "INVALID" },
   // Registry engine (OCI distribution spec codes)
   BLOB_UNKNOWN: { status: 404, oci: "BLOB_UNKNOWN", result: "NOT_FOUND" },
   BLOB_UPLOAD_INVALID: { status: 400, oci: "BLOB_UPLOAD_INVALID", result: "INVALID" },
