@@ -7,11 +7,13 @@ import { storage } from "../../registry/storage";
 import { assertRepositoryDeletable, assertRepositoryReadable } from "../../registry/locks";
 import { send, type Ctx } from "../context";
 import { sendOciError } from "../oci-errors";
+import { blobThroughCache } from "./cache-pull";
 
 const SMALL_BLOB = 64 * 1024;
 
 /** GET/HEAD /v2/<name>/blobs/<digest>, with single byte ranges. */
 export async function getBlob(ctx: Ctx): Promise<void> {
+  if (await blobThroughCache(ctx)) return;
   const digest = parseDigest(ctx.params.digest).value;
   const repo = await findRepository(ctx.ref);
   const desc = await blobStore.stat(repo.id, digest);

@@ -11,6 +11,7 @@ import { sendJson, type Ctx } from "../context";
 import { pageSize } from "../request";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendOciError } from "../oci-errors";
+import { markCacheOrigin, referrersThroughCache } from "./cache-pull";
 
 function pageArgs(req: IncomingMessage, res: ServerResponse, url: URL): { n?: number; last?: string } | null {
   const n = pageSize(url.searchParams.get("n"));
@@ -32,6 +33,7 @@ function linkNext(path: string, n: number | undefined, next: string | null): Rec
 export async function listTags(ctx: Ctx): Promise<void> {
   const args = pageArgs(ctx.req, ctx.res, ctx.url);
   if (!args) return;
+  await markCacheOrigin(ctx);
   const repo = await findRepository(ctx.ref);
   const page = await tagService.list(repo, args);
   sendJson(ctx.res, 200, { name: ctx.ref.fullName, tags: page.items }, linkNext(`/v2/${ctx.ref.fullName}/tags/list`, args.n, page.next));
@@ -87,6 +89,7 @@ async function reachable(registry: string, clientIp: string): Promise<boolean> {
 
 /** GET /v2/<name>/referrers/<digest>[?artifactType=]: an OCI index of manifests whose subject is <digest>. */
 export async function listReferrers(ctx: Ctx): Promise<void> {
+  if (await referrersThroughCache(ctx)) return;
   const repo = await findRepository(ctx.ref);
   const artifactType = ctx.url.searchParams.get("artifactType") ?? undefined;
   const manifests = await manifestService.referrers(repo, ctx.params.digest, artifactType);

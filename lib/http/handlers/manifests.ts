@@ -5,6 +5,7 @@ import { isDigest } from "../../core/digest";
 import { repoUrl, send, type Ctx } from "../context";
 import { readBounded } from "../request";
 import { countPull, countPush } from "../../registry/usage-stats";
+import { manifestThroughCache } from "./cache-pull";
 
 function acceptList(header: string | string[] | undefined): string[] | null {
   if (!header) return null;
@@ -17,6 +18,7 @@ function acceptList(header: string | string[] | undefined): string[] | null {
 
 /** GET/HEAD /v2/<name>/manifests/<tag|digest>: the stored bytes, exactly as pushed. */
 export async function getManifest(ctx: Ctx): Promise<void> {
+  if (await manifestThroughCache(ctx)) return;
   const repo = await findRepository(ctx.ref);
   const reference = ctx.params.reference;
   let m = await manifestService.resolve(repo, reference);
