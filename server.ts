@@ -5,8 +5,8 @@ import crypto from "node:crypto";
 import next from "next";
 import { ConfigError } from "./lib/core/config";
 import { startContext } from "./lib/core/context";
-import { startGcWorker } from "./lib/services/gc-jobs";
-import { startImportWorker } from "./lib/services/import-worker";
+import { startGcWorker, stopGcWorker } from "./lib/services/gc-jobs";
+import { startImportWorker, stopImportWorker } from "./lib/services/import-worker";
 import { logger } from "./lib/core/logging";
 import { setPortalClientAddress } from "./lib/http/client-address";
 import { applyConnectionPolicy, connectionsCheckingInterval, guardRequestBody, onRefusedConnection } from "./lib/http/connection-policy";
@@ -89,6 +89,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Background work stops first, while the connections it uses (database pools, locks) are still open: an import
+    // is handed back, a collection ends the blob it is on.
+    const workersStopped = Promise.all([stopGcWorker(), stopImportWorker()]);
     // Browsers keep idle connections open; don't wait for them.
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), 3_000).unref();
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
       log.warn("shutdown took longer than 30 s; exiting without waiting further");
       process.exit(1);
     }, 30_000).unref();
-    void drained
+    void Promise.all([drained, workersStopped])
       .then(() => ctx.close())
       .catch((err) => log.error({ err }, "closing the context failed"))
       .finally(() => process.exit(0));

@@ -24,12 +24,19 @@ type Worker = { nodeId: string; timer?: NodeJS.Timeout; current: Promise<void> |
 const workerSlot = slot<Worker>(
   "gcWorker",
   () => ({ nodeId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, current: null, stop: new AbortController() }),
-  async (w) => {
-    if (w.timer) clearInterval(w.timer);
-    w.stop.abort();
-    await w.current?.catch(() => undefined);
-  },
+  (w) => stopWorker(w),
 );
+
+async function stopWorker(w: Worker): Promise<void> {
+  if (w.timer) clearInterval(w.timer);
+  w.stop.abort();
+  await w.current?.catch(() => undefined);
+}
+
+/** Stops this node's collection between two items and waits for it (shutdown, before anything it uses closes). */
+export async function stopGcWorker(): Promise<void> {
+  await stopWorker(context().get(workerSlot));
+}
 
 const jobName = (registryId?: string) => (registryId ? `gc:${registryId}` : "gc");
 

@@ -21,12 +21,19 @@ type Worker = { nodeId: string; timer?: NodeJS.Timeout; running: Map<string, Pro
 const workerSlot = slot<Worker>(
   "importWorker",
   () => ({ nodeId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, running: new Map(), stop: new AbortController() }),
-  async (w) => {
-    if (w.timer) clearInterval(w.timer);
-    w.stop.abort();
-    await Promise.all([...w.running.values()].map((p) => p.catch(() => undefined)));
-  },
+  (w) => stopWorker(w),
 );
+
+async function stopWorker(w: Worker): Promise<void> {
+  if (w.timer) clearInterval(w.timer);
+  w.stop.abort();
+  await Promise.all([...w.running.values()].map((p) => p.catch(() => undefined)));
+}
+
+/** Stops this node's imports and hands them back (shutdown, before anything they use closes). */
+export async function stopImportWorker(): Promise<void> {
+  await stopWorker(context().get(workerSlot));
+}
 
 const claimable = () => ({ status: { in: ["queued", "running"] }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date() } }] });
 
