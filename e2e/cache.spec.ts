@@ -170,6 +170,16 @@ test("credential sets and a cache rule made in the tab; a pull through it moves 
   await expect(dialog.getByRole("button", { name: "Delete credential set" })).toHaveCount(0);
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
+
+  // Changing the password checks the login again: a wrong one shows at once, the right one heals it.
+  for (const [password, health] of [["still-wrong-Pass-3", "Login refused"], [USER.password, "Healthy"]] as const) {
+    await good.getByRole("button", { name: "Change password of credential set upstream-creds" }).click();
+    dialog = page.getByRole("dialog", { name: "Change the password of upstream-creds" });
+    await dialog.getByLabel("New password or access token").fill(password);
+    await dialog.getByRole("button", { name: "Save password" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(good.getByText(health, { exact: true })).toBeVisible();
+  }
   await page.close();
 });
 
