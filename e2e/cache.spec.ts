@@ -44,6 +44,7 @@ test.afterAll(async () => {
   await wharf?.stop();
   if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
   await upstream?.stop();
+  if (upstream) fs.rmSync(upstream.dataDir, { recursive: true, force: true });
 });
 
 /** Pulls the image through the rule's target with skopeo; returns the digest of the manifest it got. */

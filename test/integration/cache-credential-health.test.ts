@@ -36,6 +36,7 @@ after(async () => {
   await w?.stop();
   if (w) fs.rmSync(w.dataDir, { recursive: true, force: true });
   await reg?.stop();
+  if (reg) fs.rmSync(reg.dataDir, { recursive: true, force: true });
 });
 
 describe("credential-set health on create and update", () => {
