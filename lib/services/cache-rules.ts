@@ -115,11 +115,15 @@ async function findRule(reg: LoadedRegistry, name: unknown): Promise<Row> {
   return row;
 }
 
-export async function listCacheRules(actor: Actor, input: { registry: string }): Promise<CacheRuleView[]> {
+export async function listCacheRules(actor: Actor, input: { registry: string }): Promise<CacheRuleView[]>;
+/** With `withRepositories`, each rule also names the repositories it has filled (the portal's Cache tab). */
+export async function listCacheRules(actor: Actor, input: { registry: string; withRepositories: true }): Promise<CacheRuleDetail[]>;
+export async function listCacheRules(actor: Actor, input: { registry: string; withRepositories?: boolean }): Promise<CacheRuleView[] | CacheRuleDetail[]> {
   const reg = await loadRegistry(input?.registry);
   await requireActor(actor, "read", registryScope(reg));
   const rows = await db().cacheRule.findMany({ where: { registryId: reg.id }, orderBy: { name: "asc" }, select: SELECT });
-  return rows.map(view);
+  if (!input.withRepositories) return rows.map(view);
+  return Promise.all(rows.map(async (r) => ({ ...view(r), cachedRepositories: await coveredRepositories(reg.id, r.targetRepo) })));
 }
 
 /** The rule, its counters and the repositories it has filled. */

@@ -8,6 +8,7 @@ import { cn } from "@/components/ui/cn";
 const SECTIONS = [
   { href: "", label: "Overview" },
   { href: "/repositories", label: "Repositories" },
+  { href: "/cache", label: "Cache" },
   { href: "/tokens", label: "Tokens" },
   { href: "/scope-maps", label: "Scope maps" },
   { href: "/access", label: "Access control" },
