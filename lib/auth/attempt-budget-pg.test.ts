@@ -67,7 +67,7 @@ describe("failure budgets in PostgreSQL", { skip: PG ? false : "WHARF_TEST_POSTG
     const results: unknown[] = [];
     for (let i = 0; i < 4; i++) {
       if (i < 2) contexts.push(startContext(parseConfig(env))); // node A, then node B answers from the second attempt on
-      results.push(await guardedPasswordCheck("portal", address, user, wrong));
+      results.push(await guardedPasswordCheck("portal", address, user, `guess-${i}`, wrong));
     }
     assert.deepEqual(results.slice(0, 3), [{ value: null }, { value: null }, { value: null }]);
     assert.ok(isLoginRefusal(results[3]) && results[3].refused === "address", JSON.stringify(results[3]));
