@@ -61,7 +61,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const { username, password } = parsed.data;
         // The guard refuses before hashing when the address's or the username's
         // failure budget is spent, or too many checks are waiting.
-        const checked = await guardedPasswordCheck("portal", clientAddressOf(request.headers), username, () => checkUserPassword(username, password));
+        const checked = await guardedPasswordCheck("portal", clientAddressOf(request.headers), username, password, () => checkUserPassword(username, password));
         if (isLoginRefusal(checked)) throw new LoginThrottled();
         const user = checked.value;
         return user ? { id: user.id, name: user.username, credential: user.credential } : null;

@@ -7,6 +7,7 @@ import { startContext, type Context } from "../core/context";
 import type { BudgetRule } from "./attempt-budget";
 import { PgAttemptBudgets } from "./attempt-budget-pg";
 import { guardedPasswordCheck, isLoginRefusal } from "./login-guard";
+import { reserveInTurn } from "./budget-turn";
 
 const PG = process.env.WHARF_TEST_POSTGRES_URL;
 const rule: BudgetRule = { name: `t-${crypto.randomUUID()}`, max: 3, windowSeconds: 60, blockSeconds: 300 };
@@ -67,9 +68,21 @@ describe("failure budgets in PostgreSQL", { skip: PG ? false : "WHARF_TEST_POSTG
     const results: unknown[] = [];
     for (let i = 0; i < 4; i++) {
       if (i < 2) contexts.push(startContext(parseConfig(env))); // node A, then node B answers from the second attempt on
-      results.push(await guardedPasswordCheck("portal", address, user, wrong));
+      results.push(await guardedPasswordCheck("portal", address, user, `guess-${i}`, wrong));
     }
     assert.deepEqual(results.slice(0, 3), [{ value: null }, { value: null }, { value: null }]);
     assert.ok(isLoginRefusal(results[3]) && results[3].refused === "address", JSON.stringify(results[3]));
+  });
+
+  test("a point held on node A is waited for on node B, which gets its turn once A's check succeeds", async () => {
+    contexts.push(startContext(parseConfig({ WHARF_DATA_DIR: "/tmp/wharf-budget-test", WHARF_DATABASE_URL: PG, WHARF_LOG_LEVEL: "error" as const })));
+    const [a, b] = [nodeStore(), nodeStore()];
+    for (let i = 0; i < 3; i++) assert.deepEqual(await a.reserve(rule, "turns"), { ok: true });
+    let done = false;
+    const waiting = reserveInTurn(b, rule, "turns", Date.now() + 60_000).finally(() => (done = true));
+    assert.equal(await reserveInTurn(b, rule, "turns", Date.now()), "timeout", "held by checks in flight: no turn yet");
+    assert.equal(done, false);
+    await a.settle(rule, "turns", false); // a success on A; nothing on B is told, B's waiter finds out by asking
+    assert.deepEqual(await waiting, { ok: true });
   });
 });

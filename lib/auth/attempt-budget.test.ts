@@ -14,6 +14,7 @@ test("attempts in flight count against the budget before they fail", async () =>
   for (let i = 0; i < 3; i++) assert.deepEqual(await store.reserve(rule, "a"), { ok: true });
   const fourth = await store.reserve(rule, "a");
   assert.equal(fourth.ok, false);
+  assert.ok(!fourth.ok && fourth.inFlight, "refused for attempts in flight, not for failures: the caller may wait its turn");
   assert.deepEqual(await store.reserve(rule, "b"), { ok: true }, "keys are separate");
 });
 
@@ -29,7 +30,7 @@ test("a success gives its point back; failures keep theirs and, at the limit, bl
   await store.reserve(rule, "a");
   await store.settle(rule, "a", true);
   const blocked = await store.reserve(rule, "a");
-  assert.deepEqual(blocked, { ok: false, retryAfterSeconds: 300 });
+  assert.deepEqual(blocked, { ok: false, retryAfterSeconds: 300 }, "spent by failures: no inFlight mark");
   advance(120);
   assert.deepEqual(await store.peek(rule, "a"), { ok: false, retryAfterSeconds: 180 }, "the block outlasts the window");
   advance(181);

@@ -2,8 +2,10 @@
  * Failure budgets: how many failed attempts a key (a client address, a username)
  * may make within a window before it is blocked for a while. An attempt takes a
  * point *before* the expensive check (reserve) and gives it back when it succeeds
- * (settle), so a burst of parallel guesses is refused at once instead of being
- * hashed first and counted afterwards.
+ * (settle), so a burst of parallel guesses never has more checks running than the
+ * budget has points, instead of being hashed first and counted afterwards. A point
+ * held by an attempt in flight is not a failure: the refusal says so (`inFlight`),
+ * and the login guard waits for its turn rather than refusing a right password.
  *
  * Only this interface is used by callers. The store below keeps the counts in
  * this node's memory (SQLite: one node); on PostgreSQL the budgets live in the
@@ -20,7 +22,11 @@ export type BudgetRule = {
   blockSeconds: number;
 };
 
-export type BudgetVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
+/**
+ * `inFlight`: refused only because attempts still being checked hold the rest of
+ * the budget. Nothing failed yet; the caller may wait for its turn (budget-turn.ts).
+ */
+export type BudgetVerdict = { ok: true } | { ok: false; retryAfterSeconds: number; inFlight?: true };
 
 export interface AttemptBudgetStore {
   /** Takes one point for an attempt about to be made; refuses when the budget is spent or the key blocked. */
@@ -33,7 +39,7 @@ export interface AttemptBudgetStore {
 
 export type Entry = { windowEnds: number; failures: number; inFlight: number; blockedUntil: number };
 
-const refuse = (ms: number): BudgetVerdict => ({ ok: false, retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) });
+const refuse = (ms: number, inFlight?: true): BudgetVerdict => ({ ok: false, retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)), ...(inFlight && { inFlight }) });
 
 export class MemoryAttemptBudgets implements AttemptBudgetStore {
   private readonly entries = new Map<string, Entry>();
@@ -90,7 +96,8 @@ export class MemoryAttemptBudgets implements AttemptBudgetStore {
 /** Whether a key with this entry may make an attempt now. */
 export function judgeEntry(rule: BudgetRule, e: Entry, now: number): BudgetVerdict {
   if (e.blockedUntil > now) return refuse(e.blockedUntil - now);
-  if (e.failures + e.inFlight >= rule.max) return refuse(e.windowEnds - now);
+  if (e.failures >= rule.max) return refuse(e.windowEnds - now);
+  if (e.failures + e.inFlight >= rule.max) return refuse(e.windowEnds - now, true);
   return { ok: true };
 }
 

@@ -1,7 +1,9 @@
+import crypto from "node:crypto";
 import { config, context, slot } from "../core/context";
 import { pgPool } from "../core/pg-pool";
 import { addressBudgetKey, MemoryAttemptBudgets, type AttemptBudgetStore, type BudgetRule } from "./attempt-budget";
 import { PgAttemptBudgets } from "./attempt-budget-pg";
+import { reserveInTurn, wakeNext } from "./budget-turn";
 import { HashPoolBusy } from "./hash-pool";
 
 /**
@@ -9,7 +11,12 @@ import { HashPoolBusy } from "./hash-pool";
  * and docker's /oauth2/token. Before a password is hashed, the attempt takes a
  * point from two failure budgets — the client address's (per door) and the
  * username's (shared by both doors, so one account cannot be guessed at from many
- * addresses) — and gives it back when the password was right. The hash itself
+ * addresses) — and gives it back when the password was right. Points held by
+ * checks still running are not failures: an attempt that finds the rest of a
+ * budget held that way waits for its turn (budget-turn.ts) instead of being
+ * refused, so a burst of right passwords is never answered "too many failed
+ * logins". Identical attempts at the same moment (same door, address, username and
+ * password: a CI fleet's runners) share one check and one point. The hash itself
  * runs in a small worker pool with a bounded queue; when that queue is full the
  * attempt is refused without hashing and without counting as a failure.
  *
@@ -43,16 +50,27 @@ function rules(door: LoginDoor): { address: BudgetRule; username: BudgetRule } {
 
 const usernameKey = (username: string) => username.trim().toLowerCase().slice(0, 256);
 
-/** Whether attempts from this address (or for this username) are refused right now; takes nothing. */
+/** A login waits at most this long for its turn in a budget held by checks in flight; then it is refused as busy. */
+export const LOGIN_TURN_WAIT_MS = 10_000;
+
+/**
+ * Whether attempts from this address (or for this username) are refused right now
+ * because of failures; takes nothing. Checks in flight do not count: they may all succeed.
+ */
 export async function loginBlock(door: LoginDoor, address: string, username?: string): Promise<LoginRefusal | null> {
   const store = context().get(budgets);
   const r = rules(door);
   const byAddress = await store.peek(r.address, addressBudgetKey(address));
-  if (!byAddress.ok) return { refused: "address", retryAfterSeconds: byAddress.retryAfterSeconds };
+  if (!byAddress.ok && !byAddress.inFlight) return { refused: "address", retryAfterSeconds: byAddress.retryAfterSeconds };
   if (username === undefined) return null;
   const byName = await store.peek(r.username, usernameKey(username));
-  return byName.ok ? null : { refused: "username", retryAfterSeconds: byName.retryAfterSeconds };
+  return byName.ok || byName.inFlight ? null : { refused: "username", retryAfterSeconds: byName.retryAfterSeconds };
 }
+
+type Outcome<T> = { value: T | null } | LoginRefusal;
+
+/** Attempts being checked on this node, by a keyed hash of everything that makes them identical; nothing outlives the check. */
+const inProgress = slot("loginsInProgress", () => ({ secret: crypto.randomBytes(32), byKey: new Map<string, Promise<unknown>>() }));
 
 /**
  * Runs `check` (a password check answering the signed-in thing or null) inside
@@ -63,19 +81,33 @@ export async function guardedPasswordCheck<T>(
   door: LoginDoor,
   address: string,
   username: string,
+  password: string,
   check: () => Promise<T | null>,
-): Promise<{ value: T | null } | LoginRefusal> {
+): Promise<Outcome<T>> {
+  const { secret, byKey } = context().get(inProgress);
+  const key = crypto.createHmac("sha256", secret).update(JSON.stringify([door, addressBudgetKey(address), usernameKey(username), password])).digest("base64url");
+  const same = byKey.get(key) as Promise<Outcome<T>> | undefined;
+  if (same) return same;
+  const attempt = checkWithinBudgets(door, address, username, check).finally(() => byKey.delete(key));
+  byKey.set(key, attempt);
+  return attempt;
+}
+
+async function checkWithinBudgets<T>(door: LoginDoor, address: string, username: string, check: () => Promise<T | null>): Promise<Outcome<T>> {
   const store = context().get(budgets);
   const r = rules(door);
   const addressKey = addressBudgetKey(address);
   const nameKey = usernameKey(username);
+  const deadline = Date.now() + LOGIN_TURN_WAIT_MS;
+  const busy: LoginRefusal = { refused: "busy", retryAfterSeconds: 5 };
 
-  const byAddress = await store.reserve(r.address, addressKey);
+  const byAddress = await reserveInTurn(store, r.address, addressKey, deadline);
+  if (byAddress === "timeout") return busy;
   if (!byAddress.ok) return { refused: "address", retryAfterSeconds: byAddress.retryAfterSeconds };
-  const byName = await store.reserve(r.username, nameKey);
-  if (!byName.ok) {
-    await store.settle(r.address, addressKey, false); // nothing was tried
-    return { refused: "username", retryAfterSeconds: byName.retryAfterSeconds };
+  const byName = await reserveInTurn(store, r.username, nameKey, deadline);
+  if (byName === "timeout" || !byName.ok) {
+    await settle(r.address, addressKey, false); // nothing was tried
+    return byName === "timeout" ? busy : { refused: "username", retryAfterSeconds: byName.retryAfterSeconds };
   }
 
   let failed = false;
@@ -87,9 +119,14 @@ export async function guardedPasswordCheck<T>(
     if (err instanceof HashPoolBusy) return { refused: "busy", retryAfterSeconds: err.retryAfterSeconds };
     throw err; // an outage (database down) is not the caller's failure
   } finally {
-    await store.settle(r.address, addressKey, failed);
-    await store.settle(r.username, nameKey, failed);
+    await settle(r.address, addressKey, failed);
+    await settle(r.username, nameKey, failed);
   }
+}
+
+async function settle(rule: BudgetRule, key: string, failed: boolean): Promise<void> {
+  await context().get(budgets).settle(rule, key, failed);
+  wakeNext(rule, key);
 }
 
 export function isLoginRefusal(x: unknown): x is LoginRefusal {

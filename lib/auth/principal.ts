@@ -77,7 +77,7 @@ export async function basicLogin(username: string, password: string, clientAddre
   const machine = await authenticateMachine(name, password);
   if (machine) return machine;
 
-  const checked = await guardedPasswordCheck("token", clientAddress, lower, () => checkUserPassword(lower, password));
+  const checked = await guardedPasswordCheck("token", clientAddress, lower, password, () => checkUserPassword(lower, password));
   if (isLoginRefusal(checked)) return checked;
   return checked.value ? { kind: "user", id: checked.value.id, name: checked.value.username } : null;
 }
