@@ -2,12 +2,12 @@ import { db } from "../core/db";
 import { conflict, denied, invalid, notFound } from "../core/errors";
 import { sealSecret } from "../core/secrets";
 import { actorName, requireActor, type Actor } from "../auth/actor";
-import { repositoryPermissions } from "../auth/authorize";
+import { authorize, permissionResolver, repositoryPermissions, type Decision } from "../auth/authorize";
 import { UpstreamClient, formatUpstreamReference, parseUpstreamReference, type UpstreamReference } from "../registry/upstream";
 import { writeOnceRuleFor } from "../registry/tag-rules";
 import { recordActivity } from "./activity";
 import { localSourceOf, parseImportTarget, type ImportTarget } from "./import-source";
-import { loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
+import { findRegistry, loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
 
 /**
  * `az acr import` for Wharf: the caller names a source image and target tags; the server pulls it (no local
@@ -67,6 +67,32 @@ async function requireRepositoryRight(actor: Actor, reg: LoadedRegistry, reposit
   throw denied(
     `${actorName(actor)} may not ${right} ${reg.name}/${repository}; an import needs ${right === "push" ? "push (AcrPush, Contributor or Owner) on each target" : "pull on its source"}. Ask an Owner for that role.`,
   );
+}
+
+/**
+ * Whether the actor may import into some repository of the registry (push registry-wide, or by a repository-scoped
+ * role), with the reason when not: the portal shows the Import button disabled with it, and the import action's
+ * precheck refuses before reading any input.
+ */
+export async function importPermission(actor: Actor, reg: LoadedRegistry): Promise<Decision> {
+  if (actor.kind === "system") return { allowed: true, reason: "operator" };
+  const wide = await authorize(actor, "push", registryScope(reg));
+  if (wide.allowed) return wide;
+  if (actor.kind === "user" || actor.kind === "servicePrincipal") {
+    const perms = await permissionResolver(actor, { ...reg, resourceGroup: reg.resourceGroupName });
+    const prefix = `/registries/${reg.name}/repositories/`;
+    const rows = await db().roleAssignment.findMany({ where: { principalType: actor.kind, principalId: actor.id, scope: { startsWith: prefix } }, select: { scope: true } });
+    if (rows.some((r) => perms(r.scope.slice(prefix.length)).has("push"))) return { allowed: true, reason: "repository role" };
+  }
+  return { allowed: false, reason: `Importing needs push (AcrPush, Contributor or Owner) on registry ${reg.name} or one of its repositories; ask an Owner for that role.` };
+}
+
+/** Authorisation before validation for front doors holding raw input: DENIED when the actor may push nowhere in the registry. */
+export async function precheckImport(actor: Actor, registry: unknown): Promise<void> {
+  const reg = await findRegistry(registry);
+  if (!reg) return;
+  const d = await importPermission(actor, reg);
+  if (!d.allowed) throw denied(d.reason);
 }
 
 /** What a target would overwrite: refused now for locks and write-once tags, and without --force for any tag. */
