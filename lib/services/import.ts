@@ -106,7 +106,15 @@ async function precheckTarget(reg: LoadedRegistry, t: ImportTarget, force: boole
   if (!tag.writeEnabled) throw denied(`Tag ${t.repository}:${t.tag} is locked against writes; unlock it or import to another tag.`);
   const rule = await writeOnceRuleFor(db(), reg.id, t.repository, [t.tag]);
   if (rule) throw denied(`Tag ${t.repository}:${t.tag} is write-once (rule '${rule.repositoryPattern}' / '${rule.tagPattern}'): not even --force moves it. Import to a new tag.`);
-  if (!force) throw conflict(`Tag ${t.repository}:${t.tag} already exists; pass --force to overwrite it, or import to another tag.`, "image");
+  if (!force) throw conflict(`Tag ${t.repository}:${t.tag} already exists; pass --force (in the portal: Overwrite existing tags) to overwrite it, or import to another tag.`, "image");
+}
+
+/** Whether a source in this deployment has the tag or digest (read straight from its rows: no HTTP to ourselves). */
+async function localManifestExists(local: { registry: string; repository: string }, ref: UpstreamReference): Promise<boolean> {
+  const repo = await db().repository.findFirst({ where: { name: local.repository, registry: { name: local.registry } }, select: { id: true } });
+  if (!repo) return false;
+  if (ref.digest) return (await db().manifest.count({ where: { repositoryId: repo.id, digest: ref.digest } })) > 0;
+  return (await db().tag.count({ where: { repositoryId: repo.id, name: ref.tag! } })) > 0;
 }
 
 /** Checks, records and queues an import; returns its job (status "queued"). */
@@ -148,11 +156,8 @@ export async function createImport(actor: Actor, input: ImportInput): Promise<Im
   const ref = { ...src, ...(src.tag || src.digest ? {} : { tag: "latest" }) };
 
   // The source answers before anything is recorded: a wrong password or a missing tag is an error now.
-  if (!local) {
-    const client = new UpstreamClient({ host: src.host, credentials: username ? { username, password: password! } : null });
-    const found = await client.headManifest(src.repository, ref.digest ?? ref.tag!);
-    if (!found) throw invalid(`${formatUpstreamReference(ref)} was not found at ${src.host}; check the repository and tag.`, "source");
-  }
+  const found = local ? await localManifestExists(local, ref) : await new UpstreamClient({ host: src.host, credentials: username ? { username, password: password! } : null }).headManifest(src.repository, ref.digest ?? ref.tag!);
+  if (!found) throw invalid(`${formatUpstreamReference(ref)} was not found at ${src.host}; check the repository and tag.`, "source");
 
   const row = await db().$transaction(async (tx) => {
     const created = await tx.importJob.create({
