@@ -48,6 +48,7 @@ export function ImportButton({ registry, cannotImport }: { registry: string; can
   const [ended, setEnded] = useState(false);
   const statusRef = useRef<HTMLHeadingElement>(null);
   const doneRef = useRef<HTMLButtonElement>(null);
+  const sourceRef = useRef<HTMLInputElement>(null);
   const start = useAction(startImportAction, { errors: "inline", fields: owns, refresh: false });
   const targets = imagesEdited ? images : defaultTarget(source);
 
@@ -71,14 +72,17 @@ export function ImportButton({ registry, cannotImport }: { registry: string; can
     setEnded(false);
     start.reset();
   }
-  // Focus follows the dialog's content: the progress heading once the job starts, "Done" once it ends.
+  // Focus follows the dialog's content: the source on opening (showModal would pick the Close button), the
+  // progress heading once the job starts, "Done" once it ends. Dialog's own effect (showModal) has run by now.
   useEffect(() => {
-    if (job && !ended) statusRef.current?.focus();
-  }, [job, ended]);
+    if (!open) return;
+    if (!job) sourceRef.current?.focus();
+    else if (!ended) statusRef.current?.focus();
+    else doneRef.current?.focus();
+  }, [open, job, ended]);
   const onEnd = useCallback(() => {
     setEnded(true);
     router.refresh();
-    requestAnimationFrame(() => doneRef.current?.focus());
   }, [router]);
 
   const imagesError = start.fieldError("images") ?? start.fieldError("image");
@@ -118,10 +122,10 @@ export function ImportButton({ registry, cannotImport }: { registry: string; can
             <Field id={`${id}-source`} label="Source image" hint="HOST/REPOSITORY:TAG or HOST/REPOSITORY@sha256:…, e.g. docker.io/library/alpine:3.20" error={start.fieldError("source")}>
               <Input
                 id={`${id}-source`}
+                ref={sourceRef}
                 value={source}
                 onChange={(e) => edit(setSource)(e.target.value)}
                 required
-                autoFocus
                 spellCheck={false}
                 autoComplete="off"
                 placeholder="docker.io/library/alpine:3.20"
