@@ -25,7 +25,9 @@ export function formatHelp(cmd: WharfCommand): string {
   const name = cmd.fullName();
   const lines: string[] = [];
   const children = cmd.commands as WharfCommand[];
-  if (children.length) {
+  // A group that is also a command (`wharf import` beside `wharf import show`) gets command help, then its subcommands.
+  const isCommand = !!cmd.spec && !("children" in cmd.spec);
+  if (children.length && !isCommand) {
     lines.push("", "Group", `    ${name} : ${cmd.description()}`, "");
     const groups = children.filter((c) => c.commands.length);
     const commands = children.filter((c) => !c.commands.length);
@@ -46,5 +48,6 @@ export function formatHelp(cmd: WharfCommand): string {
     lines.push("Examples");
     for (const e of spec.examples) lines.push(`    ${e.title}`, `        ${e.command}`, "");
   }
+  if (children.length) lines.push("Commands:", ...rows(children.map((c) => [c.name(), c.description()])), "", `To see help for a command, run \`${name} <command> --help\`.`, "");
   return lines.join("\n");
 }

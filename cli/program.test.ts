@@ -51,6 +51,18 @@ describe("help", () => {
     }
   });
 
+  test("a group that is also a command (wharf import) shows its own arguments and examples, then its subcommands", async () => {
+    const r = await run(["import", "--help"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Command\n    wharf import : /m);
+    assert.match(r.stdout, /^Arguments\n(.*\n)*    --source\s+: \(Required\.\) HOST\/REPOSITORY:TAG/m);
+    assert.match(r.stdout, /^    --image -t\s+: Target in this registry/m);
+    assert.match(r.stdout, /^Global Arguments\n(.*\n)*    --output -o\s+: Output format\./m);
+    assert.match(r.stdout, /^Examples\n    .*\n        wharf import /m);
+    assert.match(r.stdout, /^Commands:\n(    \S+\s+: .*\n)*    show\s+: /m);
+    assert.match(r.stdout, /^Commands:\n(    \S+\s+: .*\n)*    list\s+: /m);
+  });
+
   test("a group typed alone prints its help on stdout, as `az acr` does", async () => {
     const r = await run(["registry"]);
     assert.equal(r.code, 0);

@@ -2,12 +2,12 @@ import { db } from "../core/db";
 import { conflict, denied, invalid, notFound } from "../core/errors";
 import { sealSecret } from "../core/secrets";
 import { actorName, requireActor, type Actor } from "../auth/actor";
-import { repositoryPermissions } from "../auth/authorize";
+import { authorize, permissionResolver, repositoryPermissions, type Decision } from "../auth/authorize";
 import { UpstreamClient, formatUpstreamReference, parseUpstreamReference, type UpstreamReference } from "../registry/upstream";
 import { writeOnceRuleFor } from "../registry/tag-rules";
 import { recordActivity } from "./activity";
 import { localSourceOf, parseImportTarget, type ImportTarget } from "./import-source";
-import { loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
+import { findRegistry, loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
 
 /**
  * `az acr import` for Wharf: the caller names a source image and target tags; the server pulls it (no local
@@ -69,6 +69,32 @@ async function requireRepositoryRight(actor: Actor, reg: LoadedRegistry, reposit
   );
 }
 
+/**
+ * Whether the actor may import into some repository of the registry (push registry-wide, or by a repository-scoped
+ * role), with the reason when not: the portal shows the Import button disabled with it, and the import action's
+ * precheck refuses before reading any input.
+ */
+export async function importPermission(actor: Actor, reg: LoadedRegistry): Promise<Decision> {
+  if (actor.kind === "system") return { allowed: true, reason: "operator" };
+  const wide = await authorize(actor, "push", registryScope(reg));
+  if (wide.allowed) return wide;
+  if (actor.kind === "user" || actor.kind === "servicePrincipal") {
+    const perms = await permissionResolver(actor, { ...reg, resourceGroup: reg.resourceGroupName });
+    const prefix = `/registries/${reg.name}/repositories/`;
+    const rows = await db().roleAssignment.findMany({ where: { principalType: actor.kind, principalId: actor.id, scope: { startsWith: prefix } }, select: { scope: true } });
+    if (rows.some((r) => perms(r.scope.slice(prefix.length)).has("push"))) return { allowed: true, reason: "repository role" };
+  }
+  return { allowed: false, reason: `Importing needs push (AcrPush, Contributor or Owner) on registry ${reg.name} or one of its repositories; ask an Owner for that role.` };
+}
+
+/** Authorisation before validation for front doors holding raw input: DENIED when the actor may push nowhere in the registry. */
+export async function precheckImport(actor: Actor, registry: unknown): Promise<void> {
+  const reg = await findRegistry(registry);
+  if (!reg) return;
+  const d = await importPermission(actor, reg);
+  if (!d.allowed) throw denied(d.reason);
+}
+
 /** What a target would overwrite: refused now for locks and write-once tags, and without --force for any tag. */
 async function precheckTarget(reg: LoadedRegistry, t: ImportTarget, force: boolean): Promise<void> {
   const repo = await db().repository.findUnique({ where: { registryId_name: { registryId: reg.id, name: t.repository } }, select: { id: true, writeEnabled: true } });
@@ -80,7 +106,15 @@ async function precheckTarget(reg: LoadedRegistry, t: ImportTarget, force: boole
   if (!tag.writeEnabled) throw denied(`Tag ${t.repository}:${t.tag} is locked against writes; unlock it or import to another tag.`);
   const rule = await writeOnceRuleFor(db(), reg.id, t.repository, [t.tag]);
   if (rule) throw denied(`Tag ${t.repository}:${t.tag} is write-once (rule '${rule.repositoryPattern}' / '${rule.tagPattern}'): not even --force moves it. Import to a new tag.`);
-  if (!force) throw conflict(`Tag ${t.repository}:${t.tag} already exists; pass --force to overwrite it, or import to another tag.`, "image");
+  if (!force) throw conflict(`Tag ${t.repository}:${t.tag} already exists; pass --force (in the portal: Overwrite existing tags) to overwrite it, or import to another tag.`, "image");
+}
+
+/** Whether a source in this deployment has the tag or digest (read straight from its rows: no HTTP to ourselves). */
+async function localManifestExists(local: { registry: string; repository: string }, ref: UpstreamReference): Promise<boolean> {
+  const repo = await db().repository.findFirst({ where: { name: local.repository, registry: { name: local.registry } }, select: { id: true } });
+  if (!repo) return false;
+  if (ref.digest) return (await db().manifest.count({ where: { repositoryId: repo.id, digest: ref.digest } })) > 0;
+  return (await db().tag.count({ where: { repositoryId: repo.id, name: ref.tag! } })) > 0;
 }
 
 /** Checks, records and queues an import; returns its job (status "queued"). */
@@ -122,11 +156,8 @@ export async function createImport(actor: Actor, input: ImportInput): Promise<Im
   const ref = { ...src, ...(src.tag || src.digest ? {} : { tag: "latest" }) };
 
   // The source answers before anything is recorded: a wrong password or a missing tag is an error now.
-  if (!local) {
-    const client = new UpstreamClient({ host: src.host, credentials: username ? { username, password: password! } : null });
-    const found = await client.headManifest(src.repository, ref.digest ?? ref.tag!);
-    if (!found) throw invalid(`${formatUpstreamReference(ref)} was not found at ${src.host}; check the repository and tag.`, "source");
-  }
+  const found = local ? await localManifestExists(local, ref) : await new UpstreamClient({ host: src.host, credentials: username ? { username, password: password! } : null }).headManifest(src.repository, ref.digest ?? ref.tag!);
+  if (!found) throw invalid(`${formatUpstreamReference(ref)} was not found at ${src.host}; check the repository and tag.`, "source");
 
   const row = await db().$transaction(async (tx) => {
     const created = await tx.importJob.create({

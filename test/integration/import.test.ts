@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import net from "node:net";
 import { db } from "../../lib/core/db";
-import { createImport } from "../../lib/services/import";
+import { createImport, getImport } from "../../lib/services/import";
 import { createUser } from "../../lib/services/users";
 import { UpstreamClient } from "../../lib/registry/upstream";
 import { useServerDatabase } from "../helpers/access";
@@ -140,6 +140,46 @@ test("without push on the target the import is denied and nothing is recorded", 
     (e: Error & { code?: string }) => e.code === "DENIED" && /may not push contoso\/denied/.test(e.message),
   );
   assert.equal(await db().importJob.count({ where: { source: { contains: "team/denied" } } }), 0);
+});
+
+test("a source in another registry of this Wharf is linked, not copied, for a caller who may pull it; one who may not is denied", async () => {
+  await createRegistryRow(target, "fabrikam");
+  const img = await pushTestImage(target.host, "fabrikam/base", "v1", { ...ADMIN, layers: 2 });
+  const blobRows = await db().blob.count();
+  const pusher = await createUser("linker", "linker-Pass-1");
+  const noPull = await createUser("nopull", "nopull-Pass-1");
+  for (const u of [pusher, noPull]) await db().roleAssignment.create({ data: { principalType: "user", principalId: u.id, role: "AcrPush", scope: "/registries/contoso" } });
+  await db().roleAssignment.create({ data: { principalType: "user", principalId: pusher.id, role: "AcrPull", scope: "/registries/fabrikam/repositories/base" } });
+  const source = `${target.host}/fabrikam/base:v1`;
+
+  // Push on the target is not enough: the source is read with the caller's own rights.
+  await assert.rejects(
+    createImport({ kind: "user", id: noPull.id, name: "nopull" }, { registry: "contoso", source, images: ["linked/base:v1"] }),
+    (e: Error & { code?: string }) => e.code === "DENIED" && /may not pull fabrikam\/base/.test(e.message),
+  );
+  assert.equal(await db().importJob.count({ where: { source } }), 0);
+
+  const actor = { kind: "user", id: pusher.id, name: "linker" } as const;
+  // A tag the source does not have is an error at once, as from an upstream: nothing is queued.
+  await assert.rejects(
+    createImport(actor, { registry: "contoso", source: `${target.host}/fabrikam/base:nope`, images: ["linked/base:nope"] }),
+    (e: Error & { code?: string; field?: string }) => e.field === "source" && /fabrikam\/base:nope was not found/.test(e.message),
+  );
+  assert.equal(await db().importJob.count({ where: { source: { contains: "fabrikam/base:nope" } } }), 0);
+  let job = await createImport(actor, { registry: "contoso", source, images: ["linked/base:v1"] });
+  while (job.status === "queued" || job.status === "running") {
+    await new Promise((r) => setTimeout(r, 200));
+    job = await getImport(actor, { id: job.id });
+  }
+  assert.equal(job.status, "succeeded", job.error ?? "");
+  assert.equal(job.result?.digest, img.digest);
+  assert.equal(job.result?.blobs, img.blobs.length);
+  assert.equal(job.result?.bytesCopied, 0, "no byte copied");
+  assert.ok((job.result?.bytesLinked ?? 0) > 0);
+  await assertSame("contoso/linked/base", img);
+  assert.equal((await client().headManifest("contoso/linked/base", "v1"))?.digest, img.digest);
+  // Links to the blobs already stored: not one new blob row.
+  assert.equal(await db().blob.count(), blobRows);
 });
 
 test("an import interrupted by a server restart finishes after it, fetching no stored blob again", async () => {

@@ -9,8 +9,12 @@ import { RegistryIcon } from "@/components/ui/icons";
 import { formatBytes, timeText } from "@/components/ui/format";
 import { RepositoryTable } from "./repository-table";
 import { PurgeButton } from "@/components/repositories/purge-dialog";
+import { ImportButton } from "@/components/import/import-dialog";
+import { RecentImports } from "@/components/import/recent-imports";
 import { loadOrPanel } from "@/components/error-panel";
 import { listRepositoryPage } from "@wharf/lib/services/repositories";
+import { importPermission, listImports } from "@wharf/lib/services/import";
+import { findRegistry } from "@wharf/lib/services/load-registry";
 import { requirePrincipal } from "@/portal/principal";
 import { imagePrefixResolver } from "@/portal/image-ref";
 
@@ -27,11 +31,21 @@ export default async function RepositoriesPage({ params, searchParams }: { param
   const res = await loadOrPanel(() => listRepositoryPage(principal, { registry: name, search: q, cursor: after ?? null }));
   if (res.panel) return res.panel;
   const page = res.data;
+  const reg = await findRegistry(name);
+  const [mayImport, imports] = await Promise.all([
+    reg ? importPermission(principal, reg) : { allowed: false, reason: `Registry ${name} does not exist.` },
+    // Only registry readers see the list (as wharf import list); others see just the imports they follow in the dialog.
+    listImports(principal, { registry: name, take: 10 }).catch((err: { code?: string }) => {
+      if (err?.code === "DENIED") return [];
+      throw err;
+    }),
+  ]);
   const prefix = (await imagePrefixResolver())(name);
   const base = `/registries/${name}/repositories`;
   const withQuery = (extra: Record<string, string>) => `${base}?${new URLSearchParams({ ...(q ? { q } : {}), ...extra })}`;
 
   return (
+    <div className="space-y-5">
     <Card className="overflow-hidden">
       <CardHeader
         title="Repositories"
@@ -42,6 +56,7 @@ export default async function RepositoriesPage({ params, searchParams }: { param
             <label htmlFor="repo-search" className="sr-only">Search repositories</label>
             <Input id="repo-search" name="q" defaultValue={q} placeholder="Search repositories" className="h-9 w-64 max-w-full" />
           </form>
+          <ImportButton registry={name} cannotImport={mayImport.allowed ? null : mayImport.reason} />
           <PurgeButton registry={name} />
           </>
         }
@@ -87,5 +102,7 @@ export default async function RepositoriesPage({ params, searchParams }: { param
         </>
       )}
     </Card>
+    <RecentImports jobs={imports} />
+    </div>
   );
 }
