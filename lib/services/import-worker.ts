@@ -52,6 +52,7 @@ async function run(id: string, w: Worker, onProgress?: (p: Progress) => void): P
   const job = await db().importJob.findUnique({ where: { id } });
   if (!job) return;
   const owned = { id, leaseOwner: w.nodeId };
+  // An ended import (succeeded or failed) keeps no source password, even sealed: nothing will use it again.
   let lastWrite = 0;
   let latest: Progress | null = null;
   const write = (p: Progress) =>
@@ -73,7 +74,7 @@ async function run(id: string, w: Worker, onProgress?: (p: Progress) => void): P
     });
     clearInterval(renew);
     if (latest) await write(latest);
-    await db().importJob.updateMany({ where: owned, data: { status: "succeeded", result: JSON.stringify(result), error: null, finishedAt: new Date(), leaseOwner: null, leaseUntil: null } });
+    await db().importJob.updateMany({ where: owned, data: { status: "succeeded", result: JSON.stringify(result), error: null, finishedAt: new Date(), leaseOwner: null, leaseUntil: null, passwordSealed: null } });
     await recordActivityAfter({ actor: job.requestedBy, action: "import", target: `${job.source} → ${result.tags.join(", ") || result.digest}`, registryId: job.registryId, after: result });
   } catch (err) {
     clearInterval(renew);
@@ -84,7 +85,7 @@ async function run(id: string, w: Worker, onProgress?: (p: Progress) => void): P
     }
     const message = (err as Error).message;
     logger().warn({ err, importId: id }, "import failed");
-    await db().importJob.updateMany({ where: owned, data: { status: "failed", error: message, finishedAt: new Date(), leaseOwner: null, leaseUntil: null } }).catch(() => undefined);
+    await db().importJob.updateMany({ where: owned, data: { status: "failed", error: message, finishedAt: new Date(), leaseOwner: null, leaseUntil: null, passwordSealed: null } }).catch(() => undefined);
     await recordActivityAfter({ actor: job.requestedBy, action: "import.failed", target: job.source, registryId: job.registryId, after: { id, error: message } }).catch(() => undefined);
   }
 }

@@ -34,6 +34,8 @@ function bcrypt(password: string): string {
 
 export async function startDockerRegistry(opts: { htpasswd?: { username: string; password: string }; port?: number } = {}): Promise<DockerRegistry> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upstream-docker-registry-"));
+  // stop() keeps the storage (start() brings the same upstream back); the directory goes when the test process ends.
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   const port = opts.port ?? (await freePort());
   const auth = opts.htpasswd
     ? `auth:\n  htpasswd:\n    realm: upstream-test\n    path: ${path.join(dir, "htpasswd")}\n`
