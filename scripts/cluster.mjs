@@ -44,14 +44,16 @@ function sharedEnv(state) {
 }
 
 /**
- * A browser session (next-auth's JWT, sealed with AUTH_SECRET) and a registry token (ES256, key in the data dir's
- * keys/token-signing-key.json) must be valid on every node: one secret and one signing key, given to all.
+ * A browser session (next-auth's JWT, sealed with AUTH_SECRET), a registry token (ES256, key in the data dir's
+ * keys/token-signing-key.json) and a sealed upstream password (keys/secrets-key) must be valid on every node: one
+ * secret, one signing key and one secrets key, given to all (and to the CLI).
  */
 function writeSharedKeys(dataDir, secrets) {
   const keys = path.join(dataDir, "keys");
   fs.mkdirSync(keys, { recursive: true, mode: 0o700 });
   fs.writeFileSync(path.join(keys, "token-signing-key.json"), JSON.stringify(secrets.signingKey), { mode: 0o600 });
   fs.writeFileSync(path.join(keys, "auth-secret"), secrets.authSecret, { mode: 0o600 });
+  fs.writeFileSync(path.join(keys, "secrets-key"), `${secrets.secretsKey}\n`, { mode: 0o600 });
 }
 
 function passThroughEnv() {
@@ -127,7 +129,9 @@ async function up() {
     const secrets = {
       authSecret: crypto.randomBytes(32).toString("base64url"),
       signingKey: crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" }),
+      secretsKey: crypto.randomBytes(32).toString("base64"),
     };
+    writeSharedKeys(path.join(DIR, "cli"), secrets);
     console.log("→ Starting three Wharf nodes…");
     // The first node alone creates the admin user; the others find it.
     const first = startNode(state, NODES[0], secrets);
@@ -204,7 +208,11 @@ async function restart([name]) {
   if (!node) throw new Error(`No node '${name}' in ${DIR}: the nodes are ${(state?.nodes ?? []).map((n) => n.name).join(", ") || "none"}`);
   await killAll([node.pid]);
   const keys = path.join(node.dataDir, "keys");
-  const secrets = { authSecret: fs.readFileSync(path.join(keys, "auth-secret"), "utf8"), signingKey: JSON.parse(fs.readFileSync(path.join(keys, "token-signing-key.json"), "utf8")) };
+  const secrets = {
+    authSecret: fs.readFileSync(path.join(keys, "auth-secret"), "utf8"),
+    signingKey: JSON.parse(fs.readFileSync(path.join(keys, "token-signing-key.json"), "utf8")),
+    secretsKey: fs.readFileSync(path.join(keys, "secrets-key"), "utf8").trim(),
+  };
   const fresh = startNode(state, node, secrets);
   state.nodes = state.nodes.map((n) => (n.name === name ? fresh : n));
   writeState(STATE, state);
