@@ -5,6 +5,7 @@ import { startCluster, type Cluster } from "../helpers/cluster";
 import { actionIds, callAction, pageUrl, signIn } from "../helpers/portal-actions";
 import { sessionUser } from "../helpers/portal-session";
 import { api, pushPull, token } from "../helpers/registry-fixtures";
+import { pushTestImage, startDockerRegistry, type DockerRegistry } from "../helpers/upstreams";
 import { ADMIN_PASSWORD } from "../helpers/wharf";
 
 const BASIC_READS_PER_MINUTE = 12;
@@ -17,9 +18,15 @@ const REVOCATION_LIMIT_MS = 5000;
 describe("three nodes behave as one registry", () => {
   let c: Cluster;
   let cookie: string;
+  let upstream: DockerRegistry;
+  const UPSTREAM_USER = { username: "mirror", password: "mirror-Pass-1" };
 
   before(async () => {
-    c = await startCluster({ WHARF_SKU_LIMITS: JSON.stringify({ Basic: { readOpsPerMinute: BASIC_READS_PER_MINUTE } }) });
+    upstream = await startDockerRegistry({ htpasswd: UPSTREAM_USER });
+    c = await startCluster({
+      WHARF_SKU_LIMITS: JSON.stringify({ Basic: { readOpsPerMinute: BASIC_READS_PER_MINUTE } }),
+      WHARF_INSECURE_REGISTRIES: upstream.host,
+    });
     for (const [name, sku] of [["contoso", "Standard"], ["budget", "Basic"]]) {
       const made = await c.cli(["registry", "create", "--name", name, "--sku", sku]);
       assert.equal(made.code, 0, made.stderr);
@@ -28,6 +35,7 @@ describe("three nodes behave as one registry", () => {
   });
   after(async () => {
     await c?.down();
+    await upstream?.stop();
   });
 
   it("a session signed in through HAProxy is valid on every node", async () => {
@@ -95,5 +103,32 @@ describe("three nodes behave as one registry", () => {
     const tag = `fresh-${crypto.randomBytes(4).toString("hex")}`;
     await api(a, bearer).pushImage("contoso/portal", tag);
     assert.ok((await page()).includes(tag), `node B's page does not show ${tag} pushed through node A`);
+  });
+  it("a credential set made through the CLI opens on every node, and pulls through the cache on all three make one upstream fetch per blob", async () => {
+    const img = await pushTestImage(upstream.host, "team/app", "v1", { ...UPSTREAM_USER, layers: 2 });
+    for (const args of [
+      ["credential-set", "create", "-r", "contoso", "-n", "mirror-login", "-l", upstream.host, "-u", UPSTREAM_USER.username, "-p", UPSTREAM_USER.password],
+      ["cache", "create", "-r", "contoso", "-n", "team-mirror", "-s", `${upstream.host}/team/*`, "-t", "hub/*", "-c", "mirror-login"],
+    ]) {
+      const r = await c.cli(args);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    // Each node opens the sealed password with the cluster's one secrets key; all three pull at once.
+    const pulled = await Promise.all(
+      c.nodes.map(async (n) => {
+        const client = api(n, await token(n, ["repository:contoso/hub/app:pull"]));
+        const m = await client.fetch("/v2/contoso/hub/app/manifests/v1", { headers: { Accept: img.mediaType } });
+        assert.equal(m.status, 200, `${n.name}: ${m.status} ${await m.clone().text()}`);
+        const body = Buffer.from(await m.arrayBuffer());
+        for (const d of img.blobs) {
+          const b = await client.fetch(`/v2/contoso/hub/app/blobs/${d}`);
+          assert.equal(b.status, 200, `${n.name} blob ${d}`);
+          assert.equal(`sha256:${crypto.createHash("sha256").update(Buffer.from(await b.arrayBuffer())).digest("hex")}`, d);
+        }
+        return `sha256:${crypto.createHash("sha256").update(body).digest("hex")}`;
+      }),
+    );
+    for (const d of pulled) assert.equal(d, img.digest);
+    for (const d of img.blobs) assert.equal(upstream.requestsFor(new RegExp(`/blobs/${d}$`), { method: "GET", status: 200 }), 1, `blob ${d}: one upstream GET across three nodes`);
   });
 });
