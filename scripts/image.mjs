@@ -17,11 +17,12 @@ import { must, root } from "./lib.mjs";
 
 const APP = "app";
 const UID = 10001;
-/** Production packages that the server never loads; each is large and one is a compiler. */
+/** Production packages that the server never loads: a compiler, an image library, type declarations. */
 const EXCLUDED_PACKAGES = [
   /^node_modules\/@next\/swc-/, // Next's compiler: needed only to read next.config.ts, shipped compiled instead
   /^node_modules\/sharp$/, // image optimisation: the portal serves no next/image
   /^node_modules\/@img\//,
+  /^node_modules\/@types\//, // type declarations some packages list as dependencies: never loaded
 ];
 /** Packages outside `dependencies` that start-up needs: the migration engine scripts/migrate.mjs runs. */
 const EXTRA_PACKAGES = ["node_modules/@prisma/schema-engine-wasm"];

@@ -42,7 +42,7 @@ const phases =
       ];
 
 /** Debian packages the tests drive: a real browser and real registry clients. */
-const DEBIAN = { chromium: "/usr/bin/chromium", skopeo: "/usr/bin/skopeo", podman: "/usr/bin/podman", buildah: "/usr/bin/buildah" };
+const DEBIAN = { chromium: "/usr/bin/chromium", skopeo: "/usr/bin/skopeo", podman: "/usr/bin/podman", buildah: "/usr/bin/buildah", umoci: "/usr/bin/umoci" };
 
 function ensureDebianPackages() {
   const missing = Object.entries(DEBIAN).filter(([, bin]) => !fs.existsSync(bin)).map(([pkg]) => pkg);
