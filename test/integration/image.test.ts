@@ -55,6 +55,7 @@ test("the image builds from scratch, is configured to run as a non-root user on 
   assert.deepEqual(Object.keys(config.Volumes), ["/data"]);
   assert.ok(config.Env.includes("WHARF_DATA_DIR=/data"), config.Env.join(" "));
   assert.ok(config.Env.includes("HOST=0.0.0.0"), config.Env.join(" "));
+  assert.ok(config.Env.includes("NODE_ENV=production"), config.Env.join(" "));
   assert.deepEqual(config.Entrypoint, ["/usr/local/bin/node", "dist/server.js"]);
   assert.equal(config.WorkingDir, "/app");
   assert.equal(config.Healthcheck?.Test[0], "CMD");
@@ -96,14 +97,16 @@ test("the image builds from scratch, is configured to run as a non-root user on 
   // chroot starts in /: the entrypoint's relative script is resolved against WORKDIR.
   const [node, script] = config.Entrypoint;
   const output: string[] = [];
-  server = spawn("chroot", ["--userspec=10001:10001", rootfs, node, path.posix.resolve(config.WorkingDir, script)], {
-    env: { ...env, HOST: "127.0.0.1", PORT: String(port), WHARF_ADMIN_PASSWORD: PASSWORD },
+  const childEnv: NodeJS.ProcessEnv = { ...env, NODE_ENV: env.NODE_ENV as NodeJS.ProcessEnv["NODE_ENV"], HOST: "127.0.0.1", PORT: String(port), WHARF_ADMIN_PASSWORD: PASSWORD };
+  const proc = spawn("chroot", ["--userspec=10001:10001", rootfs, node, path.posix.resolve(config.WorkingDir, script)], {
+    env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  server.stdout!.on("data", (d) => output.push(String(d)));
-  server.stderr!.on("data", (d) => output.push(String(d)));
+  server = proc;
+  proc.stdout.on("data", (d: Buffer) => output.push(String(d)));
+  proc.stderr.on("data", (d: Buffer) => output.push(String(d)));
   const base = `http://127.0.0.1:${port}`;
-  const status = await waitForReady(`${base}/readyz`, server);
+  const status = await waitForReady(`${base}/readyz`, proc);
   assert.equal(status, 200, `/readyz never answered 200 (last: ${status}):\n${output.join("")}`);
 
   // The portal renders (Next loads its compiled config without SWC) and the data plane signs in against /data.
