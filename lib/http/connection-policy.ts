@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Config } from "../core/config";
 import { logger } from "../core/logging";
@@ -11,7 +12,7 @@ import { fromTrustedProxy, plainAddress } from "./client-address";
  * may hold more than its share, and the total is capped. Refusals are answered
  * with an OCI error body where the socket still lets us write one.
  */
-export function applyConnectionPolicy(server: Server, cfg: Config): void {
+export function applyConnectionPolicy(server: Server | HttpsServer, cfg: Config): void {
   server.headersTimeout = cfg.WHARF_HEADERS_TIMEOUT_SECONDS * 1000;
   server.keepAliveTimeout = cfg.WHARF_KEEPALIVE_TIMEOUT_SECONDS * 1000;
   // A large layer may take long on a slow link: no limit on a whole request, only
@@ -35,7 +36,7 @@ type Tracked = Socket & { [REFUSED]?: true };
  * once; the HTTP parser never hands its requests to a handler. A trusted
  * proxy's connections carry many clients, so only the total applies to them.
  */
-function limitConnections(server: Server, maxTotal: number, maxPerAddress: number): void {
+function limitConnections(server: Server | HttpsServer, maxTotal: number, maxPerAddress: number): void {
   const perAddress = new Map<string, number>();
   let total = 0;
   server.prependListener("connection", (socket: Tracked) => {
