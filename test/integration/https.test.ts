@@ -8,6 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { OciLayout } from "../helpers/oci-layout";
 import { podmanKit } from "../helpers/podman";
+import { portalSignIn } from "../helpers/portal-session";
 import { skopeoSandbox } from "../helpers/skopeo";
 import { ADMIN_PASSWORD, runCli, startWharf, type Wharf } from "../helpers/wharf";
 
@@ -102,6 +103,19 @@ describe("HTTPS with WHARF_TLS=self-signed", () => {
     }
   });
 
+  it("the portal signs in over HTTPS and its overview shows podman commands without --tls-verify=false", async () => {
+    const jar = path.join(tmp, "cookies");
+    const { csrfToken } = JSON.parse((await curl(`${w.url}/api/auth/csrf`, cert, "-c", jar)).body);
+    const signIn = await curl(`${w.url}/api/auth/callback/credentials`, cert, "-b", jar, "-c", jar, "--data-urlencode", `csrfToken=${csrfToken}`, "--data-urlencode", "username=admin", "--data-urlencode", `password=${ADMIN_PASSWORD}`);
+    assert.equal(signIn.status, 302);
+    assert.doesNotMatch(signIn.headers, /error=/);
+    const page = (await curl(`${w.url}/registries/contoso`, cert, "-b", jar)).body;
+    assert.ok(page.includes(`podman login ${w.host}`), "the overview shows podman's sign-in command");
+    assert.ok(page.includes(`podman push ${w.host}/contoso/hello-world:v1`));
+    assert.doesNotMatch(page, /tls-verify/);
+    assert.doesNotMatch(page, /insecure-registries/);
+  });
+
   it("a restart reuses the same certificate and says nothing about generating one", async () => {
     const before = fs.readFileSync(cert, "utf8");
     w = await w.restart();
@@ -147,5 +161,24 @@ describe("HTTPS with WHARF_TLS_CERT and WHARF_TLS_KEY", () => {
 
   it("a certificate without its key is refused: both or neither", async () => {
     await assert.rejects(startWharf({ env: { WHARF_TLS_CERT: cert } }), /WHARF_TLS_CERT is set but WHARF_TLS_KEY is not/);
+  });
+});
+
+describe("plain HTTP stays as it was", () => {
+  it("the overview's podman commands carry --tls-verify=false and Docker's insecure-registries note", async () => {
+    const w = await startWharf();
+    try {
+      assert.match(w.url, /^http:/);
+      assert.equal((await runCli(w, ["registry", "create", "--name", "contoso"])).code, 0);
+      const { session } = await portalSignIn(w, "admin", ADMIN_PASSWORD);
+      assert.ok(session, "signed in");
+      const page = await (await fetch(`${w.url}/registries/contoso`, { headers: { Cookie: session } })).text();
+      assert.ok(page.includes(`podman login --tls-verify=false ${w.host}`), "podman's sign-in works as shown over HTTP");
+      assert.ok(page.includes(`podman push --tls-verify=false ${w.host}/contoso/hello-world:v1`));
+      assert.match(page, /insecure-registries/);
+      assert.ok(!fs.existsSync(path.join(w.dataDir, "tls")), "no certificate is generated");
+    } finally {
+      await w.stop();
+    }
   });
 });
