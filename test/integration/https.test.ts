@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import tls from "node:tls";
 import { promisify } from "node:util";
 import { OciLayout } from "../helpers/oci-layout";
 import { podmanKit } from "../helpers/podman";
@@ -178,6 +179,33 @@ describe("plain HTTP stays as it was", () => {
       assert.match(page, /insecure-registries/);
       assert.ok(!fs.existsSync(path.join(w.dataDir, "tls")), "no certificate is generated");
     } finally {
+      await w.stop();
+    }
+  });
+});
+
+describe("connection caps under HTTPS", () => {
+  it("a connection over the per-address cap gets its 429 over TLS, not cleartext", async () => {
+    const w = await startWharf({ env: { WHARF_TLS: "self-signed", WHARF_MAX_CONNECTIONS_PER_ADDRESS: "1" } });
+    const ca = fs.readFileSync(path.join(w.dataDir, "tls", "cert.pem"));
+    const open = () =>
+      new Promise<tls.TLSSocket>((resolve, reject) => {
+        const s = tls.connect({ host: "127.0.0.1", port: w.port, ca, servername: "localhost" }, () => resolve(s));
+        s.once("error", reject);
+      });
+    const held = await open();
+    try {
+      const refused = await open();
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        refused.on("data", (d) => (text += d));
+        refused.once("end", () => resolve(text));
+        refused.once("error", reject);
+      });
+      assert.match(answer, /^HTTP\/1\.1 429 /);
+      assert.match(answer, /already holds 1 open connections/);
+    } finally {
+      held.destroy();
       await w.stop();
     }
   });
