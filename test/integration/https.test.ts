@@ -51,6 +51,7 @@ describe("HTTPS with WHARF_TLS=self-signed", () => {
   after(async () => {
     await w?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
+    if (certs) fs.rmSync(certs, { recursive: true, force: true });
   });
 
   it("generates a certificate for the configured names and says once where it is and how to trust it", () => {
