@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import path from "node:path";
 import crypto from "node:crypto";
 import next from "next";
@@ -13,6 +14,7 @@ import { applyConnectionPolicy, connectionsCheckingInterval, guardRequestBody, o
 import { handleDataPlane, isDataPlanePath } from "./lib/http/data-plane";
 import { handleHealth, isHealthPath } from "./lib/http/health";
 import { sendError } from "./lib/http/oci-errors";
+import { loadTls } from "./lib/http/tls";
 import { ensureBootstrapAdmin } from "./lib/services/users";
 
 /**
@@ -53,7 +55,11 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const bodyTimeoutMs = cfg.WHARF_BODY_TIMEOUT_SECONDS * 1000;
-  const server = http.createServer({ connectionsCheckingInterval: connectionsCheckingInterval(cfg) }, (req, res) => {
+  // HTTPS on the same port when configured (WHARF_TLS_CERT/KEY or WHARF_TLS=self-signed): same handler, same policy.
+  const tls = await loadTls(cfg);
+  if (tls?.generatedNotice) announce.warn(tls.generatedNotice);
+  const serverOptions = { connectionsCheckingInterval: connectionsCheckingInterval(cfg) };
+  const listener: http.RequestListener = (req, res) => {
     if (onRefusedConnection(req)) return void res.destroy();
     guardRequestBody(req, res, bodyTimeoutMs);
     // Load-balancer probes: no authentication, no portal, no access log line every second.
@@ -72,11 +78,13 @@ async function main(): Promise<void> {
     // The portal sees the caller's address (sign-in throttling) in a header only we set.
     setPortalClientAddress(req);
     handle(req, res);
-  });
+  };
+  const server = tls ? https.createServer({ ...serverOptions, cert: tls.cert, key: tls.key }, listener) : http.createServer(serverOptions, listener);
   applyConnectionPolicy(server, cfg);
   server.listen(cfg.PORT, cfg.HOST, () => {
     const shown = cfg.HOST === "0.0.0.0" || cfg.HOST === "::" ? "127.0.0.1" : cfg.HOST;
-    announce.info(`Wharf is ready on http://${shown}:${cfg.PORT} (data in ${cfg.dataDir})`);
+    const certificate = tls ? `, certificate ${tls.certFile}` : "";
+    announce.info(`Wharf is ready on ${tls ? "https" : "http"}://${shown}:${cfg.PORT} (data in ${cfg.dataDir}${certificate})`);
     // Garbage collection, retention and expired uploads: any node may run them, one at a time (DESIGN 5b).
     startGcWorker();
     startImportWorker();

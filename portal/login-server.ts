@@ -13,3 +13,9 @@ export async function loginServerResolver(): Promise<(registryName: string) => s
   const host = c.WHARF_PUBLIC_URL ? new URL(c.WHARF_PUBLIC_URL).host : ((await headers()).get("host") ?? `localhost:${c.PORT}`);
   return () => host;
 }
+
+/** Do clients reach this server over HTTPS: it serves TLS itself, or its public URL (a TLS-terminating proxy) is https? */
+export function servesHttps(): boolean {
+  const c = config();
+  return c.tls.mode !== "off" || (c.WHARF_PUBLIC_URL?.startsWith("https:") ?? false);
+}

@@ -1,5 +1,7 @@
 import { describe, it, test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { ConfigError, parseConfig } from "./config";
 
@@ -48,5 +50,30 @@ describe("configuration errors never show secrets", () => {
   it("masks a URL's password and hides secret variables", () => {
     assert.throws(() => parseConfig({ WHARF_DATABASE_URL: "mysql://app:hunter22@db/x" }), (err: Error) => !err.message.includes("hunter22") && err.message.includes("app:***@"));
     assert.throws(() => parseConfig({ WHARF_ADMIN_PASSWORD: "short" }), (err: Error) => !err.message.includes("short\"") && err.message.includes("(hidden)"));
+  });
+});
+
+describe("TLS settings", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wharf-config-tls-"));
+  const cert = path.join(dir, "c.pem");
+  const key = path.join(dir, "k.pem");
+  fs.writeFileSync(cert, "x");
+  fs.writeFileSync(key, "x");
+
+  it("plain HTTP unless asked; both files, or a generated certificate", () => {
+    assert.deepEqual(parseConfig({}).tls, { mode: "off" });
+    assert.deepEqual(parseConfig({ WHARF_TLS: "off" }).tls, { mode: "off" });
+    assert.deepEqual(parseConfig({ WHARF_TLS_CERT: cert, WHARF_TLS_KEY: key }).tls, { mode: "files", certFile: cert, keyFile: key });
+    assert.deepEqual(parseConfig({ WHARF_TLS: "self-signed" }).tls, { mode: "self-signed" });
+    assert.deepEqual(parseConfig({ WHARF_TLS_HOSTNAMES: "Registry.LAN, 10.0.0.5,,registry.lan" }).WHARF_TLS_HOSTNAMES, ["registry.lan", "10.0.0.5"]);
+  });
+
+  it("refuses half a pair, unreadable paths, a mix, and unknown modes, naming the variable", () => {
+    assert.throws(() => parseConfig({ WHARF_TLS_KEY: key }), /WHARF_TLS_KEY is set but WHARF_TLS_CERT is not/);
+    assert.throws(() => parseConfig({ WHARF_TLS_CERT: cert, WHARF_TLS_KEY: path.join(dir, "gone.pem") }), /WHARF_TLS_KEY: cannot read ".*gone\.pem" \(no such file\)/);
+    assert.throws(() => parseConfig({ WHARF_TLS_CERT: dir, WHARF_TLS_KEY: key }), /WHARF_TLS_CERT: ".*" is not a file/);
+    assert.throws(() => parseConfig({ WHARF_TLS: "self-signed", WHARF_TLS_CERT: cert, WHARF_TLS_KEY: key }), /WHARF_TLS=self-signed generates its own certificate/);
+    assert.throws(() => parseConfig({ WHARF_TLS: "on" }), /WHARF_TLS: must be "self-signed"/);
+    assert.throws(() => parseConfig({ WHARF_TLS_HOSTNAMES: "bad name" }), /WHARF_TLS_HOSTNAMES/);
   });
 });

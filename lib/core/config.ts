@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import proxyaddr from "proxy-addr";
 import { z } from "zod";
@@ -127,6 +128,16 @@ const schema = z.object({
     .default([]),
   // How long one upstream request (an import's or the cache's) may wait for an answer before it counts as down.
   WHARF_UPSTREAM_TIMEOUT_SECONDS: seconds(1).default(30),
+  // HTTPS on the one port: PEM files, or a certificate generated into WHARF_DATA_DIR/tls (see lib/http/tls.ts).
+  WHARF_TLS_CERT: z.string().min(1).optional(),
+  WHARF_TLS_KEY: z.string().min(1).optional(),
+  WHARF_TLS: z.enum(["self-signed", "off"], { message: 'must be "self-signed" (or unset, with WHARF_TLS_CERT and WHARF_TLS_KEY for your own certificate)' }).optional(),
+  // Extra names the generated certificate covers (comma-separated DNS names or IP addresses).
+  WHARF_TLS_HOSTNAMES: z
+    .string()
+    .transform((s) => [...new Set(s.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))])
+    .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+$|^[0-9a-f:]+$/, "must be comma-separated DNS names or IP addresses like registry.lan,10.0.0.5")))
+    .default([]),
   WHARF_REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, "must be 1-64 letters, digits or : . _ -").default("wharf:"),
 });
 
@@ -148,7 +159,11 @@ export type Config = z.infer<typeof schema> & {
   /** Which engine WHARF_DATABASE_URL names: SQLite (embedded default) or PostgreSQL (several nodes). */
   databaseKind: "sqlite" | "postgresql";
   blobsDir: string;
+  /** How the port speaks: plain HTTP, HTTPS with the operator's PEM files, or with a generated certificate. */
+  tls: TlsSetting;
 };
+
+export type TlsSetting = { mode: "off" } | { mode: "files"; certFile: string; keyFile: string } | { mode: "self-signed" };
 
 export class ConfigError extends Error {}
 
@@ -178,8 +193,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   if (c.WHARF_S3_REDIRECT && c.WHARF_STORAGE !== "s3") {
     throw new ConfigError("Invalid configuration:\n  WHARF_S3_REDIRECT=true needs WHARF_STORAGE=s3: only object storage can hand clients a presigned URL");
   }
+  const tls = tlsSetting(c);
   const dataDir = path.resolve(c.WHARF_DATA_DIR);
   return {
+    tls,
     ...c,
     skuOverrides: c.WHARF_SKU_LIMITS ?? {},
     dataDir,
@@ -187,4 +204,30 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     databaseKind: c.WHARF_DATABASE_URL && !c.WHARF_DATABASE_URL.startsWith("file:") ? "postgresql" : "sqlite",
     blobsDir: path.join(dataDir, "blobs"),
   };
+}
+
+/** Both PEM files or neither, each readable now (not at the first TLS handshake), and not mixed with a generated certificate. */
+function tlsSetting(c: z.infer<typeof schema>): TlsSetting {
+  const fail = (line: string) => {
+    throw new ConfigError(`Invalid configuration:\n  ${line}`);
+  };
+  const { WHARF_TLS_CERT: cert, WHARF_TLS_KEY: key } = c;
+  if (c.WHARF_TLS === "self-signed") {
+    if (cert || key) fail(`WHARF_TLS=self-signed generates its own certificate: unset it to use WHARF_TLS_CERT and WHARF_TLS_KEY, or unset those`);
+    return { mode: "self-signed" };
+  }
+  if (!cert && !key) return { mode: "off" };
+  if (!key) fail(`WHARF_TLS_CERT is set but WHARF_TLS_KEY is not: HTTPS needs both, the certificate and its private key (PEM files)`);
+  if (!cert) fail(`WHARF_TLS_KEY is set but WHARF_TLS_CERT is not: HTTPS needs both, the certificate and its private key (PEM files)`);
+  for (const [name, file] of [["WHARF_TLS_CERT", cert!], ["WHARF_TLS_KEY", key!]] as const) {
+    try {
+      fs.accessSync(file, fs.constants.R_OK);
+      if (!fs.statSync(file).isFile()) fail(`${name}: ${JSON.stringify(file)} is not a file; give the path of a PEM file`);
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      fail(`${name}: cannot read ${JSON.stringify(path.resolve(file))} (${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code}); give the path of a readable PEM file`);
+    }
+  }
+  return { mode: "files", certFile: path.resolve(cert!), keyFile: path.resolve(key!) };
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
+import { Server as TlsServer, type TLSSocket } from "node:tls";
 import type { Config } from "../core/config";
 import { logger } from "../core/logging";
 import { requestRecord } from "./access-log";
@@ -11,7 +13,7 @@ import { fromTrustedProxy, plainAddress } from "./client-address";
  * may hold more than its share, and the total is capped. Refusals are answered
  * with an OCI error body where the socket still lets us write one.
  */
-export function applyConnectionPolicy(server: Server, cfg: Config): void {
+export function applyConnectionPolicy(server: Server | HttpsServer, cfg: Config): void {
   server.headersTimeout = cfg.WHARF_HEADERS_TIMEOUT_SECONDS * 1000;
   server.keepAliveTimeout = cfg.WHARF_KEEPALIVE_TIMEOUT_SECONDS * 1000;
   // A large layer may take long on a slow link: no limit on a whole request, only
@@ -35,9 +37,22 @@ type Tracked = Socket & { [REFUSED]?: true };
  * once; the HTTP parser never hands its requests to a handler. A trusted
  * proxy's connections carry many clients, so only the total applies to them.
  */
-function limitConnections(server: Server, maxTotal: number, maxPerAddress: number): void {
+function limitConnections(server: Server | HttpsServer, maxTotal: number, maxPerAddress: number): void {
   const perAddress = new Map<string, number>();
   let total = 0;
+  const tls = server instanceof TlsServer;
+  // Refused TCP connections of an HTTPS server, by peer, waiting for their TLS socket.
+  const refusedHandshakes = new Map<string, () => readonly [number, string, string]>();
+  if (tls) {
+    server.prependListener("secureConnection", (socket: TLSSocket & { [REFUSED]?: true }) => {
+      const key = `${socket.remoteAddress}|${socket.remotePort}`;
+      const answer = refusedHandshakes.get(key);
+      if (!answer) return;
+      refusedHandshakes.delete(key);
+      socket[REFUSED] = true;
+      refuse(socket, ...answer());
+    });
+  }
   server.prependListener("connection", (socket: Tracked) => {
     const address = plainAddress(socket.remoteAddress ?? "unknown");
     const held = perAddress.get(address) ?? 0;
@@ -46,14 +61,21 @@ function limitConnections(server: Server, maxTotal: number, maxPerAddress: numbe
       socket[REFUSED] = true;
       const overall = total >= maxTotal;
       logger().warn({ client: address, held, total, cap: overall ? maxTotal : maxPerAddress }, overall ? "connection refused: server at its connection cap" : "connection refused: address at its connection cap");
-      refuse(
-        socket,
-        overall ? 503 : 429,
-        overall ? "UNAVAILABLE" : "TOOMANYREQUESTS",
-        overall
-          ? `The server is at its limit of ${maxTotal} open connections. Retry in a few seconds.`
-          : `Your address ${address} already holds ${held} open connections, the most one address may hold. Close idle connections or retry when some finish.`,
-      );
+      const answer = () =>
+        [
+          overall ? 503 : 429,
+          overall ? "UNAVAILABLE" : "TOOMANYREQUESTS",
+          overall
+            ? `The server is at its limit of ${maxTotal} open connections. Retry in a few seconds.`
+            : `Your address ${address} already holds ${held} open connections, the most one address may hold. Close idle connections or retry when some finish.`,
+        ] as const;
+      if (!tls) return void refuse(socket, ...answer());
+      // Under HTTPS cleartext would garble the answer: it goes out once the handshake is done, and the raw socket
+      // is freed after the grace period whatever happens.
+      const peer = `${socket.remoteAddress}|${socket.remotePort}`;
+      refusedHandshakes.set(peer, answer);
+      socket.setTimeout(REFUSAL_GRACE_MS, () => socket.destroy());
+      socket.once("close", () => refusedHandshakes.delete(peer));
       return;
     }
     total++;

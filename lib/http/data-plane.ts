@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
 import { config } from "../core/context";
 import { lazyPrincipal } from "../auth/data-plane-access";
 import { networkDenial } from "../auth/network";
@@ -30,7 +31,9 @@ export function isDataPlanePath(url: string | undefined): boolean {
 export function publicBase(req: IncomingMessage): string {
   const configured = config().WHARF_PUBLIC_URL;
   if (configured && !hostRegistry(req)) return configured.replace(/\/+$/, "");
-  const proto = (configured?.startsWith("https:") ?? false) || (req.headers["x-forwarded-proto"] === "https" && fromTrustedProxy(req)) ? "https" : "http";
+  // A TLS socket is HTTPS whatever a header says; behind a trusted proxy its X-Forwarded-Proto is believed.
+  const encrypted = (req.socket as TLSSocket).encrypted === true;
+  const proto = encrypted || (configured?.startsWith("https:") ?? false) || (req.headers["x-forwarded-proto"] === "https" && fromTrustedProxy(req)) ? "https" : "http";
   return `${proto}://${req.headers.host ?? `localhost:${config().PORT}`}`;
 }
 

@@ -74,8 +74,10 @@ export async function startWharf(opts: { env?: Record<string, string>; dataDir?:
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  // The server says which it speaks (WHARF_TLS_CERT/KEY or WHARF_TLS=self-signed serve HTTPS on the same port).
+  const scheme = /Wharf is ready on https:/.test(out) ? "https" : "http";
   const wharf: Wharf = {
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     port,
     host: `127.0.0.1:${port}`,
     dataDir,

@@ -7,7 +7,7 @@ import { findReadableRegistry } from "@wharf/lib/services/registries";
 import { skuLimits } from "@wharf/lib/core/skus";
 import { usageLastDays, type DailyUsage } from "@wharf/lib/registry/usage-stats";
 import { registryStorage } from "@wharf/lib/services/storage-usage";
-import { loginServerResolver } from "@/portal/login-server";
+import { loginServerResolver, servesHttps } from "@/portal/login-server";
 import { requirePrincipal } from "@/portal/principal";
 import { config } from "@wharf/lib/core/context";
 import { GcPanel } from "@/components/registries/gc-panel";
@@ -44,6 +44,9 @@ export default async function RegistryOverviewPage({ params }: { params: Promise
   const server = resolve(reg.name);
   const prefix = config().WHARF_REGISTRY_DOMAIN ? "" : `${reg.name}/`;
   const image = `${server}/${prefix}hello-world:v1`;
+  // Over plain HTTP podman refuses the registry unless told not to verify TLS, and Docker needs it listed as insecure.
+  const https = servesHttps();
+  const insecure = https ? "" : " --tls-verify=false";
   const limits = skuLimits(reg.sku);
   const included = limits.includedStorageGiB * 1024 ** 3;
   const pct = Math.min(100, (used / included) * 100);
@@ -166,6 +169,13 @@ export default async function RegistryOverviewPage({ params }: { params: Promise
           <CardBody className="grid gap-6 2xl:grid-cols-2">
             <CommandGroup
               title="Docker"
+              note={
+                https ? undefined : (
+                  <span data-testid="overview-insecure-note">
+                    Plain HTTP: unless {server} is on this machine, add it to <code className="font-mono">&quot;insecure-registries&quot;</code> in /etc/docker/daemon.json and restart Docker, or serve HTTPS (README, &quot;HTTPS&quot;).
+                  </span>
+                )
+              }
               commands={[
                 ["Sign in", `docker login ${server}`],
                 ["Tag a local image", `docker tag hello-world ${image}`],
@@ -176,10 +186,10 @@ export default async function RegistryOverviewPage({ params }: { params: Promise
             <CommandGroup
               title="Podman"
               commands={[
-                ["Sign in", `podman login ${server}`],
+                ["Sign in", `podman login${insecure} ${server}`],
                 ["Tag a local image", `podman tag hello-world ${image}`],
-                ["Push it", `podman push ${image}`],
-                ["Pull it", `podman pull ${image}`],
+                ["Push it", `podman push${insecure} ${image}`],
+                ["Pull it", `podman pull${insecure} ${image}`],
               ]}
             />
           </CardBody>
@@ -188,10 +198,11 @@ export default async function RegistryOverviewPage({ params }: { params: Promise
   );
 }
 
-function CommandGroup({ title, commands }: { title: string; commands: [string, string][] }) {
+function CommandGroup({ title, commands, note }: { title: string; commands: [string, string][]; note?: React.ReactNode }) {
   return (
     <section>
       <h3 className="mb-2 text-sm font-semibold text-fg">{title}</h3>
+      {note && <p className="mb-2 text-[13px] text-muted">{note}</p>}
       <div className="space-y-2">
         {commands.map(([label, cmd]) => (
           <div key={label} className="grid items-center gap-1 sm:grid-cols-[9rem_minmax(0,1fr)] sm:gap-3">
