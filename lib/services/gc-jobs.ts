@@ -4,6 +4,7 @@ import { config } from "../core/context";
 import { context, slot } from "../core/context";
 import { db, retryOnUniqueViolation } from "../core/db";
 import { logger } from "../core/logging";
+import { recordGcRun } from "../core/metrics";
 import { requireActor, type Actor } from "../auth/actor";
 import { pendingCollection } from "../registry/gc";
 import { runLifecycle, recordGcActivity, touchLastRun } from "./gc";
@@ -68,6 +69,7 @@ async function runJob(name: string, nodeId: string, signal: AbortSignal): Promis
           .catch(() => undefined);
       },
     });
+    recordGcRun(report);
     await touchLastRun(registryId);
     await recordGcActivity("wharf (garbage collection)", report);
     const result = { ...report, items: undefined, itemCount: report.items.length, steps: Object.fromEntries(Object.entries(report.steps).map(([k, v]) => [k, v.length])) };
@@ -77,6 +79,7 @@ async function runJob(name: string, nodeId: string, signal: AbortSignal): Promis
     });
   } catch (err) {
     logger().error({ err, job: name }, "garbage collection failed; it runs again at its next turn");
+    recordGcRun(null);
     await db()
       .job.updateMany({ where: { name, leaseOwner: nodeId }, data: { status: "failed", finishedAt: new Date(), leaseOwner: null, leaseUntil: null, lastError: (err as Error).message } })
       .catch(() => undefined);
