@@ -69,7 +69,6 @@ async function runJob(name: string, nodeId: string, signal: AbortSignal): Promis
           .catch(() => undefined);
       },
     });
-    recordGcRun(report);
     await touchLastRun(registryId);
     await recordGcActivity("wharf (garbage collection)", report);
     const result = { ...report, items: undefined, itemCount: report.items.length, steps: Object.fromEntries(Object.entries(report.steps).map(([k, v]) => [k, v.length])) };
@@ -77,6 +76,8 @@ async function runJob(name: string, nodeId: string, signal: AbortSignal): Promis
       where: { name, leaseOwner: nodeId },
       data: { status: "idle", finishedAt: new Date(), leaseOwner: null, leaseUntil: null, lastResult: JSON.stringify(result), progress: "{}" },
     });
+    // Counted once the run is recorded as done, so a failure after this point is never counted twice.
+    recordGcRun(report);
   } catch (err) {
     logger().error({ err, job: name }, "garbage collection failed; it runs again at its next turn");
     recordGcRun(null);
