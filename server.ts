@@ -13,6 +13,8 @@ import { setPortalClientAddress } from "./lib/http/client-address";
 import { applyConnectionPolicy, connectionsCheckingInterval, guardRequestBody, onRefusedConnection } from "./lib/http/connection-policy";
 import { handleDataPlane, isDataPlanePath } from "./lib/http/data-plane";
 import { handleHealth, isHealthPath } from "./lib/http/health";
+import { handleMetrics, isMetricsPath } from "./lib/http/metrics-endpoint";
+import { countRequest } from "./lib/http/request-metrics";
 import { sendError } from "./lib/http/oci-errors";
 import { loadTls } from "./lib/http/tls";
 import { ensureBootstrapAdmin } from "./lib/services/users";
@@ -63,7 +65,14 @@ async function main(): Promise<void> {
     if (onRefusedConnection(req)) return void res.destroy();
     guardRequestBody(req, res, bodyTimeoutMs);
     // Load-balancer probes: no authentication, no portal, no access log line every second.
-    if (isHealthPath(req.url)) return void handleHealth(req, res).catch(() => res.destroy());
+    if (isHealthPath(req.url)) {
+      countRequest(req, res, "health");
+      return void handleHealth(req, res).catch(() => res.destroy());
+    }
+    if (isMetricsPath(req.url)) {
+      countRequest(req, res, "metrics");
+      return void handleMetrics(req, res).catch(() => res.destroy());
+    }
     if (isDataPlanePath(req.url)) {
       // handleDataPlane answers its own errors; this catches only a failure of that answer.
       handleDataPlane(req, res).catch((err) => {
@@ -77,6 +86,7 @@ async function main(): Promise<void> {
     }
     // The portal sees the caller's address (sign-in throttling) in a header only we set.
     setPortalClientAddress(req);
+    countRequest(req, res, "portal");
     handle(req, res);
   };
   const server = tls ? https.createServer({ ...serverOptions, cert: tls.cert, key: tls.key }, listener) : http.createServer(serverOptions, listener);

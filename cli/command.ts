@@ -30,6 +30,10 @@ export type CommandSpec = {
   examples: Example[];
   /** Columns for `-o table`; when absent, every scalar field is a column. */
   table?: Column[];
+  /** False for a command that starts the context itself (check-health must report a broken database, not stop on it). */
+  prepare?: false;
+  /** After the result is printed: a message when the command must still exit 1 (a failed health check). */
+  failure?: (result: unknown) => string | null;
   /** Calls one service; what it returns is printed per --output. `note` writes a line to stderr (not part of the result). */
   run: (args: Args, io: { warn: (line: string) => void; note: (line: string) => void }) => Promise<unknown>;
 };

@@ -1,6 +1,6 @@
 import { CommanderError, type Option } from "commander";
 import { isGroup, WharfCommand, WharfOption, WORD_SEPARATOR, type Args, type CommandSpec, type GroupSpec, type OptionSpec } from "./command";
-import { describeFailure, UsageError, type Given } from "./errors";
+import { CliError, describeFailure, UsageError, type Given } from "./errors";
 import { formatHelp } from "./help";
 import { checkQuery, OUTPUT_FORMATS, render, type OutputFormat } from "./output";
 import { suggest } from "./suggest";
@@ -116,12 +116,14 @@ function addCommand(parent: WharfCommand, name: string, spec: CommandSpec, io: I
   cmd.action(async () => {
     const args = cmd.opts() as Args;
     try {
-      await io.prepare();
+      if (spec.prepare !== false) await io.prepare();
       const warn = (line: string) => io.err(`WARNING: ${line}\n`);
       const result = await spec.run(args, { warn, note: (line) => io.err(`${line}\n`) });
       const output = render(result, args.output as OutputFormat, { query: args.query as string | undefined, table: spec.table });
       if (output.warning) warn(output.warning);
       io.out(output.stdout);
+      const failed = spec.failure?.(result);
+      if (failed) throw new CliError(failed);
     } catch (err) {
       if (process.env.WHARF_DEBUG) io.err(`${err instanceof Error ? err.stack : String(err)}\n`);
       const { message, exitCode } = describeFailure(err, args as Given, cmd.fullName().replace(/^wharf /, ""));

@@ -139,6 +139,8 @@ const schema = z.object({
     .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+$|^[0-9a-f:]+$/, "must be comma-separated DNS names or IP addresses like registry.lan,10.0.0.5")))
     .default([]),
   WHARF_REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, "must be 1-64 letters, digits or : . _ -").default("wharf:"),
+  // Bearer token a Prometheus scrape of /metrics must send; unset: /metrics is open to whoever reaches the port.
+  WHARF_METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters; make one with `openssl rand -hex 24`").optional(),
 });
 
 /** WHARF_SECRETS_KEY's 32 bytes, or null when it is neither base64 nor hex of 32 bytes. */

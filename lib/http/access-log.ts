@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { context, slot } from "../core/context";
 import { logger } from "../core/logging";
 import { principalFromSubject, type Principal } from "../auth/principal";
+import { bytesReadSinceLastRequest, observeRequest, routeClass } from "./request-metrics";
 
 /**
  * One access-log line per /v2 and /oauth2 request, written when the response is
@@ -21,6 +22,8 @@ export type RequestRecord = {
   principal: string | null;
   /** The verified token's subject; turned into `kind:name` when the line is written. */
   subject: string | null;
+  /** For a 429: the limit that was spent (anonymous, registry_read, registry_write, login), for /metrics. */
+  limit: string | null;
 };
 
 const RECORD = Symbol("wharf.requestRecord");
@@ -43,6 +46,7 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, client: 
     repository: null,
     principal: null,
     subject: null,
+    limit: null,
   };
   (res as Tracked)[RECORD] = record;
   res.setHeader("X-Request-Id", record.id);
@@ -58,6 +62,7 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, client: 
     const status = res.headersSent ? res.statusCode : 0;
     const bytes = socket.bytesWritten - bytesBefore;
     const aborted = res.writableFinished ? undefined : true;
+    observeRequest({ route: routeClass(record.route), method: record.method, status, bytesIn: bytesReadSinceLastRequest(req), bytesOut: bytes, seconds: ms / 1000, limit: record.limit });
     const line = (principal: string) =>
       logger().info(
         { reqId: record.id, client: record.client, principal, registry: record.registry, repository: record.repository, method: record.method, route: record.route, status, bytes, ms, aborted },

@@ -134,7 +134,7 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
     // otherwise anyone who knows a registry's name could hold its users at 429.
     if (!claims || claims.sub === "anonymous") {
       const t = await throttleAnonymous(clientIp);
-      if (!t.allowed) return tooMany(req, res, t, `Too many anonymous requests from ${clientIp}. Retry in ${t.resetSeconds} s, or log in.`);
+      if (!t.allowed) return tooMany(req, res, t, "anonymous", `Too many anonymous requests from ${clientIp}. Retry in ${t.resetSeconds} s, or log in.`);
     }
     if (!claims) return challenge(req, res, base, service, scope, null);
     if (ref || match.route.name === "catalog") {
@@ -146,7 +146,7 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
     if (policy) {
       const readOnly = method === "GET" || method === "HEAD";
       const t = await throttleRegistry(policy, readOnly ? "read" : "write");
-      if (!t.allowed) return tooMany(req, res, t, `Registry ${policy.name} is over its ${readOnly ? "read" : "write"} limit of ${t.limit} operations per minute (${policy.sku} SKU). Retry in ${t.resetSeconds} s, or move to a higher SKU.`);
+      if (!t.allowed) return tooMany(req, res, t, readOnly ? "registry_read" : "registry_write", `Registry ${policy.name} is over its ${readOnly ? "read" : "write"} limit of ${t.limit} operations per minute (${policy.sku} SKU). Retry in ${t.resetSeconds} s, or move to a higher SKU.`);
     }
 
     if (match.route.name === "base") return sendJson(res, 200, {});
@@ -180,7 +180,9 @@ function noteTokenScope(record: RequestRecord, url: URL): void {
   if (slash > 0) [record.registry, record.repository] = [name.slice(0, slash), name.slice(slash + 1)];
 }
 
-function tooMany(req: IncomingMessage, res: ServerResponse, t: ThrottleResult, message: string): void {
+function tooMany(req: IncomingMessage, res: ServerResponse, t: ThrottleResult, limit: string, message: string): void {
+  const record = requestRecord(res);
+  if (record) record.limit = limit;
   for (const [k, v] of Object.entries(throttleHeaders(t))) res.setHeader(k, v);
   sendOciError(req, res, "TOO_MANY_REQUESTS", message);
 }

@@ -16,7 +16,7 @@ import { registryPolicy, type RegistryPolicy } from "../auth/registry-policy";
 import { throttleAnonymous, throttleHeaders } from "../auth/throttle";
 import { loadCredentialState } from "../auth/credential-state";
 import { isLoginRefusal, type LoginRefusal } from "../auth/login-guard";
-import { notePrincipal } from "./access-log";
+import { notePrincipal, requestRecord } from "./access-log";
 import { issueAccessToken, issueRefreshToken, verifyRefreshToken, type AccessEntry } from "../auth/tokens";
 
 export type AccessRequest = { type: string; name: string; actions: string[] };
@@ -103,6 +103,8 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     const t = await throttleAnonymous(ctx.clientIp);
     if (!t.allowed) {
       for (const [k, v] of Object.entries(throttleHeaders(t))) res.setHeader(k, v);
+      const record = requestRecord(res);
+      if (record) record.limit = "anonymous";
       return sendJson(res, 429, oci("TOOMANYREQUESTS", `Too many anonymous requests from ${ctx.clientIp}. Retry in ${t.resetSeconds} s, or log in.`));
     }
     principal = ANONYMOUS;

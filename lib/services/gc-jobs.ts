@@ -4,6 +4,7 @@ import { config } from "../core/context";
 import { context, slot } from "../core/context";
 import { db, retryOnUniqueViolation } from "../core/db";
 import { logger } from "../core/logging";
+import { recordGcRun } from "../core/metrics";
 import { requireActor, type Actor } from "../auth/actor";
 import { pendingCollection } from "../registry/gc";
 import { runLifecycle, recordGcActivity, touchLastRun } from "./gc";
@@ -75,8 +76,11 @@ async function runJob(name: string, nodeId: string, signal: AbortSignal): Promis
       where: { name, leaseOwner: nodeId },
       data: { status: "idle", finishedAt: new Date(), leaseOwner: null, leaseUntil: null, lastResult: JSON.stringify(result), progress: "{}" },
     });
+    // Counted once the run is recorded as done, so a failure after this point is never counted twice.
+    recordGcRun(report);
   } catch (err) {
     logger().error({ err, job: name }, "garbage collection failed; it runs again at its next turn");
+    recordGcRun(null);
     await db()
       .job.updateMany({ where: { name, leaseOwner: nodeId }, data: { status: "failed", finishedAt: new Date(), leaseOwner: null, leaseUntil: null, lastError: (err as Error).message } })
       .catch(() => undefined);
