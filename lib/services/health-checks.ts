@@ -70,7 +70,7 @@ async function checkLocalSetup(cfg: Config, pendingMigrations: (url: string) => 
   }
   checks.push(await checkStorage(cfg));
   checks.push(...checkKeys(cfg));
-  const tls = checkTls();
+  const tls = checkTls(cfg);
   if (tls) checks.push(tls);
   if (cfg.WHARF_REDIS_URL) checks.push(await checkRedis(cfg.WHARF_REDIS_URL));
   return checks;
@@ -131,21 +131,23 @@ function checkKeys(cfg: Config): HealthCheck[] {
   return out;
 }
 
-/** WHARF_TLS_CERT and WHARF_TLS_KEY, when set: both readable PEM files that belong together and are in date. */
-function checkTls(): HealthCheck | null {
-  const certFile = process.env.WHARF_TLS_CERT;
-  const keyFile = process.env.WHARF_TLS_KEY;
-  if (!certFile && !keyFile) return null;
-  if (!certFile || !keyFile) return failed("TLS certificate", "only one of WHARF_TLS_CERT and WHARF_TLS_KEY is set", "Set both: the certificate and its private key, as PEM files.");
+/** The certificate the port serves, when HTTPS is on: readable PEM files that belong together and are in date. */
+function checkTls(cfg: Config): HealthCheck | null {
+  if (cfg.tls.mode === "off") return null;
+  const generated = cfg.tls.mode === "self-signed";
+  const certFile = cfg.tls.mode === "files" ? cfg.tls.certFile : path.join(cfg.dataDir, "tls", "cert.pem");
+  const keyFile = cfg.tls.mode === "files" ? cfg.tls.keyFile : path.join(cfg.dataDir, "tls", "key.pem");
+  if (generated && !fs.existsSync(certFile)) return ok("TLS certificate", `WHARF_TLS=self-signed: generated into ${path.dirname(certFile)} on the server's first start`);
+  const regenerate = `Remove ${path.dirname(certFile)} and restart Wharf: it generates a new certificate.`;
   try {
     const cert = new crypto.X509Certificate(fs.readFileSync(certFile));
     const key = crypto.createPrivateKey(fs.readFileSync(keyFile));
-    if (!cert.checkPrivateKey(key)) return failed("TLS certificate", `${keyFile} is not the key of ${certFile}`, "Set WHARF_TLS_KEY to the private key the certificate was issued for.");
+    if (!cert.checkPrivateKey(key)) return failed("TLS certificate", `${keyFile} is not the key of ${certFile}`, generated ? regenerate : "Set WHARF_TLS_KEY to the private key the certificate was issued for.");
     const until = new Date(cert.validTo);
-    if (until.getTime() < Date.now()) return failed("TLS certificate", `${certFile} expired on ${until.toISOString()}`, "Renew the certificate and restart Wharf.");
+    if (until.getTime() < Date.now()) return failed("TLS certificate", `${certFile} expired on ${until.toISOString()}`, generated ? regenerate : "Renew the certificate and restart Wharf.");
     return ok("TLS certificate", `${certFile} (${cert.subject.replace(/\n/g, ", ")}) valid until ${until.toISOString()}`);
   } catch (err) {
-    return failed("TLS certificate", `cannot be loaded: ${message(err)}`, "Point WHARF_TLS_CERT and WHARF_TLS_KEY at readable PEM files.");
+    return failed("TLS certificate", `cannot be loaded: ${message(err)}`, generated ? regenerate : "Point WHARF_TLS_CERT and WHARF_TLS_KEY at readable PEM files.");
   }
 }
 
