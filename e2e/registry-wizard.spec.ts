@@ -145,7 +145,7 @@ test("the create-registry wizard validates every tab, sends review problems back
   await expect(page.getByText("e2e-group").first()).toBeVisible();
   await expect(page.getByText(`docker login ${wharf.host}`)).toBeVisible();
   await expect(page.getByText(`docker push ${wharf.host}/wizardreg1/hello-world:v1`)).toBeVisible();
-  await expect(page.getByText(`podman pull ${wharf.host}/wizardreg1/hello-world:v1`)).toBeVisible();
+  await expect(page.getByText(`podman pull --tls-verify=false ${wharf.host}/wizardreg1/hello-world:v1`)).toBeVisible(); // plain HTTP: the flag podman needs
   await expect(page.getByTestId("usage-day")).toHaveCount(7);
   await page.screenshot({ path: shot("6-overview"), fullPage: true });
 
