@@ -1,22 +1,9 @@
 import type { Actor } from "@wharf/lib/auth/actor";
-import { listCacheRules } from "@wharf/lib/services/cache-rules";
+import { listCacheRules, type CacheRuleDetail } from "@wharf/lib/services/cache-rules";
 import { listCredentialSets } from "@wharf/lib/services/credential-sets";
 
 /** What the Cache tab shows, as plain JSON for the browser: never a password (the services never return one). */
-export type CacheRuleRow = {
-  name: string;
-  sourceRepo: string;
-  targetRepo: string;
-  credentialSet: string | null;
-  ttlSeconds: number;
-  hits: number;
-  misses: number;
-  upstreamErrors: number;
-  bytesCached: number;
-  lastRefreshAt: string | null;
-  lastUpstreamError: string | null;
-  cachedRepositories: string[];
-};
+export type CacheRuleRow = Omit<CacheRuleDetail, "lastRefreshAt" | "createdBy" | "createdAt"> & { lastRefreshAt: string | null };
 
 export type CredentialSetRow = {
   name: string;
