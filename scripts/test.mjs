@@ -90,19 +90,31 @@ function runCaptured(cmd, args, env = {}) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const report = [];
 
-function record(suite, passed, failed, skipped = 0) {
+function record(suite, passed, failed, skipped = 0, failures = []) {
   totals.passed += passed;
   totals.failed += failed;
   totals.skipped += skipped;
-  report.push({ suite, passed, failed, skipped });
+  report.push({ suite, passed, failed, skipped, failures });
+}
+
+/**
+ * Titles of the failed tests in a reporter's output, for the summary: CI keeps only the tail of a long run, and
+ * a count without a name sends the reader back through an hour of output.
+ */
+function failedTitles(output, pattern) {
+  const seen = new Set();
+  for (const m of output.matchAll(pattern)) seen.add(m[1].trim());
+  return [...seen].slice(0, 12);
 }
 
 /** Counts from node:test's spec reporter ("ℹ pass 3"). A crash with no counts is one failure. */
 function nodeTestCounts(suite, { code, output }) {
   const num = (k) => Number((output.match(new RegExp(`^\\S* ?${k} (\\d+)$`, "m")) ?? [])[1] ?? NaN);
   const pass = num("pass"), fail = num("fail"), skipped = (num("skipped") || 0) + (num("todo") || 0);
-  if (Number.isNaN(pass)) return record(suite, 0, 1);
-  record(suite, pass, Number.isNaN(fail) ? (code ? 1 : 0) : fail || (code ? 1 : 0), skipped);
+  // node:test's spec reporter marks each failed test (and its suite) with ✖, then repeats them under "failing tests".
+  const failures = failedTitles(output.split("\n✖ failing tests:")[0], /^\s*✖ (.+?)(?: \(\d[\d.]*ms\))?$/gm);
+  if (Number.isNaN(pass)) return record(suite, 0, 1, 0, failures);
+  record(suite, pass, Number.isNaN(fail) ? (code ? 1 : 0) : fail || (code ? 1 : 0), skipped, failures);
 }
 
 async function nodeTests(suite, files, extra = [], env = {}) {
@@ -170,8 +182,10 @@ async function runSuites(suites, suffix, env) {
       // Only Playwright's closing summary lines ("  12 passed (40s)", "  1 failed"), not test titles.
       const n = (k) => Number((r.output.match(new RegExp(`^\\s+(\\d+) ${k}(?: \\(.*\\))?\\s*$`, "m")) ?? [])[1] ?? 0);
       const passed = n("passed"), failed = n("failed") + n("flaky") + n("interrupted");
-      if (!passed && !failed && r.code) record(label("e2e"), 0, 1);
-      else record(label("e2e"), passed, failed || (r.code ? 1 : 0), n("skipped"));
+      // The list reporter marks a failed attempt "✘  3 e2e/x.spec.ts:12:1 › title (5.0s)", retries included.
+      const failures = failedTitles(r.output, /^\s+✘\s+\d+ (.+?)(?: \(\d[\d.]*m?s\))?$/gm);
+      if (!passed && !failed && r.code) record(label("e2e"), 0, 1, 0, failures);
+      else record(label("e2e"), passed, failed || (r.code ? 1 : 0), n("skipped"), failures);
     }
   }
 }
@@ -230,7 +244,10 @@ async function main() {
 
   console.log("\n━━ summary");
   const width = Math.max(12, ...report.map((s) => s.suite.length + 1));
-  for (const s of report) console.log(`  ${s.suite.padEnd(width)} ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ""}${s.line ? ` (${s.line})` : ""}`);
+  for (const s of report) {
+    console.log(`  ${s.suite.padEnd(width)} ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ""}${s.line ? ` (${s.line})` : ""}`);
+    for (const title of s.failures ?? []) console.log(`  ${"".padEnd(width)}   ✘ ${title}`);
+  }
   console.log(`  took ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
   process.exit(totals.failed ? 1 : 0);

@@ -6,6 +6,7 @@ import { deleteBlockedBy, lockDenied } from "./locks";
 import type { Repo } from "./repository-resolver";
 import { markIfUntagged } from "./manifest-store";
 import { refuseWriteOnce } from "./tag-rules";
+import { emitEvent, type EventOrigin } from "./events";
 
 /** What a delete removed: each manifest with the tags it had, and whether it went to the recycle bin. */
 export type DeletedManifest = { digest: string; tags: string[]; size: number; contentSize: number; recycled: boolean };
@@ -41,7 +42,7 @@ const ROW = {
  * go there with their tags and references, and nothing is freed until the entry expires.
  */
 /** Conditions checked in the deleting transaction (purge, retention): `tagDigest` — the tag still names this manifest; `untaggedOnly` — the manifest has no tag. */
-export type DeleteConditions = { actor?: string; tagDigest?: string; untaggedOnly?: boolean };
+export type DeleteConditions = { actor?: string; tagDigest?: string; untaggedOnly?: boolean; origin?: Omit<EventOrigin, "actor"> };
 
 export async function deleteManifest(repo: Repo, reference: string, opts: DeleteConditions = {}): Promise<DeletedManifest[]> {
   return db().$transaction(async (tx) => {
@@ -58,7 +59,7 @@ export async function deleteManifest(repo: Repo, reference: string, opts: Delete
       await refuseWriteOnce(tx, repo, reference, "delete");
       await tx.tag.delete({ where: { id: t.id } });
       await markIfUntagged(tx, t.manifestId);
-      await record(tx, repo, opts.actor, "tag.delete", `${repo.fullName}:${reference}`, {});
+      await emitEvent(tx, { ...origin(opts), action: "tag.delete", target: `${repo.fullName}:${reference}`, registryId: repo.registryId, repository: repo.name, tag: reference, digest: t.manifest.digest, before: {} });
       return [];
     }
     const m = await tx.manifest.findUnique({ where: { repositoryId_digest: { repositoryId: repo.id, digest: reference } }, select: ROW });
@@ -88,21 +89,27 @@ export async function deleteManifest(repo: Repo, reference: string, opts: Delete
     const bin = reg?.softDeleteEnabled ? { days: reg.softDeleteDays, actor: opts.actor ?? "unknown" } : null;
     for (const row of rows) await removeManifest(tx, repo, row, bin);
     const removed = rows.map((row) => ({ digest: row.digest, tags: row.tags.map((t) => t.name), size: row.size, contentSize: Number(row.contentSize), recycled: !!bin }));
-    await record(tx, repo, opts.actor, bin ? "manifest.recycle" : "manifest.delete", `${repo.fullName}@${m.digest}`, {
-      tags: removed.flatMap((x) => x.tags),
-      manifests: removed.map((x) => x.digest),
-      bytes: removed.reduce((n, x) => n + x.size + x.contentSize, 0),
+    // ACR sends a webhook "delete" for a manifest (not for a tag): the removed tags only decide which scopes match.
+    await emitEvent(tx, {
+      ...origin(opts),
+      action: bin ? "manifest.recycle" : "manifest.delete",
+      target: `${repo.fullName}@${m.digest}`,
+      registryId: repo.registryId,
+      repository: repo.name,
+      digest: m.digest,
+      before: { tags: removed.flatMap((x) => x.tags), manifests: removed.map((x) => x.digest), bytes: removed.reduce((n, x) => n + x.size + x.contentSize, 0) },
+      hook: { action: "delete", target: { mediaType: m.mediaType, digest: m.digest, repository: repo.name }, tags: removed.flatMap((x) => x.tags) },
     });
     return removed;
   });
 }
 
 /**
- * The activity entry of a delete, in its transaction, whichever door it came through (the /v2 API, the portal, the
- * CLI): who, what, and the bytes the manifests held (freed by garbage collection unless shared or kept in the bin).
+ * Who deleted, for the event written in the delete's transaction, whichever door it came through (the /v2 API, the
+ * portal, the CLI, purge, retention).
  */
-async function record(tx: Tx, repo: Repo, actor: string | undefined, action: string, target: string, before: object): Promise<void> {
-  await tx.activityLog.create({ data: { actor: actor ?? "unknown", action, target, registryId: repo.registryId, before: JSON.stringify(before) } });
+function origin(opts: DeleteConditions) {
+  return { ...opts.origin, actor: opts.actor ?? "unknown" };
 }
 
 /** The manifests that go with `roots`: untagged, unlocked children no other manifest names, and untagged referrers. */
@@ -173,7 +180,7 @@ async function removeManifest(tx: Tx, repo: Repo, row: Row, bin: { days: number;
  * A whole repository: refused when it, or any tag or manifest in it, is locked against deletes or a write-once
  * rule protects one of its tags. Everything it held is queued for garbage collection; nothing goes to the bin.
  */
-export async function deleteRepository(repo: Repo): Promise<{ manifests: number; tags: number }> {
+export async function deleteRepository(repo: Repo, by: EventOrigin): Promise<{ manifests: number; tags: number }> {
   return db().$transaction(
     async (tx) => {
       const r = await tx.repository.findUnique({ where: { id: repo.id }, select: FLAGS });
@@ -193,7 +200,9 @@ export async function deleteRepository(repo: Repo): Promise<{ manifests: number;
       ]);
       await queueBlobReviews(tx, [...links, ...manifests, ...binned].map((x) => x.digest), repo.registryId);
       await tx.repository.delete({ where: { id: repo.id } });
-      return { manifests: manifests.length, tags: tags.length };
+      const counts = { manifests: manifests.length, tags: tags.length };
+      await emitEvent(tx, { ...by, action: "repository.delete", target: repo.fullName, registryId: repo.registryId, repository: repo.name, before: counts, hook: { action: "delete", target: { repository: repo.name } } });
+      return counts;
     },
     { maxWait: 30_000, timeout: 60_000 },
   );

@@ -3,6 +3,8 @@ import { deleteManifest, type DeletedManifest } from "./manifest-delete";
 import { listReferrers, manifestBytesOf, negotiateManifest, resolveManifest, type StoredManifest } from "./manifest-read";
 import type { Descriptor } from "./manifest-schema";
 import { MAX_MANIFEST_BYTES, putManifest, type PutResult } from "./manifest-store";
+import type { EventOrigin } from "./events";
+import type { DeleteConditions } from "./manifest-delete";
 
 export { MAX_MANIFEST_BYTES };
 export type { Descriptor, StoredManifest };
@@ -12,8 +14,8 @@ export type { Descriptor, StoredManifest };
  * and addressed by digest or tag (manifest-store), read and negotiated (manifest-read), deleted (manifest-delete).
  */
 export interface ManifestService {
-  /** A NewRepo is created only if the manifest is stored, in the same transaction. */
-  put(repo: Repo | NewRepo, reference: string, bytes: Buffer, contentType: string | undefined): Promise<PutResult>;
+  /** A NewRepo is created only if the manifest is stored, in the same transaction; `by` makes it a push event. */
+  put(repo: Repo | NewRepo, reference: string, bytes: Buffer, contentType: string | undefined, by?: EventOrigin): Promise<PutResult>;
   /** Row of a manifest by tag or digest; throws ManifestUnknown, or Denied when a read lock forbids pulling it. */
   resolve(repo: Repo, reference: string): Promise<StoredManifest>;
   bytes(m: StoredManifest): Promise<Buffer>;
@@ -23,7 +25,7 @@ export interface ManifestService {
    */
   negotiate(repo: Repo, m: StoredManifest, accept: string[] | null): Promise<StoredManifest>;
   /** By digest: the manifest, its tags and what only it held (see manifest-delete.ts). By tag: only the tag. */
-  delete(repo: Repo, reference: string, opts?: { actor?: string }): Promise<DeletedManifest[]>;
+  delete(repo: Repo, reference: string, opts?: Pick<DeleteConditions, "actor" | "origin">): Promise<DeletedManifest[]>;
   referrers(repo: Repo, digest: string, artifactType?: string): Promise<Descriptor[]>;
 }
 

@@ -12,6 +12,7 @@ import { parseManifest, type ParsedManifest, type Reference } from "./manifest-p
 import { blobDataPath, blobDir } from "./paths";
 import { createRepositoryIn, rememberRepository, type NewRepo, type Repo } from "./repository-resolver";
 import { storage } from "./storage";
+import { emitEvent, type EventOrigin } from "./events";
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -194,12 +195,28 @@ function checkReference(reference: string): Digest | null {
   return null;
 }
 
+async function emitPush(tx: Tx, repo: Repo, tag: string | null, digest: string, size: number, mediaType: string, by: EventOrigin): Promise<void> {
+  const target = { mediaType, size, digest, length: size, repository: repo.name, ...(tag ? { tag } : {}) };
+  await emitEvent(tx, {
+    ...by,
+    action: "manifest.push",
+    target: tag ? `${repo.fullName}:${tag}` : `${repo.fullName}@${digest}`,
+    registryId: repo.registryId,
+    repository: repo.name,
+    tag: tag ?? undefined,
+    digest,
+    hook: { action: "push", target },
+  });
+}
+
 /**
  * Validates and stores a manifest byte-exact under its digest (sha256, or the algorithm of the digest it was pushed
  * by), then records it and moves the tag, in one transaction. A failure leaves neither rows nor bytes behind; a
  * repository the push names that does not exist yet is created in that transaction, so a refused push creates none.
+ * Given who pushed (`by`), the push is an event (activity row, webhook outbox) in the same transaction; the cache's
+ * fills pass none: storing what a pull fetched is not a push.
  */
-export async function putManifest(target: Repo | NewRepo, reference: string, bytes: Buffer, contentType: string | undefined): Promise<PutResult> {
+export async function putManifest(target: Repo | NewRepo, reference: string, bytes: Buffer, contentType: string | undefined, by?: EventOrigin): Promise<PutResult> {
   if (bytes.length > MAX_MANIFEST_BYTES) throw manifestTooLarge(`The manifest is larger than ${MAX_MANIFEST_BYTES} bytes (the limit). Reduce it, e.g. split a very large index.`);
   const want = checkReference(reference);
   const parsed = parseManifest(bytes, contentType);
@@ -220,6 +237,7 @@ export async function putManifest(target: Repo | NewRepo, reference: string, byt
           if (!st || st.size !== bytes.length) await storage().putContent(path, bytes);
           const into = target.id === null ? await createRepositoryIn(tx, target) : target;
           await record(tx, into, reference, want !== null, digest, bytes.length, parsed);
+          if (by) await emitPush(tx, into, want ? null : reference, digest, bytes.length, parsed.mediaType, by);
           return into;
         });
       } catch (err) {

@@ -1,35 +1,15 @@
 import { db } from "../core/db";
-import type { Prisma } from "../generated/prisma/client";
+import type { Tx } from "../core/db";
+import { emitEvent, emitEventNow, type RegistryEvent } from "../registry/events";
 
-type Tx = Prisma.TransactionClient;
-
-export type ActivityEntry = {
-  actor: string;
-  action: string;
-  target: string;
-  registryId?: string | null;
-  before?: unknown;
-  after?: unknown;
-};
+/** A control-plane change's entry: it takes the event path, so webhooks and the activity log see the same events. */
+export type ActivityEntry = RegistryEvent;
 
 /** Record who changed what, inside the same transaction as the change. */
-export async function recordActivity(tx: Tx, e: ActivityEntry): Promise<void> {
-  await tx.activityLog.create({
-    data: {
-      actor: e.actor,
-      action: e.action,
-      target: e.target,
-      registryId: e.registryId ?? null,
-      before: e.before === undefined ? null : JSON.stringify(e.before),
-      after: e.after === undefined ? null : JSON.stringify(e.after),
-    },
-  });
-}
+export const recordActivity: (tx: Tx, e: ActivityEntry) => Promise<void> = emitEvent;
 
 /** For a change the engine committed itself (deleting a tag or manifest): the entry follows on its own. */
-export async function recordActivityAfter(e: ActivityEntry): Promise<void> {
-  await db().$transaction((tx) => recordActivity(tx, e));
-}
+export const recordActivityAfter: (e: ActivityEntry) => Promise<void> = emitEventNow;
 
 export async function listActivity(opts: { registryId?: string; take?: number } = {}) {
   return db().activityLog.findMany({

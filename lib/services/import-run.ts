@@ -23,6 +23,7 @@ export type ImportJobRow = {
   registryId: string;
   source: string;
   targets: string;
+  requestedBy: string;
   username: string | null;
   passwordSealed: string | null;
   force: boolean;
@@ -160,7 +161,9 @@ export async function runImport(job: ImportJobRow, signal: AbortSignal, report: 
     }
     for (const m of p.manifests) {
       signal.throwIfAborted();
-      await manifestService.put(repo, m.digest, m.bytes, m.mediaType);
+      // A push event for what the import names (its root, untagged imports only): not for each platform or referrer.
+      const named = m.digest === p.root.digest && !targets.some((t) => t.tag);
+      await manifestService.put(repo, m.digest, m.bytes, m.mediaType, named ? { actor: job.requestedBy } : undefined);
     }
   }
 
@@ -173,7 +176,7 @@ export async function runImport(job: ImportJobRow, signal: AbortSignal, report: 
       throw conflict(`Tag ${t.repository}:${t.tag} already exists (it points at ${existing.manifest.digest}); pass --force to overwrite it.`, "image");
     }
     try {
-      await manifestService.put(repo, t.tag, p.root.bytes, p.root.mediaType);
+      await manifestService.put(repo, t.tag, p.root.bytes, p.root.mediaType, { actor: job.requestedBy });
     } catch (err) {
       if ((err as { code?: string }).code === "DENIED") throw denied(`${t.repository}:${t.tag}: ${(err as Error).message}`, (err as { detail?: unknown }).detail);
       throw err;

@@ -4,7 +4,6 @@ import { actorName, requireActor, type Actor } from "../auth/actor";
 import { deleteRepository as deleteRepositoryRows } from "../registry/manifest-delete";
 import { manifestService } from "../registry/manifest-service";
 import { forgetResolvedNames } from "../registry/repository-resolver";
-import { recordActivityAfter } from "./activity";
 import { loadRegistry } from "./load-registry";
 import { checkRepositoryName, loadRepository, repoRef } from "./repository-access";
 
@@ -24,10 +23,9 @@ export async function deleteRepository(actor: Actor, input: { registry: string; 
   await requireActor(actor, "deleteImage", repositoryScope(reg, name));
   if (String(input.confirmName ?? "").trim() !== name) throw invalid(`Type the repository name '${name}' to confirm.`, "confirmName");
   const repo = await loadRepository(reg, name);
-  const counts = await deleteRepositoryRows(repoRef(reg, repo));
+  const counts = await deleteRepositoryRows(repoRef(reg, repo), { actor: actorName(actor) });
   // This process's data plane must not resolve the name to the deleted row; other nodes forget within seconds.
   forgetResolvedNames();
-  await recordActivityAfter({ actor: actorName(actor), action: "repository.delete", target: `${reg.name}/${name}`, registryId: reg.id, before: counts });
   return { registry: reg.name, repository: name, ...counts };
 }
 

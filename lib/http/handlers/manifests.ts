@@ -6,6 +6,19 @@ import { repoUrl, send, type Ctx } from "../context";
 import { readBounded } from "../request";
 import { countPull, countPush } from "../../registry/usage-stats";
 import { manifestThroughCache } from "./cache-pull";
+import { requestRecord } from "../access-log";
+import type { EventOrigin } from "../../registry/events";
+
+/** Who pushed or deleted, from where, and ACR's `request` fields for the webhook payload. */
+async function originOf(ctx: Ctx): Promise<EventOrigin> {
+  const who = await ctx.principal();
+  const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+  return {
+    actor: who ? displayName(who) : "anonymous",
+    address: ctx.clientIp,
+    request: { id: requestRecord(ctx.res)?.id ?? "", host: header(ctx.req.headers.host), method: ctx.req.method ?? "", useragent: header(ctx.req.headers["user-agent"]) },
+  };
+}
 
 function acceptList(header: string | string[] | undefined): string[] | null {
   if (!header) return null;
@@ -39,7 +52,7 @@ export async function putManifest(ctx: Ctx): Promise<void> {
   const bytes = await readBounded(ctx.req, MAX_MANIFEST_BYTES);
   // Not created here: a refused manifest must not leave a new, empty repository behind.
   const repo = await findRepositoryForPush(ctx.ref);
-  const out = await manifestService.put(repo, ctx.params.reference, bytes, ctx.req.headers["content-type"]);
+  const out = await manifestService.put(repo, ctx.params.reference, bytes, ctx.req.headers["content-type"], await originOf(ctx));
   const headers: Record<string, string> = { Location: repoUrl(ctx, `manifests/${out.digest}`), "Docker-Content-Digest": out.digest };
   if (out.subject) headers["OCI-Subject"] = out.subject;
   countPush(repo.registryId);
@@ -48,7 +61,7 @@ export async function putManifest(ctx: Ctx): Promise<void> {
 
 export async function deleteManifest(ctx: Ctx): Promise<void> {
   const repo = await findRepository(ctx.ref);
-  const who = await ctx.principal();
-  await manifestService.delete(repo, ctx.params.reference, { actor: who ? displayName(who) : "anonymous" });
+  const { actor, ...origin } = await originOf(ctx);
+  await manifestService.delete(repo, ctx.params.reference, { actor, origin });
   send(ctx.res, 202, {});
 }
