@@ -19,3 +19,10 @@ export function servesHttps(): boolean {
   const c = config();
   return c.tls.mode !== "off" || (c.WHARF_PUBLIC_URL?.startsWith("https:") ?? false);
 }
+
+/** How clients name an image of a registry's repository: `<login server>/<registry>/<repo>` path-style, or under the registry's own host. */
+export async function imageNamer(): Promise<(registry: string, repository: string) => string> {
+  const server = await loginServerResolver();
+  const pathStyle = !config().WHARF_REGISTRY_DOMAIN;
+  return (registry, repository) => `${server(registry)}/${pathStyle ? `${registry}/` : ""}${repository}`;
+}
