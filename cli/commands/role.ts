@@ -10,7 +10,7 @@ const scopeOption: OptionSpec = {
   default: "/",
   help: 'Where the role applies: "/", "/resourceGroups/<group>", "/registries/<registry>" or "/registries/<registry>/repositories/<repository>".',
 };
-const assigneeOption: OptionSpec = { flags: "--assignee <assignee>", help: "A username, or a service principal's client id or name." };
+const assigneeOption: OptionSpec = { flags: "--assignee <assignee>", help: "A username, a service principal's client id or name, or group:<name>." };
 const roleOption: OptionSpec = { flags: "--role <role>", choices: ROLES, help: "The role." };
 const required = (o: OptionSpec): OptionSpec => ({ ...o, required: true });
 

@@ -55,7 +55,7 @@ export function AccessControl({ scope, scopeLabel, rows, canEdit, descriptions }
                       <span aria-hidden="true" className="flex size-7 shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent-soft-fg uppercase">{row.principal.name.slice(0, 1)}</span>
                       <div className="min-w-0">
                         <p className="font-medium text-fg">{row.principal.name} {row.principal.disabled ? <Badge tone="warning">Disabled</Badge> : null}</p>
-                        <p className="truncate text-[12px] text-muted">{row.principal.type === "user" ? "User" : `Service principal · ${row.principal.detail}`}</p>
+                        <p className="truncate text-[12px] text-muted">{row.principal.type === "user" ? "User" : row.principal.type === "group" ? "Group: a role here applies to each member" : `Service principal · ${row.principal.detail}`}</p>
                       </div>
                     </div>
                   </td>
@@ -142,7 +142,7 @@ function AddAssignmentDialog({ scope, scopeLabel, descriptions, onClose }: { sco
         <Field id="principal-search" label="Assign to" hint="Users and service principals.">
           {picked ? (
             <div className="flex items-center justify-between rounded-md border border-line bg-sunken px-3 py-2 text-sm">
-              <span><span className="font-medium text-fg">{picked.name}</span> <span className="text-muted">· {picked.type === "user" ? "User" : `Service principal ${picked.detail}`}</span></span>
+              <span><span className="font-medium text-fg">{picked.name}</span> <span className="text-muted">· {picked.type === "user" ? "User" : picked.type === "group" ? "Group" : `Service principal ${picked.detail}`}</span></span>
               <Button variant="ghost" size="sm" onClick={() => setPicked(null)}>Change</Button>
             </div>
           ) : (
@@ -193,7 +193,7 @@ function CheckAccessPanel({ scope, scopeLabel, canPick }: { scope: string; scope
             <label htmlFor="check-who" className="mb-1.5 block text-sm font-medium text-fg">User or service principal</label>
             <Input id="check-who" value={who} onChange={(e) => setWho(e.target.value)} list="check-who-list" placeholder="username or client id" autoComplete="off" />
             <datalist id="check-who-list">
-              {found.map((p) => <option key={p.id} value={p.type === "user" ? p.name : p.detail}>{p.name}</option>)}
+              {found.filter((p) => p.type !== "group").map((p) => <option key={p.id} value={p.type === "user" ? p.name : p.detail}>{p.name}</option>)}
             </datalist>
           </div>
           <Button type="submit" variant="secondary" disabled={!who.trim()} pending={pending}>{pending ? "Checking…" : "Check access"}</Button>

@@ -29,6 +29,7 @@ function Grants({ grants }: { grants: Grant[] }) {
         <span key={`${g.role}${g.scope}`}>
           {i > 0 ? ", " : ""}
           <span className="font-medium text-fg">{g.role}</span> on {g.from}
+          {g.group ? <> through group <span className="font-medium text-fg">{g.group}</span></> : null}
         </span>
       ))}
       .

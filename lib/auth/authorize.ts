@@ -4,6 +4,7 @@ import type { Principal } from "./principal";
 import { ROLE_OPERATIONS, isRole, type Operation, type Role } from "./roles";
 import { formatScope, scopeChain, type Scope } from "./scope";
 import { actionsFor, type RepoAction } from "./scope-map-actions";
+import { assignmentHolders } from "./assignment-holders";
 
 /**
  * The one place that decides who may do what. The token endpoint, every /v2
@@ -23,7 +24,8 @@ export type DataAction = "pull" | "push" | "delete" | "metadata_read" | "metadat
 
 export type Decision = { allowed: boolean; reason: string };
 
-export type EffectiveRole = { role: Role; scope: string; inherited: boolean };
+/** `group` names the group the role comes through, when it is not the principal's own. */
+export type EffectiveRole = { role: Role; scope: string; inherited: boolean; group?: string };
 
 /** The role assignments that apply to `principal` at `scope` (inherited ones included). */
 export async function effectiveRoles(principal: Principal, scope: Scope): Promise<EffectiveRole[]> {
@@ -31,12 +33,14 @@ export async function effectiveRoles(principal: Principal, scope: Scope): Promis
   const resolved = await withResourceGroup(scope);
   const chain = scopeChain(resolved);
   const here = formatScope(resolved);
-  const rows = await db().roleAssignment.findMany({
-    where: { principalType: principal.kind, principalId: principal.id, scope: { in: chain } },
-  });
+  const holders = await assignmentHolders(principal);
+  const rows = await db().roleAssignment.findMany({ where: { AND: [holders.where, { scope: { in: chain } }] } });
   return rows
     .filter((r) => isRole(r.role))
-    .map((r) => ({ role: r.role as Role, scope: r.scope, inherited: r.scope !== here }))
+    .map((r) => {
+      const group = r.principalType === "group" ? (holders.groups.get(r.principalId) ?? "(deleted)") : undefined;
+      return { role: r.role as Role, scope: r.scope, inherited: r.scope !== here || group !== undefined, ...(group ? { group } : {}) };
+    })
     .sort((a, b) => chain.indexOf(a.scope) - chain.indexOf(b.scope));
 }
 
@@ -70,7 +74,8 @@ export async function authorize(principal: Principal, operation: Operation, scop
   const roles = await effectiveRoles(principal, scope);
   const granting = roles.find((r) => ROLE_OPERATIONS[r.role].has(operation));
   if (granting) {
-    return { allowed: true, reason: `${granting.role} at ${granting.scope}${granting.inherited ? " (inherited)" : ""}.` };
+    const via = granting.group ? ` (through group ${granting.group})` : granting.inherited ? " (inherited)" : "";
+    return { allowed: true, reason: `${granting.role} at ${granting.scope}${via}.` };
   }
   const needed = Object.entries(ROLE_OPERATIONS)
     .filter(([, ops]) => ops.has(operation))
@@ -134,12 +139,9 @@ export async function permissionResolver(principal: Principal, reg: RegistryRef)
     case "servicePrincipal": {
       const registryScope: Scope = { type: "registry", registry: reg.name, resourceGroup: reg.resourceGroup };
       const repoPrefix = `/registries/${reg.name}/repositories/`;
+      const holders = await assignmentHolders(principal);
       const rows = await db().roleAssignment.findMany({
-        where: {
-          principalType: principal.kind,
-          principalId: principal.id,
-          OR: [{ scope: { in: scopeChain(registryScope) } }, { scope: { startsWith: repoPrefix } }],
-        },
+        where: { AND: [holders.where, { OR: [{ scope: { in: scopeChain(registryScope) } }, { scope: { startsWith: repoPrefix } }] }] },
       });
       const registryWide = new Set<DataAction>(base);
       const perRepo = new Map<string, Set<DataAction>>();

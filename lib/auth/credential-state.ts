@@ -3,6 +3,7 @@ import { config, context, slot } from "../core/context";
 import { db } from "../core/db";
 import { changeVersion } from "../registry/change-feed";
 import { parsePasswordHash } from "./password";
+import { assignmentHolders } from "./assignment-holders";
 
 /**
  * What a principal's credential looks like right now, as two fingerprints, so a
@@ -40,8 +41,10 @@ export function userCredentialFingerprint(userId: string, passwordHash: string):
 
 const live = (expiry: Date | null | undefined, now: Date) => !expiry || expiry > now;
 
+/** What the principal's roles grant, its groups' included: a membership or group role change changes the stamp. */
 async function roleStamp(principalType: "user" | "servicePrincipal", principalId: string): Promise<string> {
-  const rows = await db().roleAssignment.findMany({ where: { principalType, principalId }, select: { role: true, scope: true } });
+  const holders = await assignmentHolders({ kind: principalType, id: principalId, name: "" });
+  const rows = await db().roleAssignment.findMany({ where: holders.where, select: { role: true, scope: true } });
   return rows.map((r) => `${r.role}@${r.scope}`).sort().join("\n");
 }
 

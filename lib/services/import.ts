@@ -1,4 +1,5 @@
 import { db } from "../core/db";
+import { assignmentHolders } from "../auth/assignment-holders";
 import { conflict, denied, invalid, notFound } from "../core/errors";
 import { sealSecret } from "../core/secrets";
 import { actorName, requireActor, type Actor } from "../auth/actor";
@@ -81,7 +82,7 @@ export async function importPermission(actor: Actor, reg: LoadedRegistry): Promi
   if (actor.kind === "user" || actor.kind === "servicePrincipal") {
     const perms = await permissionResolver(actor, { ...reg, resourceGroup: reg.resourceGroupName });
     const prefix = `/registries/${reg.name}/repositories/`;
-    const rows = await db().roleAssignment.findMany({ where: { principalType: actor.kind, principalId: actor.id, scope: { startsWith: prefix } }, select: { scope: true } });
+    const rows = await db().roleAssignment.findMany({ where: { AND: [(await assignmentHolders(actor)).where, { scope: { startsWith: prefix } }] }, select: { scope: true } });
     if (rows.some((r) => perms(r.scope.slice(prefix.length)).has("push"))) return { allowed: true, reason: "repository role" };
   }
   return { allowed: false, reason: `Importing needs push (AcrPush, Contributor or Owner) on registry ${reg.name} or one of its repositories; ask an Owner for that role.` };

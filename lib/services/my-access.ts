@@ -2,6 +2,7 @@ import { db } from "../core/db";
 import type { Principal } from "../auth/principal";
 import { ROLE_OPERATIONS, isRole, OPERATIONS, type Operation, type Role } from "../auth/roles";
 import { describeScope } from "../auth/scope";
+import { assignmentHolders } from "../auth/assignment-holders";
 
 /**
  * "What can I do, and why": every registry and repository a person reaches through their role assignments, with the
@@ -9,7 +10,8 @@ import { describeScope } from "../auth/scope";
  * cannot read a registry's settings, so the registry list alone shows them nothing; this is what they can use.
  */
 
-export type Grant = { role: Role; scope: string; from: string };
+/** `group`: the group the role is assigned to, when it is not the person's own assignment. */
+export type Grant = { role: Role; scope: string; from: string; group?: string };
 export type Reach = {
   /** Operations granted here, in the role table's order. */
   operations: Operation[];
@@ -35,8 +37,14 @@ function reach(grants: Grant[]): Reach {
 export async function myAccess(principal: Principal): Promise<MyAccess> {
   const empty: MyAccess = { organisation: reach([]), resourceGroups: [], registries: [] };
   if (principal.kind !== "user" && principal.kind !== "servicePrincipal") return empty;
-  const rows = await db().roleAssignment.findMany({ where: { principalType: principal.kind, principalId: principal.id }, select: { role: true, scope: true } });
-  const grants = rows.filter((r) => isRole(r.role)).map((r): Grant => ({ role: r.role as Role, scope: r.scope, from: describeScope(r.scope) }));
+  const holders = await assignmentHolders(principal);
+  const rows = await db().roleAssignment.findMany({ where: holders.where, select: { role: true, scope: true, principalType: true, principalId: true } });
+  const grants = rows
+    .filter((r) => isRole(r.role))
+    .map((r): Grant => {
+      const group = r.principalType === "group" ? holders.groups.get(r.principalId) : undefined;
+      return { role: r.role as Role, scope: r.scope, from: describeScope(r.scope), ...(group ? { group } : {}) };
+    });
   if (!grants.length) return empty;
 
   const org = grants.filter((g) => g.scope === "/");

@@ -1,4 +1,5 @@
 import { db } from "../core/db";
+import { assignmentHolders } from "../auth/assignment-holders";
 import { denied, invalid, notFound } from "../core/errors";
 import { isValidRepositoryName } from "../core/names";
 import { authorize, permissionResolver, type RegistryRef } from "../auth/authorize";
@@ -39,7 +40,7 @@ export async function repositoryVisibility(actor: Actor, reg: LoadedRegistry): P
   if (actor.kind !== "user" && actor.kind !== "servicePrincipal") return { all: false, names: [] };
   const prefix = `/registries/${reg.name}/repositories/`;
   const rows = await db().roleAssignment.findMany({
-    where: { principalType: actor.kind, principalId: actor.id, scope: { startsWith: prefix } },
+    where: { AND: [(await assignmentHolders(actor)).where, { scope: { startsWith: prefix } }] },
     select: { scope: true },
   });
   const names = [...new Set(rows.map((r) => r.scope.slice(prefix.length)))].filter((n) => perms(n).has("metadata_read")).sort();
@@ -56,7 +57,7 @@ export async function requireDeleteSomewhere(actor: Actor, reg: LoadedRegistry):
   if (actor.kind === "user" || actor.kind === "servicePrincipal") {
     const perms = await permissionResolver(actor, refOf(reg));
     const prefix = `/registries/${reg.name}/repositories/`;
-    const rows = await db().roleAssignment.findMany({ where: { principalType: actor.kind, principalId: actor.id, scope: { startsWith: prefix } }, select: { scope: true } });
+    const rows = await db().roleAssignment.findMany({ where: { AND: [(await assignmentHolders(actor)).where, { scope: { startsWith: prefix } }] }, select: { scope: true } });
     if (rows.some((r) => perms(r.scope.slice(prefix.length)).has("delete"))) return;
   }
   throw denied(`You may not delete anything in registry ${reg.name}. Ask an Owner for Contributor on the registry, or AcrDelete on the repositories.`);

@@ -9,19 +9,29 @@ import { loadRegistry } from "./load-registry";
 /** The roles a client may name (`--role`). */
 export { ROLES } from "../auth/roles";
 
-export type Assignee = { principalType: "user" | "servicePrincipal"; principalId: string; name: string };
+export type Assignee = { principalType: "user" | "servicePrincipal" | "group"; principalId: string; name: string };
 
-/** `--assignee` is a username, a service principal's client id, or its display name. */
+/**
+ * `--assignee` is a username, a service principal's client id or display name, or a group (`group:<name>`, or its
+ * bare name when no user or service principal has it).
+ */
 export async function resolveAssignee(assignee: string): Promise<Assignee> {
   const key = assignee.trim();
-  if (!key) throw invalid("Name the assignee: a username or a service principal's client id.", "assignee");
+  if (!key) throw invalid("Name the assignee: a username, a service principal's client id, or group:<name>.", "assignee");
+  if (key.toLowerCase().startsWith("group:")) return groupAssignee(key.slice(6).trim(), key);
   const user = await db().user.findUnique({ where: { username: key.toLowerCase() } });
   if (user) return { principalType: "user", principalId: user.id, name: user.username };
   const sp =
     (await db().servicePrincipal.findUnique({ where: { clientId: key.toLowerCase() } })) ??
     (await db().servicePrincipal.findFirst({ where: { displayName: key } }));
   if (sp) return { principalType: "servicePrincipal", principalId: sp.id, name: sp.displayName };
-  throw notFound(`No user or service principal named '${key}'. List them with \`wharf user list\` and \`wharf sp list\`.`);
+  return groupAssignee(key, key);
+}
+
+async function groupAssignee(name: string, asked: string): Promise<Assignee> {
+  const g = await db().group.findUnique({ where: { name: name.toLowerCase() } });
+  if (g) return { principalType: "group", principalId: g.id, name: `group:${g.name}` };
+  throw notFound(`No user, service principal or group named '${asked}'. List them with \`wharf user list\`, \`wharf sp list\` and \`wharf ad group list\`.`, "assignee");
 }
 
 function scopeOf(input: string): Scope {
@@ -105,7 +115,7 @@ export async function deleteRoleAssignment(actor: Actor, input: { assignee: stri
 export type RoleAssignmentView = {
   id: string;
   assignee: string;
-  principalType: "user" | "servicePrincipal";
+  principalType: "user" | "servicePrincipal" | "group";
   principalId: string;
   role: string;
   scope: string;
@@ -127,18 +137,21 @@ export async function listRoleAssignments(actor: Actor, input: { scope?: string;
   });
   const userIds = rows.filter((r) => r.principalType === "user").map((r) => r.principalId);
   const spIds = rows.filter((r) => r.principalType === "servicePrincipal").map((r) => r.principalId);
-  const [users, sps] = await Promise.all([
+  const groupIds = rows.filter((r) => r.principalType === "group").map((r) => r.principalId);
+  const [users, sps, groups] = await Promise.all([
     db().user.findMany({ where: { id: { in: userIds } }, select: { id: true, username: true } }),
     db().servicePrincipal.findMany({ where: { id: { in: spIds } }, select: { id: true, displayName: true } }),
+    db().group.findMany({ where: { id: { in: groupIds } }, select: { id: true, name: true } }),
   ]);
   const names = new Map<string, string>([
     ...users.map((u) => [u.id, u.username] as const),
     ...sps.map((s) => [s.id, s.displayName] as const),
+    ...groups.map((g) => [g.id, `group:${g.name}`] as const),
   ]);
   return rows.map((r) => ({
     id: r.id,
     assignee: names.get(r.principalId) ?? "(deleted)",
-    principalType: r.principalType as "user" | "servicePrincipal",
+    principalType: r.principalType as RoleAssignmentView["principalType"],
     principalId: r.principalId,
     role: r.role,
     scope: r.scope,

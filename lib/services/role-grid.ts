@@ -14,7 +14,8 @@ import { findRegistry } from "./load-registry";
  * come from), the principal picker, and "Check access".
  */
 
-export type PrincipalRef = { type: "user" | "servicePrincipal"; id: string; name: string; detail: string; disabled: boolean };
+/** `detail` is what `--assignee` takes for service principals (client id) and groups (`group:<name>`). */
+export type PrincipalRef = { type: "user" | "servicePrincipal" | "group"; id: string; name: string; detail: string; disabled: boolean };
 
 export type GridRow = {
   principal: PrincipalRef;
@@ -36,11 +37,14 @@ async function withResourceGroup(scope: Scope): Promise<Scope> {
 async function principalsById(rows: { principalType: string; principalId: string }[]): Promise<Map<string, PrincipalRef>> {
   const userIds = rows.filter((r) => r.principalType === "user").map((r) => r.principalId);
   const spIds = rows.filter((r) => r.principalType === "servicePrincipal").map((r) => r.principalId);
-  const [users, sps] = await Promise.all([
+  const groupIds = rows.filter((r) => r.principalType === "group").map((r) => r.principalId);
+  const [users, sps, groups] = await Promise.all([
     userIds.length ? db().user.findMany({ where: { id: { in: userIds } } }) : [],
     spIds.length ? db().servicePrincipal.findMany({ where: { id: { in: spIds } } }) : [],
+    groupIds.length ? db().group.findMany({ where: { id: { in: groupIds } } }) : [],
   ]);
   const out = new Map<string, PrincipalRef>();
+  for (const g of groups) out.set(g.id, groupRef(g));
   for (const u of users) out.set(u.id, { type: "user", id: u.id, name: u.username, detail: "User", disabled: u.disabled });
   for (const s of sps) out.set(s.id, { type: "servicePrincipal", id: s.id, name: s.displayName, detail: s.clientId, disabled: s.disabled });
   return out;
@@ -74,8 +78,9 @@ export async function searchPrincipals(actor: Actor, input: { scope: string; que
   const scope = await withResourceGroup(scopeOf(input.scope));
   await requireActor(actor, "assignRoles", scope);
   const q = (input.query ?? "").trim().toLowerCase().slice(0, 64);
-  const [users, sps] = await Promise.all([
+  const [users, groups, sps] = await Promise.all([
     db().user.findMany({ where: q ? { username: { contains: q } } : {}, orderBy: { username: "asc" }, take: 20 }),
+    db().group.findMany({ where: q ? { name: { contains: q.replace(/^group:/, "") } } : {}, orderBy: { name: "asc" }, take: 20 }),
     db().servicePrincipal.findMany({
       where: q ? { OR: [{ displayName: { contains: q } }, { clientId: { startsWith: q } }] } : {},
       orderBy: { displayName: "asc" },
@@ -85,7 +90,12 @@ export async function searchPrincipals(actor: Actor, input: { scope: string; que
   return [
     ...users.map((u): PrincipalRef => ({ type: "user", id: u.id, name: u.username, detail: "User", disabled: u.disabled })),
     ...sps.map((s): PrincipalRef => ({ type: "servicePrincipal", id: s.id, name: s.displayName, detail: s.clientId, disabled: s.disabled })),
+    ...groups.map(groupRef),
   ];
+}
+
+function groupRef(g: { id: string; name: string }): PrincipalRef {
+  return { type: "group", id: g.id, name: g.name, detail: `group:${g.name}`, disabled: false };
 }
 
 export type AccessCheck = {
@@ -103,6 +113,7 @@ export async function checkAccess(actor: Actor, input: { assignee: string; scope
   const scope = await withResourceGroup(scopeOf(input.scope));
   await requireActor(actor, "read", scope);
   const who = await resolveAssignee(input.assignee);
+  if (who.principalType === "group") throw invalid(`Check access for a person or service principal: ${who.name}'s roles are in the grid, and apply to each member.`, "assignee");
   const principal: Principal = { kind: who.principalType, id: who.principalId, name: who.name };
   const roles = await effectiveRoles(principal, scope);
   const operations = OPERATIONS.map((operation) => {

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { db } from "../core/db";
 import { recordActivity } from "./activity";
+import { forgetMemberships } from "./groups";
 import { invalid, notFound } from "../core/errors";
 import { randomSecret, sha256Hex } from "../auth/password";
 import { actorName, requireActor, type Actor } from "../auth/actor";
@@ -64,6 +65,7 @@ export async function deleteServicePrincipal(actor: Actor, idOrName: string) {
   const sp = await find(idOrName);
   await db().$transaction(async (tx) => {
     await tx.roleAssignment.deleteMany({ where: { principalType: "servicePrincipal", principalId: sp.id } });
+    await forgetMemberships(tx, "servicePrincipal", sp.id);
     await tx.servicePrincipal.delete({ where: { id: sp.id } });
     await recordActivity(tx, { actor: actorName(actor), action: "servicePrincipal.delete", target: sp.displayName, before: { clientId: sp.clientId } });
   });
