@@ -31,6 +31,7 @@ const NAV_ITEMS: NavItem[] = [
   { href: "/access", label: "Access control", icon: ShieldIcon, needs: "read" },
   { href: "/my-access", label: "My access", icon: KeyIcon },
   { href: "/users", label: "Users", icon: UsersIcon, needs: "owner" },
+  { href: "/groups", label: "Groups", icon: UsersIcon, needs: "owner" },
   { href: "/service-principals", label: "Service principals", icon: RobotIcon, needs: "owner" },
 ];
 

@@ -13,7 +13,8 @@ import { recordActivity } from "./activity";
 const ORG = { type: "organisation" } as const;
 export const GROUP_NAME_RE = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
-export type GroupMemberView = { type: "user" | "servicePrincipal"; id: string; name: string; disabled: boolean };
+/** `key` is what names the member in `--member-id`: the username, or the service principal's client id. */
+export type GroupMemberView = { type: "user" | "servicePrincipal"; id: string; key: string; name: string; disabled: boolean };
 
 function groupName(input: unknown): string {
   const name = String(input ?? "").trim().toLowerCase();
@@ -81,11 +82,11 @@ export async function groupMembers(groupId: string): Promise<GroupMemberView[]> 
   const rows = await db().groupMember.findMany({ where: { groupId } });
   const [users, sps] = await Promise.all([
     db().user.findMany({ where: { id: { in: rows.filter((r) => r.memberType === "user").map((r) => r.memberId) } }, select: { id: true, username: true, disabled: true } }),
-    db().servicePrincipal.findMany({ where: { id: { in: rows.filter((r) => r.memberType === "servicePrincipal").map((r) => r.memberId) } }, select: { id: true, displayName: true, disabled: true } }),
+    db().servicePrincipal.findMany({ where: { id: { in: rows.filter((r) => r.memberType === "servicePrincipal").map((r) => r.memberId) } }, select: { id: true, displayName: true, clientId: true, disabled: true } }),
   ]);
   return [
-    ...users.map((u): GroupMemberView => ({ type: "user", id: u.id, name: u.username, disabled: u.disabled })),
-    ...sps.map((s): GroupMemberView => ({ type: "servicePrincipal", id: s.id, name: s.displayName, disabled: s.disabled })),
+    ...users.map((u): GroupMemberView => ({ type: "user", id: u.id, key: u.username, name: u.username, disabled: u.disabled })),
+    ...sps.map((s): GroupMemberView => ({ type: "servicePrincipal", id: s.id, key: s.clientId, name: s.displayName, disabled: s.disabled })),
   ].sort((a, b) => a.name.localeCompare(b.name));
 }
 
