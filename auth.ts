@@ -5,6 +5,7 @@ import { authConfig } from "./auth.config";
 import { checkUserPassword } from "@wharf/lib/auth/credentials";
 import { credentialState } from "@wharf/lib/auth/credential-state";
 import { guardedPasswordCheck, isLoginRefusal } from "@wharf/lib/auth/login-guard";
+import { recordSignIn } from "@wharf/lib/services/activity";
 
 declare module "next-auth" {
   interface User {
@@ -61,9 +62,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const { username, password } = parsed.data;
         // The guard refuses before hashing when the address's or the username's
         // failure budget is spent, or too many checks are waiting.
-        const checked = await guardedPasswordCheck("portal", clientAddressOf(request.headers), username, password, () => checkUserPassword(username, password));
+        const address = clientAddressOf(request.headers);
+        const checked = await guardedPasswordCheck("portal", address, username, password, () => checkUserPassword(username, password));
         if (isLoginRefusal(checked)) throw new LoginThrottled();
         const user = checked.value;
+        // Refusals above are not recorded: they are the throttle's answer to a flood, and would let it write rows.
+        await recordSignIn(user?.username ?? username, address, !!user).catch(() => undefined);
         return user ? { id: user.id, name: user.username, credential: user.credential } : null;
       },
     }),

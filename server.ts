@@ -7,6 +7,7 @@ import next from "next";
 import { ConfigError } from "./lib/core/config";
 import { startContext } from "./lib/core/context";
 import { startGcWorker, stopGcWorker } from "./lib/services/gc-jobs";
+import { startActivityRetention } from "./lib/services/activity-retention";
 import { startImportWorker, stopImportWorker } from "./lib/services/import-worker";
 import { logger } from "./lib/core/logging";
 import { setPortalClientAddress } from "./lib/http/client-address";
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     // Garbage collection, retention and expired uploads: any node may run them, one at a time (DESIGN 5b).
     startGcWorker();
     startImportWorker();
+    startActivityRetention();
   });
   // One shutdown however many signals arrive: stop taking requests, let the ones in flight finish (3 s at most),
   // and wait for the context to close: the GC worker ends the blob it is on, counters are flushed. Exiting before

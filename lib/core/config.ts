@@ -95,6 +95,8 @@ const schema = z.object({
   // (longer than any push takes between its blobs and its manifest); idle upload sessions expire.
   WHARF_GC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   WHARF_GC_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(3600),
+  // Activity rows older than this many days are deleted (in batches, by any node); 0 keeps them forever.
+  WHARF_ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   WHARF_UPLOAD_MAX_IDLE_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(86_400),
   // Where blob and manifest bytes live: files under WHARF_DATA_DIR/blobs, or an S3 bucket (several nodes share it).
   WHARF_STORAGE: z.enum(["filesystem", "s3"]).default("filesystem"),

@@ -17,6 +17,9 @@ import { throttleAnonymous, throttleHeaders } from "../auth/throttle";
 import { loadCredentialState } from "../auth/credential-state";
 import { isLoginRefusal, type LoginRefusal } from "../auth/login-guard";
 import { notePrincipal, requestRecord } from "./access-log";
+import { emitEventNow } from "../registry/events";
+import { countGrouped } from "../registry/usage-stats";
+import { logger } from "../core/logging";
 import { issueAccessToken, issueRefreshToken, verifyRefreshToken, type AccessEntry } from "../auth/tokens";
 
 export type AccessRequest = { type: string; name: string; actions: string[] };
@@ -87,7 +90,10 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
   let credential = 1;
   if (refreshToken !== null) {
     const rc = refreshToken ? await verifyRefreshToken(refreshToken, loginServer) : null;
-    if (!rc) return unauthorized(res, `The refresh token is invalid or expired. Log in again (docker login ${loginServer}).`);
+    if (!rc) {
+      await recordTokenFailure(ctx, "refresh-token", scopes);
+      return unauthorized(res, `The refresh token is invalid or expired. Log in again (docker login ${loginServer}).`);
+    }
     const now = await credentialFingerprint(rc.sub, rc.cred);
     const p = now === rc.fp ? await principalFromSubject(rc.sub) : null;
     if (!p) return unauthorized(res, `The credential behind this refresh token was changed, disabled or removed. Log in again (docker login ${loginServer}).`);
@@ -96,6 +102,7 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
   } else if (username !== null) {
     const p = username && password ? await basicLogin(username, password, ctx.clientIp) : null;
     if (isLoginRefusal(p)) return tooManyLogins(res, p, ctx.clientIp, username);
+    if (!p) await recordTokenFailure(ctx, username, scopes);
     if (!p) return unauthorized(res, "The username or password is incorrect, or the credential is disabled or expired. Check them and log in again.");
     principal = p;
     credential = credentialOf(p);
@@ -156,6 +163,7 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     if (actions.length) access.push({ type: "repository", name: request.name, actions });
   }
 
+  countTokenGrant(principal, [...policies.values()], ctx);
   const fingerprint = principal.kind === "anonymous" ? "" : state.grants;
   const { token, expiresIn, issuedAt } = await issueAccessToken({ subject, audience: loginServer, access, credential, fingerprint });
   const body: Record<string, unknown> = { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt };
@@ -163,6 +171,42 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
     body.refresh_token = await issueRefreshToken({ subject, audience: loginServer, credential, fingerprint: state.credential });
   }
   sendJson(res, 200, body);
+}
+
+/**
+ * Token grants happen on every docker/podman command: counted per registry, principal and hour (usage-stats.ts),
+ * never written per request. A token touching no registry (a bare `docker login`) counts at organisation level.
+ */
+function countTokenGrant(principal: Principal, registries: (RegistryPolicy | null)[], ctx: TokenRequestContext): void {
+  const actor = principal.kind === "anonymous" ? "anonymous" : principal.name;
+  const known = registries.filter((r): r is RegistryPolicy => !!r);
+  if (!known.length) return countGrouped({ action: "token", actor, target: ctx.loginServer, registryId: null, address: ctx.clientIp });
+  for (const r of known) countGrouped({ action: "token", actor, target: r.name, registryId: r.id, address: ctx.clientIp });
+}
+
+/**
+ * A refused credential: one activity row each (the login guard's failure budgets bound how many), with the
+ * address and the scopes asked. Recording must not turn the 401 into a 500, so a failed write is only logged.
+ */
+async function recordTokenFailure(ctx: TokenRequestContext, who: string, scopes: string[]): Promise<void> {
+  try {
+    const asked = parseScopes(scopes);
+    const first = asked.find((a) => a.type === "repository");
+    let registryName = ctx.hostRegistry;
+    if (!registryName && first) registryName = first.name.split("/")[0];
+    const reg = registryName ? await registryPolicy(registryName) : null;
+    await emitEventNow({
+      actor: who.slice(0, 256) || "anonymous",
+      action: "token",
+      result: "failed",
+      target: reg?.name ?? ctx.loginServer,
+      registryId: reg?.id ?? null,
+      address: ctx.clientIp,
+      after: { scopes: scopes.slice(0, 20) },
+    });
+  } catch (err) {
+    logger().error({ err }, "could not record a failed token request in the activity log");
+  }
 }
 
 /** 429 for a refused login: which budget was spent (or that too many checks wait), and when to retry. */

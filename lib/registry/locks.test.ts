@@ -89,7 +89,7 @@ describe("lock service", () => {
     await setLocks(pusher, t, { listEnabled: false });
     assert.deepEqual((await getLocks(puller, t)).changeableAttributes, { writeEnabled: true, deleteEnabled: false, readEnabled: true, listEnabled: false });
     await assert.rejects(getLocks(deleter, t), wharfCode("DENIED"), "AcrDelete cannot pull, so it cannot read locks");
-    const log = await listActivity({ take: 5 });
+    const log = (await listActivity(LOCAL_OPERATOR, { take: 5 })).items;
     const entry = log.find((e) => e.action === "tag.updateLocks" && e.actor === "pusher");
     assert.ok(entry, "activity recorded");
     assert.equal(entry.target, "contoso/app:v1");

@@ -13,12 +13,26 @@ type Pending = Map<string, { pushes: number; pulls: number }>;
 /** "repositoryId digest" → time of the latest pull (ms) since the last flush. */
 type Pulled = Map<string, number>;
 
-type State = { pending: Pending; pulled: Pulled; timer?: NodeJS.Timeout };
+/** groupKey → an aggregated activity row (pulls, token grants) waiting to be added to ActivityLog. */
+type Grouped = Map<string, GroupedActivity>;
+export type GroupedActivity = {
+  action: string;
+  actor: string;
+  target: string;
+  registryId: string | null;
+  repository?: string;
+  address?: string;
+  /** First occurrence in this batch: the row's `at` when it is created (never moved after, so paging stays stable). */
+  at: number;
+  count: number;
+};
+
+type State = { pending: Pending; pulled: Pulled; grouped: Grouped; timer?: NodeJS.Timeout };
 
 // Closing the context (shutdown) stops the timer and writes what is pending.
 const usage = slot<State>(
   "usageStats",
-  () => ({ pending: new Map(), pulled: new Map() }),
+  () => ({ pending: new Map(), pulled: new Map(), grouped: new Map() }),
   async (s) => {
     if (s.timer) clearInterval(s.timer);
     await flushPending(s);
@@ -43,22 +57,50 @@ function currentDay(): string {
   return today.day;
 }
 
+// Likewise the UTC hour that names an aggregated activity row.
+let thisHour = { hour: "", until: 0 };
+function currentHour(now: number): string {
+  if (now >= thisHour.until) thisHour = { hour: new Date(now).toISOString().slice(0, 13), until: (Math.floor(now / 3_600_000) + 1) * 3_600_000 };
+  return thisHour.hour;
+}
+
 function bump(registryId: string, field: "pushes" | "pulls", s = state()): void {
   const key = `${registryId}|${currentDay()}`;
   const entry = s.pending.get(key) ?? { pushes: 0, pulls: 0 };
   entry[field]++;
   s.pending.set(key, entry);
+  startTimer(s);
+}
+
+function startTimer(s: State): void {
   if (!s.timer) {
     s.timer = setInterval(() => void flushUsageStats().catch((err) => logger().error({ err }, "could not write usage statistics; will retry")), FLUSH_INTERVAL_MS);
     s.timer.unref();
   }
 }
 
-/** A pull: a manifest GET (not HEAD). Given the manifest, its lastPulledAt is written at the next flush. */
-export function countPull(registryId: string, repositoryId?: string, digest?: string): void {
+/**
+ * A pull: a manifest GET (not HEAD). Given the manifest, its lastPulledAt is written at the next flush. Given who
+ * pulled which repository, it also counts towards that hour's "pull" activity row for the repository and principal.
+ */
+export function countPull(registryId: string, repositoryId?: string, digest?: string, who?: { repository: string; principal: string; address?: string }): void {
   const s = state();
   bump(registryId, "pulls", s);
   if (repositoryId && digest) s.pulled.set(`${repositoryId} ${digest}`, Date.now());
+  if (who) countGrouped({ action: "pull", actor: who.principal, target: who.repository, registryId, repository: who.repository, address: who.address }, s);
+}
+
+/**
+ * One occurrence of an event too frequent for a row each (a pull, a token grant): counted in memory and added at the
+ * next flush to the one ActivityLog row of its (action, registry, repository, principal, UTC hour), `count` growing.
+ */
+export function countGrouped(e: Omit<GroupedActivity, "at" | "count">, s = state()): void {
+  const now = Date.now();
+  const key = `${e.action}|${e.registryId ?? "-"}|${e.repository ?? ""}|${e.actor}|${currentHour(now)}`;
+  const entry = s.grouped.get(key);
+  if (entry) entry.count++;
+  else s.grouped.set(key, { ...e, at: now, count: 1 });
+  startTimer(s);
 }
 export const countPush = (registryId: string) => bump(registryId, "pushes");
 
@@ -70,6 +112,54 @@ export function flushUsageStats(): Promise<void> {
 async function flushPending(s: State): Promise<void> {
   await flushCounts(s);
   await flushPulled(s);
+  await flushGrouped(s);
+}
+
+/**
+ * Upserts on the unique groupKey: the first writer creates the hour's row, every later flush (from any node) adds
+ * its count in one atomic increment. A lost race on create is retried as the update.
+ */
+async function flushGrouped(s: State): Promise<void> {
+  if (!s.grouped.size) return;
+  const batch = s.grouped;
+  s.grouped = new Map();
+  const done = new Set<string>();
+  try {
+    for (const [groupKey, g] of batch) {
+      try {
+        await retryOnUniqueViolation(() =>
+          db().activityLog.upsert({
+            where: { groupKey },
+            create: {
+              groupKey,
+              at: new Date(g.at),
+              action: g.action,
+              actor: g.actor,
+              target: g.target,
+              registryId: g.registryId,
+              repository: g.repository ?? null,
+              address: g.address ?? null,
+              count: g.count,
+            },
+            update: { count: { increment: g.count } },
+          }),
+        );
+      } catch (err) {
+        // A registry deleted meanwhile (foreign key): its counts go with it.
+        if ((err as { code?: string }).code !== "P2003") throw err;
+      }
+      done.add(groupKey);
+    }
+  } catch (err) {
+    // What was not written goes back for the next flush, merged with what arrived meanwhile.
+    for (const [key, g] of batch) {
+      if (done.has(key)) continue;
+      const now = s.grouped.get(key);
+      if (now) now.count += g.count;
+      else s.grouped.set(key, g);
+    }
+    throw err;
+  }
 }
 
 async function flushCounts(s: State): Promise<void> {
@@ -161,4 +251,21 @@ export async function storageUsedBytes(registryId: string): Promise<number> {
       WHERE r."registryId" = ${registryId}
     )`;
   return Number(rows[0]?.total ?? 0);
+}
+
+/**
+ * Names of token subjects ("user:<id>") for the pull rows, so a pull does not read the principal from the database
+ * each time: a rename shows in new rows within a minute.
+ */
+const NAME_TTL_MS = 60_000;
+const actorNames = slot("activityActorNames", () => new Map<string, { name: string; until: number }>());
+
+export async function actorNameOf(subject: string, load: () => Promise<string>): Promise<string> {
+  const names = context().get(actorNames);
+  const hit = names.get(subject);
+  if (hit && hit.until > Date.now()) return hit.name;
+  const name = await load();
+  if (names.size > 10_000) names.clear();
+  names.set(subject, { name, until: Date.now() + NAME_TTL_MS });
+  return name;
 }

@@ -3,7 +3,8 @@ import { parseDigest } from "../../core/digest";
 import { logger } from "../../core/logging";
 import { cacheTarget, pullBlob, pullManifest, pullReferrers } from "../../registry/cache/pull-through";
 import { OCI_INDEX } from "../../registry/media-types";
-import { countPull } from "../../registry/usage-stats";
+import { actorNameOf, countPull } from "../../registry/usage-stats";
+import { displayName } from "../../auth/principal";
 import { send, type Ctx } from "../context";
 
 /**
@@ -23,6 +24,16 @@ function markStale(res: ServerResponse, why: string | null): void {
   logger().debug({ why }, "served stale from the cache");
 }
 
+/** Who pulled which repository from where, for the hour's pull row (the name cached per token subject). */
+export async function pullOrigin(ctx: Ctx): Promise<{ repository: string; principal: string; address: string }> {
+  const sub = ctx.claims?.sub ?? "anonymous";
+  const principal = await actorNameOf(sub, async () => {
+    const who = await ctx.principal();
+    return who ? displayName(who) : sub;
+  });
+  return { repository: ctx.ref.repository, principal, address: ctx.clientIp };
+}
+
 /** GET/HEAD of a manifest: true when answered here. */
 export async function manifestThroughCache(ctx: Ctx): Promise<boolean> {
   const t = await cacheTarget(ctx.ref);
@@ -39,7 +50,7 @@ export async function manifestThroughCache(ctx: Ctx): Promise<boolean> {
     const headers = { "Content-Type": m.mediaType, "Content-Length": m.bytes.length, "Docker-Content-Digest": m.digest, ETag: `"${m.digest}"` };
     if (ctx.req.method === "HEAD") send(ctx.res, 200, headers);
     else {
-      countPull(t.registryId);
+      countPull(t.registryId, undefined, undefined, await pullOrigin(ctx));
       send(ctx.res, 200, headers, m.bytes);
     }
     return true;

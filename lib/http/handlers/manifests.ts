@@ -5,7 +5,7 @@ import { isDigest } from "../../core/digest";
 import { repoUrl, send, type Ctx } from "../context";
 import { readBounded } from "../request";
 import { countPull, countPush } from "../../registry/usage-stats";
-import { manifestThroughCache } from "./cache-pull";
+import { manifestThroughCache, pullOrigin } from "./cache-pull";
 import { requestRecord } from "../access-log";
 import type { EventOrigin } from "../../registry/events";
 
@@ -44,7 +44,7 @@ export async function getManifest(ctx: Ctx): Promise<void> {
   };
   if (ctx.req.method === "HEAD") return send(ctx.res, 200, headers);
   // A pull is a manifest GET (as ACR counts); in memory, written every few seconds, with the manifest's lastPulledAt.
-  countPull(repo.registryId, repo.id, m.digest);
+  countPull(repo.registryId, repo.id, m.digest, await pullOrigin(ctx));
   send(ctx.res, 200, headers, await manifestService.bytes(m));
 }
 
