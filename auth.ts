@@ -6,6 +6,7 @@ import { checkUserPassword } from "@wharf/lib/auth/credentials";
 import { credentialState } from "@wharf/lib/auth/credential-state";
 import { guardedPasswordCheck, isLoginRefusal } from "@wharf/lib/auth/login-guard";
 import { recordSignIn } from "@wharf/lib/services/activity";
+import { noteCredentialUse } from "@wharf/lib/auth/last-used";
 
 declare module "next-auth" {
   interface User {
@@ -68,6 +69,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const user = checked.value;
         // Refusals above are not recorded: they are the throttle's answer to a flood, and would let it write rows.
         await recordSignIn(user?.username ?? username, address, !!user).catch(() => undefined);
+        if (user) noteCredentialUse({ kind: "user", id: user.id, name: user.username });
         return user ? { id: user.id, name: user.username, credential: user.credential } : null;
       },
     }),

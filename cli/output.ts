@@ -1,13 +1,14 @@
 import { compile, search, type JSONValue } from "@jmespath-community/jmespath";
 import { UsageError } from "./errors";
+import { toCsv } from "../lib/core/csv";
 
 /**
  * What `az` prints: `--query` is JMESPath applied to the result, then the result
  * goes out as json (default), jsonc (coloured), tsv (values only, for shell
- * scripts), table (aligned columns) or none.
+ * scripts), table (aligned columns), csv (the table's columns, for spreadsheets; not in az) or none.
  */
 
-export const OUTPUT_FORMATS = ["json", "jsonc", "table", "tsv", "none"] as const;
+export const OUTPUT_FORMATS = ["json", "jsonc", "table", "tsv", "csv", "none"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type Column = { header: string; field: string };
 
@@ -60,6 +61,10 @@ export function render(result: unknown, format: OutputFormat, opts: { query?: st
       return { stdout: tsv(value), warning };
     case "table":
       return { stdout: table(value, opts.query ? undefined : opts.table), warning };
+    case "csv": {
+      const { header, body } = columnsOf(value, opts.query ? undefined : opts.table);
+      return { stdout: header.length ? toCsv(header, body) : "", warning };
+    }
   }
 }
 
@@ -116,8 +121,17 @@ function fieldOf(o: Record<string, Plain>, path: string): Plain {
 
 /** Aligned columns: the command's own columns, or every scalar field of the first row. */
 function table(value: Plain, columns?: Column[]): string {
+  const { header, body } = columnsOf(value, columns);
+  if (!header.length) return "";
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n") + "\n";
+}
+
+/** The header and cells of a table or csv: the command's columns, or every scalar field of the first row. */
+function columnsOf(value: Plain, columns?: Column[]): { header: string[]; body: string[][] } {
   const rows = Array.isArray(value) ? value : [value];
-  if (!rows.length) return "";
+  if (!rows.length) return { header: [], body: [] };
   const objects = rows.every((r) => r !== null && typeof r === "object" && !Array.isArray(r));
   let header: string[];
   let body: string[][];
@@ -134,7 +148,5 @@ function table(value: Plain, columns?: Column[]): string {
     header = cols.map((c) => c.header);
     body = objs.map((o) => cols.map((c) => cell(fieldOf(o, c.field))));
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n") + "\n";
+  return { header, body };
 }

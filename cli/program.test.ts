@@ -43,7 +43,7 @@ describe("help", () => {
         for (const child of node.commands) assert.match(r.stdout, new RegExp(`^    ${child.name()}\\s+: `, "m"), `${name} lists ${child.name()}`);
         continue;
       }
-      assert.match(r.stdout, /Global Arguments\n(.*\n)*    --output -o\s+: Output format\.\s+Allowed values: json, jsonc, table, tsv, none\./);
+      assert.match(r.stdout, /Global Arguments\n(.*\n)*    --output -o\s+: Output format\.\s+Allowed values: json, jsonc, table, tsv, csv, none\./);
       assert.match(r.stdout, /--query\s+: JMESPath query string/);
       const examples = r.stdout.split("Examples\n")[1] ?? "";
       assert.ok(examples.includes(`        ${name} `), `${name} has an example of itself:\n${r.stdout}`);
@@ -76,7 +76,7 @@ describe("usage errors", () => {
     [["registry", "create"], /^ERROR: the following arguments are required: --name\/-n\. See `wharf registry create --help`\.$/],
     [["registry", "create", "--name"], /^ERROR: argument --name\/-n: expected one argument\./],
     [["registry", "create", "-n", "contoso", "--sku", "Gold"], /^ERROR: argument --sku: invalid choice: 'Gold' \(choose from 'Basic', 'Standard', 'Premium'\)\.$/],
-    [["registry", "list", "-o", "yaml"], /^ERROR: argument --output\/-o: invalid choice: 'yaml' \(choose from 'json', 'jsonc', 'table', 'tsv', 'none'\)\.$/],
+    [["registry", "list", "-o", "yaml"], /^ERROR: argument --output\/-o: invalid choice: 'yaml' \(choose from 'json', 'jsonc', 'table', 'tsv', 'csv', 'none'\)\.$/],
     [["registry", "list", "--query", "[?sku.name=="], /^ERROR: argument --query: invalid JMESPath expression '\[\?sku\.name==' \(.+\)\. Examples: /],
     [["registry", "update", "-n", "contoso", "--admin-enabled", "maybe"], /^ERROR: argument --admin-enabled: invalid choice: 'maybe' \(choose from 'false', 'true'\)\.$/],
     [["registry", "show", "--nmae", "contoso"], /^ERROR: Unrecognised argument '--nmae'\. Did you mean '--name'\? See `wharf registry show --help`\.$/],
@@ -173,7 +173,7 @@ describe("output", () => {
 });
 
 test("cli/ reaches the backend only through lib/services and core helpers (no Prisma, no engine)", () => {
-  const allowed = /^(lib\/services\/|lib\/core\/(config|context|digest|duration|errors|logging|registry-rules|skus)$|lib\/auth\/actor$)/;
+  const allowed = /^(lib\/services\/|lib\/core\/(config|context|csv|digest|duration|errors|logging|registry-rules|skus)$|lib\/auth\/actor$)/;
   const files = fs.readdirSync(__dirname, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
   assert.ok(files.length > 10);
   for (const f of files) {

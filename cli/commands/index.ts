@@ -9,6 +9,7 @@ import { gc } from "./gc";
 import { importGroup } from "./import";
 import { group, sp, user } from "./identity";
 import { ad } from "./ad-group";
+import { access } from "./access";
 import { manifest } from "./manifest";
 import { purge } from "./purge";
 import { registry } from "./registry";
@@ -21,5 +22,5 @@ import { token } from "./token";
 /** The command tree. Verbs and argument names follow `az acr` (and `az role`, `az ad sp`, `az group`) so ACR users feel at home. */
 export const ROOT: GroupSpec = {
   summary: "Manage Wharf registries and their content from the command line.",
-  children: { registry, repository, manifest, credential, "scope-map": scopeMap, token, role, user, sp, group, ad, gc, purge, config, "tag-rule": tagRule, import: importGroup, "credential-set": credentialSet, cache, "check-health": checkHealth, activity },
+  children: { registry, repository, manifest, credential, "scope-map": scopeMap, token, role, user, sp, group, ad, gc, purge, config, "tag-rule": tagRule, import: importGroup, "credential-set": credentialSet, cache, "check-health": checkHealth, activity, access },
 };

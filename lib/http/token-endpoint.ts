@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { noteCredentialUse } from "../auth/last-used";
 import { isWharfError } from "../core/errors";
 import { isValidRepositoryName, splitName } from "../core/names";
 import { grantRepositoryScope } from "../auth/authorize";
@@ -164,6 +165,7 @@ export async function handleTokenRequest(req: IncomingMessage, res: ServerRespon
   }
 
   countTokenGrant(principal, [...policies.values()], ctx);
+  noteCredentialUse(principal);
   const fingerprint = principal.kind === "anonymous" ? "" : state.grants;
   const { token, expiresIn, issuedAt } = await issueAccessToken({ subject, audience: loginServer, access, credential, fingerprint });
   const body: Record<string, unknown> = { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt };

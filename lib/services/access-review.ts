@@ -18,6 +18,7 @@ const DAY_MS = 86_400_000;
 
 export type FlagCode = "never-used" | "stale" | "no-expiry" | "disabled-assigned" | "too-many-owners" | "anonymous-pull" | "open-network";
 export type ReviewFlag = { code: FlagCode; message: string; fix: { label: string; href: string } };
+export type RegistryFlag = ReviewFlag & { registry: string };
 export type Right = { what: string; where: string; source: string };
 export type ReviewRow = {
   kind: "user" | "servicePrincipal" | "group" | "token" | "admin" | "anonymous";
@@ -30,7 +31,7 @@ export type ReviewRow = {
   lastUsedAt: Date | null;
   flags: ReviewFlag[];
 };
-export type AccessReview = { scope: string; registry: string | null; generatedAt: Date; staleDays: number; maxOwners: number; rows: ReviewRow[]; flags: ReviewFlag[] };
+export type AccessReview = { scope: string; registry: string | null; generatedAt: Date; staleDays: number; maxOwners: number; rows: ReviewRow[]; flags: RegistryFlag[] };
 
 type Assignment = { principalType: string; principalId: string; role: Role; scope: string };
 /** A row while it is built: the credential's last-use key, and whether a token has a password that never expires. */
@@ -172,7 +173,7 @@ function rowFlags(r: Omit<ReviewRow, "flags">, noExpiry: boolean, now: Date, bas
   return out;
 }
 
-function registryFlags(reg: LoadedRegistry, rows: ReviewRow[], maxOwners: number, base: string): ReviewFlag[] {
+function registryFlags(reg: LoadedRegistry, rows: ReviewRow[], maxOwners: number, base: string): RegistryFlag[] {
   const out: ReviewFlag[] = [];
   const inRegistry = (right: Right) => right.where === "the organisation" || right.where === `registry ${reg.name}` || right.where === `resource group ${reg.resourceGroupName}`;
   const owners = rows.filter((r) => (r.kind === "user" || r.kind === "servicePrincipal") && !r.disabled && r.rights.some((x) => x.what === "Owner" && inRegistry(x)));
@@ -185,5 +186,36 @@ function registryFlags(reg: LoadedRegistry, rows: ReviewRow[], maxOwners: number
   if (reg.publicNetworkAccess !== "Disabled" && reg.networkDefaultAction === "Allow") {
     out.push({ code: "open-network", message: `Public network access is on for all networks, with no IP rules: ${reg.name} answers any address.`, fix: { label: "Networking", href: `${base}/settings` } });
   }
-  return out;
+  return out.map((f) => ({ ...f, registry: reg.name }));
 }
+
+/** One flat line per principal: what the CLI's table and csv print and the portal's CSV download holds. */
+export type ReviewLine = { type: string; name: string; detail: string; disabled: boolean; rights: string; credentialExpiry: string; lastUsed: string; flags: string };
+
+const KIND_LABELS: Record<ReviewRow["kind"], string> = { user: "User", servicePrincipal: "Service principal", group: "Group", token: "Token", admin: "Admin user", anonymous: "Anonymous" };
+
+/** The registry-wide flags (anonymous pull, open network, too many Owners) come first, as lines of their own. */
+export function reviewLines(review: AccessReview): ReviewLine[] {
+  const registryLines = review.flags.map((f): ReviewLine => ({ type: "Registry", name: f.registry, detail: f.code, disabled: false, rights: "", credentialExpiry: "", lastUsed: "", flags: f.message }));
+  return [...registryLines, ...review.rows.map((r) => ({
+    type: KIND_LABELS[r.kind],
+    name: r.name,
+    detail: r.detail,
+    disabled: r.disabled,
+    rights: r.rights.map((x) => `${x.what} on ${x.where} (${x.source})`).join("; "),
+    credentialExpiry: r.credentialExpiry ? r.credentialExpiry.toISOString() : r.kind === "token" ? "never" : "",
+    lastUsed: r.lastUsedAt ? r.lastUsedAt.toISOString() : r.kind === "group" || r.kind === "anonymous" ? "" : "never",
+    flags: r.flags.map((f) => f.message).join(" | "),
+  }))];
+}
+
+export const REVIEW_COLUMNS: { header: string; field: keyof ReviewLine }[] = [
+  { header: "Type", field: "type" },
+  { header: "Name", field: "name" },
+  { header: "Detail", field: "detail" },
+  { header: "Disabled", field: "disabled" },
+  { header: "Rights", field: "rights" },
+  { header: "Credential expires", field: "credentialExpiry" },
+  { header: "Last used", field: "lastUsed" },
+  { header: "Flags", field: "flags" },
+];
