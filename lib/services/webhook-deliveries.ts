@@ -85,8 +85,15 @@ export async function listWebhookEvents(actor: Actor, input: { registry: string;
 
 async function sendAndShow(id: string, wait: boolean): Promise<WebhookDeliveryView> {
   // Tried here at once (the CLI has no worker; on a server it saves a poll); the worker retries it if this fails.
-  if (wait) await deliverHere(id);
-  else pokeWebhookWorker();
+  if (!wait) pokeWebhookWorker();
+  else if (!(await deliverHere(id))) {
+    // Another node claimed it first: wait (briefly) for its first attempt to be logged.
+    for (let i = 0; i < 30; i++) {
+      const d = await db().webhookDelivery.findUnique({ where: { id }, select: { attempts: true } });
+      if (!d || d.attempts > 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   const row = await db().webhookDelivery.findUniqueOrThrow({ where: { id }, include: LOG });
   return deliveryView(row);
 }
