@@ -3,6 +3,7 @@ import { db, type Tx } from "../core/db";
 import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { openSecret, sealSecret } from "../core/secrets";
 import { skuLimits } from "../core/skus";
+import { serializeKey } from "../registry/row-locks";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 import { recordActivity } from "./activity";
 import { loadRegistry, registryScope, type LoadedRegistry } from "./load-registry";
@@ -87,8 +88,8 @@ export async function createWebhook(actor: Actor, input: WebhookInput): Promise<
   const limit = skuLimits(reg.sku).webhooks;
   try {
     const row = await db().$transaction(async (tx) => {
-      // Counted under a lock on the registry row, so two creates at once cannot both take the last place.
-      await tx.$queryRaw`SELECT id FROM "Registry" WHERE id = ${reg.id} FOR UPDATE`;
+      // Counted under a per-registry lock, so two creates at once cannot both take the last place.
+      await serializeKey(tx, `webhooks:${reg.id}`);
       const count = await tx.webhook.count({ where: { registryId: reg.id } });
       if (count >= limit) {
         throw conflict(`Registry ${reg.name} (${reg.sku}) already has ${count} webhooks, the ${reg.sku} limit of ${limit}. Delete one (wharf webhook delete) or upgrade the SKU (wharf registry update --sku …).`, "name");
