@@ -9,6 +9,7 @@ import { startContext } from "./lib/core/context";
 import { startGcWorker, stopGcWorker } from "./lib/services/gc-jobs";
 import { startActivityRetention } from "./lib/services/activity-retention";
 import { startImportWorker, stopImportWorker } from "./lib/services/import-worker";
+import { startWebhookWorker, stopWebhookWorker } from "./lib/services/webhook-worker";
 import { logger } from "./lib/core/logging";
 import { setPortalClientAddress } from "./lib/http/client-address";
 import { applyConnectionPolicy, connectionsCheckingInterval, guardRequestBody, onRefusedConnection } from "./lib/http/connection-policy";
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     startGcWorker();
     startImportWorker();
     startActivityRetention();
+    startWebhookWorker();
   });
   // One shutdown however many signals arrive: stop taking requests, let the ones in flight finish (3 s at most),
   // and wait for the context to close: the GC worker ends the blob it is on, counters are flushed. Exiting before
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     // Background work stops first, while the connections it uses (database pools, locks) are still open: an import
     // is handed back, a collection ends the blob it is on.
-    const workersStopped = Promise.all([stopGcWorker(), stopImportWorker()]);
+    const workersStopped = Promise.all([stopWebhookWorker(), stopGcWorker(), stopImportWorker()]);
     // Browsers keep idle connections open; don't wait for them.
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), 3_000).unref();

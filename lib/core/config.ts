@@ -130,6 +130,8 @@ const schema = z.object({
     .default([]),
   // How long one upstream request (an import's or the cache's) may wait for an answer before it counts as down.
   WHARF_UPSTREAM_TIMEOUT_SECONDS: seconds(1).default(30),
+  // How long a webhook delivery is retried (with backoff) after its first attempt before it is dead-lettered.
+  WHARF_WEBHOOK_RETRY_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(86_400),
   // HTTPS on the one port: PEM files, or a certificate generated into WHARF_DATA_DIR/tls (see lib/http/tls.ts).
   WHARF_TLS_CERT: z.string().min(1).optional(),
   WHARF_TLS_KEY: z.string().min(1).optional(),

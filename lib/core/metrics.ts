@@ -28,6 +28,8 @@ function create() {
     gcRuns: new Counter({ name: "wharf_gc_runs_total", help: "Garbage-collection runs this node finished, by result (ok, failed).", labelNames: ["result"], registers }),
     gcBlobs: new Counter({ name: "wharf_gc_blobs_deleted_total", help: "Blobs deleted by garbage collection on this node.", registers }),
     gcBytes: new Counter({ name: "wharf_gc_freed_bytes_total", help: "Bytes freed by garbage collection on this node (blobs and upload sessions).", registers }),
+    webhookDeliveries: new Counter({ name: "wharf_webhook_deliveries_total", help: "Webhook delivery attempts this node made, by outcome (delivered, retry, dead).", labelNames: ["outcome"], registers }),
+    webhookDuration: new Histogram({ name: "wharf_webhook_delivery_duration_seconds", help: "Time of each webhook delivery attempt, from request to the receiver's answer (or failure).", buckets: DURATION_BUCKETS, registers }),
     dbProbe: new Histogram({ name: "wharf_database_probe_seconds", help: "Time of a trivial database query (SELECT 1), run at each scrape.", buckets: PROBE_BUCKETS, registers }),
     storageProbe: new Histogram({ name: "wharf_storage_probe_seconds", help: "Time of a storage stat of a path that does not exist, run at each scrape.", buckets: PROBE_BUCKETS, registers }),
     up: new Gauge({ name: "wharf_dependency_up", help: "1 when the dependency answered the last scrape's probe in time, 0 otherwise.", labelNames: ["dependency"], registers }),

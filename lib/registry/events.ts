@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { context, slot } from "../core/context";
 import { db, type Tx } from "../core/db";
 
 /**
@@ -68,6 +69,24 @@ function globMatch(pattern: string, value: string): boolean {
   return re.test(value);
 }
 
+/**
+ * Wakes this node's webhook worker after a change that wrote outbox rows has committed (the worker registers the
+ * waker; other nodes find the rows at their next poll). Memory only decides when to look, never what is sent.
+ */
+const wake = slot("eventWake", () => ({ pending: false, waker: null as (() => void) | null }));
+
+export function setDeliveryWaker(waker: (() => void) | null): void {
+  context().get(wake).waker = waker;
+}
+
+/** Called by the engine after its transaction committed: wakes the worker if that transaction queued deliveries. */
+export function eventsCommitted(): void {
+  const w = context().get(wake);
+  if (!w.pending) return;
+  w.pending = false;
+  w.waker?.();
+}
+
 /** Records the event in the caller's transaction: the activity row, and the outbox rows of matching webhooks. */
 export async function emitEvent(tx: Tx, e: RegistryEvent): Promise<void> {
   const at = new Date();
@@ -81,11 +100,13 @@ export async function emitEvent(tx: Tx, e: RegistryEvent): Promise<void> {
   const eventId = crypto.randomUUID();
   const payload = JSON.stringify(hookPayload(eventId, at, e.hook.action, e.hook.target, e.request));
   await tx.webhookDelivery.createMany({ data: matching.map((h) => ({ webhookId: h.id, eventId, action: e.hook!.action, payload, nextAttemptAt: at })) });
+  context().get(wake).pending = true;
 }
 
 /** An event no transaction carries (a sign-in, a refused token request): written on its own. */
 export async function emitEventNow(e: RegistryEvent): Promise<void> {
   await db().$transaction((tx) => emitEvent(tx, e));
+  eventsCommitted();
 }
 
 function activityRow(e: RegistryEvent, at: Date) {

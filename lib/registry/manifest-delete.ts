@@ -6,7 +6,7 @@ import { deleteBlockedBy, lockDenied } from "./locks";
 import type { Repo } from "./repository-resolver";
 import { markIfUntagged } from "./manifest-store";
 import { refuseWriteOnce } from "./tag-rules";
-import { emitEvent, type EventOrigin } from "./events";
+import { emitEvent, eventsCommitted, type EventOrigin } from "./events";
 
 /** What a delete removed: each manifest with the tags it had, and whether it went to the recycle bin. */
 export type DeletedManifest = { digest: string; tags: string[]; size: number; contentSize: number; recycled: boolean };
@@ -45,6 +45,12 @@ const ROW = {
 export type DeleteConditions = { actor?: string; tagDigest?: string; untaggedOnly?: boolean; origin?: Omit<EventOrigin, "actor"> };
 
 export async function deleteManifest(repo: Repo, reference: string, opts: DeleteConditions = {}): Promise<DeletedManifest[]> {
+  const removed = await deleteInTransaction(repo, reference, opts);
+  eventsCommitted();
+  return removed;
+}
+
+async function deleteInTransaction(repo: Repo, reference: string, opts: DeleteConditions): Promise<DeletedManifest[]> {
   return db().$transaction(async (tx) => {
     // Locks are read in the deleting transaction, so a lock set just before wins.
     const r = await tx.repository.findUnique({ where: { id: repo.id }, select: FLAGS });
@@ -181,6 +187,12 @@ async function removeManifest(tx: Tx, repo: Repo, row: Row, bin: { days: number;
  * rule protects one of its tags. Everything it held is queued for garbage collection; nothing goes to the bin.
  */
 export async function deleteRepository(repo: Repo, by: EventOrigin): Promise<{ manifests: number; tags: number }> {
+  const counts = await deleteRepositoryInTransaction(repo, by);
+  eventsCommitted();
+  return counts;
+}
+
+async function deleteRepositoryInTransaction(repo: Repo, by: EventOrigin): Promise<{ manifests: number; tags: number }> {
   return db().$transaction(
     async (tx) => {
       const r = await tx.repository.findUnique({ where: { id: repo.id }, select: FLAGS });

@@ -12,7 +12,7 @@ import { parseManifest, type ParsedManifest, type Reference } from "./manifest-p
 import { blobDataPath, blobDir } from "./paths";
 import { createRepositoryIn, rememberRepository, type NewRepo, type Repo } from "./repository-resolver";
 import { storage } from "./storage";
-import { emitEvent, type EventOrigin } from "./events";
+import { emitEvent, eventsCommitted, type EventOrigin } from "./events";
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -248,5 +248,6 @@ export async function putManifest(target: Repo | NewRepo, reference: string, byt
   );
   if (target.id === null) rememberRepository(repo);
   manifestBytes().set(digest, bytes);
+  eventsCommitted();
   return { digest, subject: parsed.subject?.digest ?? null, mediaType: parsed.mediaType };
 }

@@ -9,6 +9,7 @@ const SECTIONS = [
   { href: "", label: "Overview" },
   { href: "/repositories", label: "Repositories" },
   { href: "/cache", label: "Cache" },
+  { href: "/webhooks", label: "Webhooks" },
   { href: "/tokens", label: "Tokens" },
   { href: "/scope-maps", label: "Scope maps" },
   { href: "/access", label: "Access control" },
