@@ -171,8 +171,9 @@ test("service principals: created with a secret shown once, regenerated, disable
   expect((await fetch(`${wharf.url}/oauth2/token?service=${wharf.host}`, { headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}` } })).status).toBe(200);
 
   const row = page.locator('tr[data-principal="ci-pipeline"]');
-  page.once("dialog", (d) => d.accept());
   await row.getByRole("button", { name: "Regenerate secret" }).click();
+  await expect(page.getByRole("dialog", { name: "Regenerate the secret of ci-pipeline?" })).toContainText("every pipeline that logs in with it fails");
+  await page.getByRole("dialog").getByRole("button", { name: "Regenerate secret" }).click();
   const fresh = (await page.getByRole("dialog").getByTestId("secret-value").textContent())!.trim();
   expect(fresh).not.toBe(secret);
   await page.screenshot({ path: "test-results/portal3-sp-secret.png" });

@@ -82,6 +82,7 @@ test("issue 5's journey: a Standard registry through the wizard, the IP rule nee
       await expect(runShown(pod, pull)).rejects.toThrow(/unauthorized|authentication required|denied/i);
       await page.goto("/registries/journeyreg1/settings");
       await page.getByRole("switch", { name: "Allow anonymous pull" }).click();
+      await page.getByRole("dialog", { name: "Allow anonymous pull?" }).getByRole("button", { name: "Allow anonymous pull" }).click();
       await expect(page.getByTestId("toast").filter({ hasText: "Anonymous pull enabled." })).toBeVisible();
       await runShown(pod, pull);
       expect((await pod.podman("images", "--format", "{{.Repository}}:{{.Tag}}")).stdout).toContain(image);

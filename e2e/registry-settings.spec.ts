@@ -25,7 +25,18 @@ test("anonymous pull: switched on in the portal skopeo pulls without credentials
     const toggle = page.getByRole("switch", { name: "Allow anonymous pull" });
     await expect(toggle).toHaveAttribute("aria-checked", "false");
     await expect(page.getByText("Repository-scoped tokens then add nothing for pull")).toBeVisible();
+    // Turning it on asks first and names the effect; Escape cancels and changes nothing, focus back on the switch.
     await toggle.click();
+    const confirm = page.getByRole("dialog", { name: "Allow anonymous pull?" });
+    await expect(confirm).toContainText(`Anyone who can reach ${wharf.host} can pull every repository of anonreg without credentials.`);
+    await page.keyboard.press("Escape");
+    await expect(confirm).toBeHidden();
+    await expect(toggle).toBeFocused();
+    await expect(toggle).toHaveAttribute("aria-checked", "false");
+    // Enter confirms.
+    await toggle.click();
+    await expect(confirm).toBeVisible();
+    await page.keyboard.press("Enter");
     await expect(page.getByTestId("toast").filter({ hasText: "Anonymous pull enabled." })).toBeVisible();
     await expect(toggle).toHaveAttribute("aria-checked", "true");
     await page.screenshot({ path: "test-results/settings-anonymous-pull-on.png", fullPage: true });
@@ -79,6 +90,10 @@ test("on Basic the anonymous-pull switch is disabled with the reason, and a SKU 
   // Allow all networks, then the same change goes through.
   await page.getByRole("radio", { name: /All networks/ }).check();
   await page.getByRole("button", { name: "Save networking" }).click();
+  // Widening access asks first, naming what stops applying.
+  const widen = page.getByRole("dialog", { name: "Allow access from all networks?" });
+  await expect(widen).toContainText("Any address that can reach");
+  await widen.getByRole("button", { name: "Allow all networks" }).click();
   await expect(page.getByTestId("toast").filter({ hasText: "Networking saved." })).toBeVisible();
   await page.getByLabel("SKU", { exact: true }).selectOption("Standard");
   await page.getByRole("button", { name: "Change SKU" }).click();

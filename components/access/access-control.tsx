@@ -9,10 +9,12 @@ import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card, CardBody, CardHeader } from "../ui/card";
+import { useConfirm } from "../ui/confirm-dialog";
 import { Dialog, DialogFooter } from "../ui/dialog";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
 import { CheckIcon, PlusIcon } from "../ui/icons";
+import { useHydrated } from "../ui/use-hydrated";
 import { useAction } from "../use-action";
 import { useDebounced } from "../use-debounced";
 
@@ -21,6 +23,8 @@ const ROLES = ["Owner", "Contributor", "Reader", "AcrPush", "AcrPull", "AcrDelet
 /** Principals × roles at one scope: direct assignments editable (Owner only), inherited ones shown with their origin. */
 export function AccessControl({ scope, scopeLabel, rows, canEdit, descriptions }: { scope: string; scopeLabel: string; rows: GridRow[]; canEdit: boolean; descriptions: Record<string, string> }) {
   const [adding, setAdding] = useState(false);
+  const hydrated = useHydrated();
+  const confirm = useConfirm();
   const toggle = useAction(createRoleAssignmentAction, { success: (_d, i) => `${i.role} assigned to ${i.assignee}.` });
   const remove = useAction(deleteRoleAssignmentAction, { success: (_d, i) => `${i.role} removed from ${i.assignee}.` });
   const pending = toggle.pending || remove.pending;
@@ -76,11 +80,17 @@ export function AccessControl({ scope, scopeLabel, rows, canEdit, descriptions }
                             aria-busy={(inFlight?.role === role && inFlight.assignee === assignee(row.principal)) || undefined}
                             aria-label={`${role} for ${row.principal.name}`}
                             checked={direct}
-                            disabled={!canEdit || pending}
+                            // Inert until hydrated: a click on the server's HTML would be lost without a word.
+                            disabled={!canEdit || pending || !hydrated}
                             onChange={(e) => {
                               const input = { assignee: assignee(row.principal), role, scope };
-                              if (e.target.checked) toggle.run(input);
-                              else remove.run(input);
+                              if (e.target.checked) return toggle.run(input);
+                              confirm.ask({
+                                title: `Remove ${role} from ${row.principal.name}?`,
+                                body: <>{row.principal.name} loses {role} on {scopeLabel} ({descriptions[role] ?? "the rights this role gives"}). Roles inherited from elsewhere stay.</>,
+                                confirmLabel: `Remove ${role}`,
+                                onConfirm: () => remove.run(input),
+                              });
                             }}
                           />
                         )}
@@ -94,6 +104,7 @@ export function AccessControl({ scope, scopeLabel, rows, canEdit, descriptions }
         </div>
       </Card>
       <CheckAccessPanel scope={scope} scopeLabel={scopeLabel} canPick={canEdit} />
+      {confirm.dialog}
       {adding ? <AddAssignmentDialog scope={scope} scopeLabel={scopeLabel} descriptions={descriptions} onClose={() => setAdding(false)} /> : null}
     </div>
   );

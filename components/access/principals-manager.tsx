@@ -4,6 +4,8 @@ import { useState } from "react";
 import {
   createServicePrincipalAction,
   createUserAction,
+  deleteServicePrincipalAction,
+  deleteUserAction,
   resetServicePrincipalSecretAction,
   resetUserPasswordAction,
   setServicePrincipalDisabledAction,
@@ -13,6 +15,7 @@ import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card, CardHeader } from "../ui/card";
+import { useConfirm } from "../ui/confirm-dialog";
 import { CopyButton } from "../ui/copy-button";
 import { Dialog, DialogFooter } from "../ui/dialog";
 import { Field } from "../ui/field";
@@ -26,7 +29,7 @@ import { useAction } from "../use-action";
 type Item = { key: string; name: string; detail: string; disabled: boolean; createdAt: string };
 type Revealed = { title: string; label: string; value: string; extra?: string };
 
-/** Users or service principals: create, reset the password / regenerate the secret (shown once), disable. */
+/** Users or service principals: create, reset the password / regenerate the secret (shown once), disable, delete. */
 export function PrincipalsManager({ kind, items, self }: { kind: "user" | "servicePrincipal"; items: Item[]; self: string }) {
   const isUser = kind === "user";
   const noun = isUser ? "user" : "service principal";
@@ -37,16 +40,38 @@ export function PrincipalsManager({ kind, items, self }: { kind: "user" | "servi
   const resetSp = useAction(resetServicePrincipalSecretAction);
   const disableUser = useAction(setUserDisabledAction, { success: (_d, i) => `${i.username} ${i.disabled ? "disabled" : "enabled"}.` });
   const disableSp = useAction(setServicePrincipalDisabledAction, { success: (_d, i) => `Service principal ${i.disabled ? "disabled" : "enabled"}.` });
+  const deleteUser = useAction(deleteUserAction, { success: (d) => `User ${d.username} deleted.` });
+  const deleteSp = useAction(deleteServicePrincipalAction, { success: "Service principal deleted." });
+  const confirm = useConfirm();
   const reset = isUser ? resetUser : resetSp;
+  const remove = isUser ? deleteUser : deleteSp;
   const disable = isUser ? disableUser : disableSp;
   const busy = (a: { pending: boolean; variables?: unknown }, it: Item) => {
     const v = a.variables as { username?: string; clientId?: string } | undefined;
     return a.pending && (v?.username ?? v?.clientId) === it.key;
   };
   function doReset(it: Item) {
-    if (!window.confirm(isUser ? `Reset the password of ${it.name}? The current one stops working at once.` : `Regenerate the secret of ${it.name}? The current one stops working at once.`)) return;
-    if (isUser) resetUser.run({ username: it.key }, (d) => setRevealed({ title: `New password for ${it.name}`, label: "Password", value: d.password }));
-    else resetSp.run({ clientId: it.key }, (d) => setRevealed({ title: `New secret for ${it.name}`, label: "Client secret", value: d.secret, extra: it.key }));
+    confirm.ask({
+      title: isUser ? `Reset the password of ${it.name}?` : `Regenerate the secret of ${it.name}?`,
+      body: isUser
+        ? `The current password of ${it.name} stops working at once: portal sign-in and docker login with it fail until the new one is used.`
+        : `The current secret of ${it.name} stops working at once: every pipeline that logs in with it fails until it has the new one.`,
+      confirmLabel: isUser ? "Reset password" : "Regenerate secret",
+      onConfirm: () => {
+        if (isUser) resetUser.run({ username: it.key }, (d) => setRevealed({ title: `New password for ${it.name}`, label: "Password", value: d.password }));
+        else resetSp.run({ clientId: it.key }, (d) => setRevealed({ title: `New secret for ${it.name}`, label: "Client secret", value: d.secret, extra: it.key }));
+      },
+    });
+  }
+  function doDelete(it: Item) {
+    confirm.ask({
+      title: `Delete ${noun} ${it.name}?`,
+      body: isUser
+        ? `${it.name} can no longer sign in to the portal or log in with docker, and loses every role assignment. This cannot be undone.`
+        : `Everything that logs in as ${it.name} (client id ${it.key}) is refused from now on, and its role assignments are deleted. This cannot be undone.`,
+      confirmLabel: `Delete ${noun}`,
+      onConfirm: () => (isUser ? deleteUser.run({ username: it.key }) : deleteSp.run({ clientId: it.key })),
+    });
   }
   function doDisable(it: Item) {
     if (isUser) disableUser.run({ username: it.key, disabled: !it.disabled });
@@ -74,7 +99,10 @@ export function PrincipalsManager({ kind, items, self }: { kind: "user" | "servi
                   <div className="flex justify-end gap-1">
                     <Button size="sm" variant="secondary" disabled={reset.pending} pending={busy(reset, it)} onClick={() => doReset(it)}>{isUser ? "Reset password" : "Regenerate secret"}</Button>
                     {isUser && it.name === self ? null : (
-                      <Button size="sm" variant="ghost" disabled={disable.pending} pending={busy(disable, it)} onClick={() => doDisable(it)}>{it.disabled ? "Enable" : "Disable"}</Button>
+                      <>
+                        <Button size="sm" variant="ghost" disabled={disable.pending} pending={busy(disable, it)} onClick={() => doDisable(it)}>{it.disabled ? "Enable" : "Disable"}</Button>
+                        <Button size="sm" variant="ghost" className="text-danger" aria-label={`Delete ${it.name}`} disabled={remove.pending} pending={busy(remove, it)} onClick={() => doDelete(it)}>Delete</Button>
+                      </>
                     )}
                   </div>
                 </Td>
@@ -83,6 +111,7 @@ export function PrincipalsManager({ kind, items, self }: { kind: "user" | "servi
           </TBody>
         </Table>
       </Card>
+      {confirm.dialog}
       {creating ? <CreateDialog kind={kind} onClose={() => setCreating(false)} onCreated={(r) => { setCreating(false); setRevealed(r); }} /> : null}
       {revealed ? (
         <Dialog open onClose={() => setRevealed(null)} title={revealed.title} wide>

@@ -13,14 +13,22 @@ export type GridRule = { repository: string; actions: string[] };
 
 const PATTERN = /^(?:\*|[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?:\/\*)?)$/;
 
-/** Client-side check, so mistakes show next to the row before anything is sent (the server checks again). */
+/**
+ * Client-side check, so mistakes show next to the row before anything is sent (the
+ * server checks again). A row with no repository is a spare row and ignored, unless
+ * no row names one.
+ */
 export function gridProblems(rules: GridRule[]): Map<number, string> {
   const out = new Map<number, string>();
   const seen = new Set<string>();
+  const anyFilled = rules.some((r) => r.repository.trim());
   rules.forEach((r, i) => {
     const repo = r.repository.trim();
-    if (!repo) out.set(i, "Name a repository, a prefix like team/*, or * for all.");
-    else if (!PATTERN.test(repo)) out.set(i, "Use a lower-case repository name, prefix/*, or *.");
+    if (!repo) {
+      if (!anyFilled && i === 0) out.set(i, "Name a repository, a prefix like team/*, or * for all.");
+      return;
+    }
+    if (!PATTERN.test(repo)) out.set(i, "Use a lower-case repository name, prefix/*, or *.");
     else if (seen.has(repo)) out.set(i, "This repository is already in the list.");
     else if (!r.actions.length) out.set(i, "Tick at least one action.");
     seen.add(repo);

@@ -10,12 +10,23 @@ export function NetworkRuleRows({
   onRules,
   errorOf,
   disabled,
+  clientAddress,
 }: {
   rules: string[];
   onRules: (rules: string[], index?: number) => void;
   errorOf: (field: string) => string | undefined;
   disabled?: boolean;
+  /** The caller's address as the server sees it; null when unknown (no button then). */
+  clientAddress?: string | null;
 }) {
+  const hasClient = !!clientAddress && rules.some((r) => r.trim() === clientAddress || r.trim() === `${clientAddress}/${clientAddress.includes(":") ? 128 : 32}`);
+  const addClient = () => {
+    if (!clientAddress) return;
+    // Fills the first blank row (the form starts with one) rather than leaving it empty above the address.
+    const blank = rules.findIndex((r) => !r.trim());
+    const next = blank >= 0 ? rules.map((r, j) => (j === blank ? clientAddress : r)) : [...rules, clientAddress];
+    onRules(next, blank >= 0 ? blank : next.length - 1);
+  };
   return (
     <div className="space-y-2">
       <p className="text-sm font-medium text-fg">Address ranges</p>
@@ -42,10 +53,17 @@ export function NetworkRuleRows({
         );
       })}
       {errorOf("networkRules") ? <p className="text-[13px] text-danger">{errorOf("networkRules")}</p> : null}
-      <Button variant="secondary" size="sm" disabled={disabled} onClick={() => onRules([...rules, ""])}>
-        <PlusIcon className="-ml-0.5 size-4" />
-        Add address range
-      </Button>
+      <div className="flex flex-wrap gap-2">
+        <Button variant="secondary" size="sm" disabled={disabled} onClick={() => onRules([...rules, ""])}>
+          <PlusIcon className="-ml-0.5 size-4" />
+          Add address range
+        </Button>
+        {clientAddress ? (
+          <Button variant="secondary" size="sm" disabled={disabled || hasClient} title={hasClient ? "Your address is already in the list." : undefined} onClick={addClient}>
+            Add my client IP ({clientAddress})
+          </Button>
+        ) : null}
+      </div>
     </div>
   );
 }

@@ -13,7 +13,7 @@ export function Dialog({ open, onClose, title, description, children, wide }: { 
       d.showModal();
       // showModal focuses the first focusable element, the Close button; React's autoFocus ran while the dialog was
       // still closed (nothing in it could take focus). Put focus on the first field, as the form meant.
-      d.querySelector<HTMLElement>("[autofocus], input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])")?.focus();
+      d.querySelector<HTMLElement>("[autofocus], [data-autofocus], input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])")?.focus();
     }
     if (!open && d.open) d.close();
   }, [open]);

@@ -1,6 +1,7 @@
 "use client";
 
 import { cn } from "./cn";
+import { useHydrated } from "./use-hydrated";
 
 /** An on/off switch (role="switch"); the label is given by the caller through aria-labelledby or aria-label. */
 export function Switch({
@@ -23,6 +24,8 @@ export function Switch({
   "aria-labelledby"?: string;
   "aria-describedby"?: string;
 }) {
+  // Inert until hydrated: a click on the server's HTML would be lost without a word.
+  const hydrated = useHydrated();
   return (
     <button
       type="button"
@@ -30,7 +33,7 @@ export function Switch({
       id={id}
       aria-checked={checked}
       aria-busy={pending || undefined}
-      disabled={disabled || pending}
+      disabled={disabled || pending || !hydrated}
       onClick={() => onChange(!checked)}
       className={cn(
         "relative inline-flex h-6 w-11 shrink-0 items-center rounded-full border-2 border-transparent transition-colors",

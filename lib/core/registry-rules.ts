@@ -142,10 +142,12 @@ export function wizardProblems(input: RegistryInput, ctx: WizardContext): Wizard
       out.push({ tab: "networking", field: "publicAccess", message: `${what} the Premium SKU: choose Premium on Basics, or allow all networks.` });
     }
     if (input.publicAccess === "selected") {
-      if (!input.networkRules.length) out.push({ tab: "networking", field: "networkRules", message: "Add at least one address range, or allow all networks." });
-      if (input.networkRules.length > MAX_NETWORK_RULES) out.push({ tab: "networking", field: "networkRules", message: `At most ${MAX_NETWORK_RULES} address ranges.` });
+      // Blank rows are ignored (the form starts with one), not refused.
+      const filled = input.networkRules.filter((r) => r.trim());
+      if (!filled.length) out.push({ tab: "networking", field: "networkRules", message: "Add at least one address range, or allow all networks." });
+      if (filled.length > MAX_NETWORK_RULES) out.push({ tab: "networking", field: "networkRules", message: `At most ${MAX_NETWORK_RULES} address ranges.` });
       input.networkRules.forEach((r, i) => {
-        const p = networkRuleProblem(r);
+        const p = r.trim() ? networkRuleProblem(r) : null;
         if (p) out.push({ tab: "networking", field: `networkRules.${i}`, message: `Rule ${i + 1}: ${p}` });
       });
     }

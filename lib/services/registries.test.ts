@@ -76,6 +76,12 @@ describe("wizard rules (shared by the portal and the server)", () => {
     assert.deepEqual(p.map((x) => x.tab).sort(), ["encryption", "networking"]);
     assert.deepEqual(wizardProblems(base({ sku: "Premium", publicAccess: "selected", networkRules: ["10.0.0.0/8"] }), ctx), []);
   });
+
+  test("blank network-rule rows are ignored, not refused; only a list with no filled row is", () => {
+    const ctx = { locations: ["local"], skuNetworkRules: { Basic: false, Standard: false, Premium: true }, customerManagedKeyUnavailable: null };
+    assert.deepEqual(wizardProblems(base({ sku: "Premium", publicAccess: "selected", networkRules: ["10.0.0.0/8", " "] }), ctx), []);
+    assert.deepEqual(wizardProblems(base({ sku: "Premium", publicAccess: "selected", networkRules: [""] }), ctx).map((p) => p.field), ["networkRules"]);
+  });
 });
 
 describe("createRegistry", () => {

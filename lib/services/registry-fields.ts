@@ -47,6 +47,7 @@ export function normaliseTags(tags: ResourceTag[]): ResourceTag[] {
 export function normaliseNetworkRules(rules: string[]): string[] {
   const out: string[] = [];
   for (const r of rules) {
+    if (!r.trim()) continue; // a blank form row, not a rule
     const c = parseCidr(r);
     if (!c) throw invalid(`'${r}' is not an IPv4 or IPv6 address or CIDR range (e.g. 203.0.113.0/24 or 2001:db8::/48).`, "networkRules");
     const text = `${c.address}/${c.prefix}`;

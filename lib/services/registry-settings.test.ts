@@ -7,7 +7,8 @@ import type { Principal } from "../auth/principal";
 import { LOCAL_OPERATOR } from "../auth/actor";
 import { createUser } from "./users";
 import { createRegistry } from "./registries";
-import { addNetworkRule, removeNetworkRule, updateRegistry } from "./registry-settings";
+import { addNetworkRule, removeNetworkRule, updateRegistry, updateRegistryNetworking } from "./registry-settings";
+import { WizardInvalid } from "./registry-fields";
 
 /** Settings changes against a real SQLite database: only the fields given are written, decided inside one transaction. */
 
@@ -72,5 +73,23 @@ describe("updateRegistry", () => {
     await assert.rejects(updateRegistry(owner, "basicreg1", {}), code("INVALID"));
     await assert.rejects(updateRegistry(owner, "basicreg1", { networkRules: ["not-an-ip"] }), code("INVALID"));
     assert.deepEqual(await row("basicreg1"), before, "the row, its updatedAt included, is untouched");
+  });
+});
+
+describe("updateRegistryNetworking", () => {
+  test("every bad row is reported at once, each on its own field, and blank rows are ignored", async () => {
+    await createRegistry(LOCAL_OPERATOR, { name: "netrowsreg", sku: "Premium" });
+    const before = await row("netrowsreg");
+    const refused = await updateRegistryNetworking(owner, "netrowsreg", { publicAccess: "selected", networkRules: ["", "nope", "10.0.0.0/8", "10.0.0.300"] }).then(
+      () => assert.fail("bad rows were accepted"),
+      (e: unknown) => e,
+    );
+    assert.ok(refused instanceof WizardInvalid);
+    assert.deepEqual(refused.problems.map((p) => p.field), ["networkRules.1", "networkRules.3"]);
+    assert.deepEqual(await row("netrowsreg"), before, "nothing stored on refusal");
+
+    await updateRegistryNetworking(owner, "netrowsreg", { publicAccess: "selected", networkRules: ["10.0.0.0/8", "  "] });
+    assert.deepEqual(JSON.parse((await row("netrowsreg")).networkRules), ["10.0.0.0/8"]);
+    await assert.rejects(updateRegistryNetworking(owner, "netrowsreg", { publicAccess: "selected", networkRules: [""] }), (e) => e instanceof WizardInvalid && e.problems[0].field === "networkRules");
   });
 });

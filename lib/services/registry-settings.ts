@@ -1,14 +1,14 @@
 import { db } from "../core/db";
 import { invalid, notFound } from "../core/errors";
 import { isSku, SKU_NAMES } from "../core/skus";
-import { networkRuleProblem, type PublicAccess, type ResourceTag } from "../core/registry-rules";
+import { networkRuleProblem, type PublicAccess, type ResourceTag, type WizardProblem } from "../core/registry-rules";
 import { randomSecret, sha256Hex } from "../auth/password";
 import { forgetRegistryPolicy } from "../auth/registry-policy";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 import { recordActivity } from "./activity";
 import { loaded, REGISTRY_INCLUDE, registryScope } from "./load-registry";
 import { showRegistry } from "./registries";
-import { featuresMissingFrom, networkingFields, normaliseNetworkRules, normaliseTags, settingsOf, type RegistrySettings } from "./registry-fields";
+import { featuresMissingFrom, networkingFields, normaliseNetworkRules, normaliseTags, settingsOf, WizardInvalid, type RegistrySettings } from "./registry-fields";
 
 /** Changing an existing registry's settings: the portal's settings cards and `wharf registry update`. */
 
@@ -116,11 +116,14 @@ export async function updateRegistryNetworking(actor: Actor, name: string, input
   const reg = await showRegistry(actor, name);
   await requireActor(actor, "changePolicies", registryScope(reg));
   if (input.publicAccess === "selected") {
-    if (!input.networkRules.length) throw invalid("Add at least one address range, or allow all networks.", "networkRules");
+    // Every row's problem at once, each on its own row; blank rows are ignored.
+    const problems: WizardProblem[] = [];
+    if (!input.networkRules.some((r) => r.trim())) problems.push({ tab: "networking", field: "networkRules", message: "Add at least one address range, or allow all networks." });
     input.networkRules.forEach((r, i) => {
-      const p = networkRuleProblem(r);
-      if (p) throw invalid(`Rule ${i + 1}: ${p}`, `networkRules.${i}`);
+      const p = r.trim() ? networkRuleProblem(r) : null;
+      if (p) problems.push({ tab: "networking", field: `networkRules.${i}`, message: `Rule ${i + 1}: ${p}` });
     });
+    if (problems.length) throw new WizardInvalid(problems);
   }
   return updateRegistry(actor, reg.name, networkingFields(input.publicAccess, input.networkRules));
 }

@@ -5,6 +5,7 @@ import { forgetMemberships } from "./groups";
 import { invalid, notFound } from "../core/errors";
 import { randomSecret, sha256Hex } from "../auth/password";
 import { actorName, requireActor, type Actor } from "../auth/actor";
+import { refuseLastOwner } from "./users";
 
 const ORG = { type: "organisation" } as const;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
@@ -64,6 +65,7 @@ export async function deleteServicePrincipal(actor: Actor, idOrName: string) {
   await requireActor(actor, "assignRoles", ORG);
   const sp = await find(idOrName);
   await db().$transaction(async (tx) => {
+    await refuseLastOwner(tx, "servicePrincipal", sp.id, sp.displayName);
     await tx.roleAssignment.deleteMany({ where: { principalType: "servicePrincipal", principalId: sp.id } });
     await forgetMemberships(tx, "servicePrincipal", sp.id);
     await tx.servicePrincipal.delete({ where: { id: sp.id } });

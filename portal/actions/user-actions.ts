@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { createUserAs, resetUserPassword, setUserDisabled } from "@wharf/lib/services/users";
-import { createServicePrincipal, resetServicePrincipalSecret, setServicePrincipalDisabled } from "@wharf/lib/services/service-principals";
+import { createUserAs, deleteUser, resetUserPassword, setUserDisabled } from "@wharf/lib/services/users";
+import { createServicePrincipal, deleteServicePrincipal, resetServicePrincipalSecret, setServicePrincipalDisabled } from "@wharf/lib/services/service-principals";
 import { precheckOrganisation } from "@wharf/lib/services/prechecks";
 import { authedAction, type Precheck } from "../action-client";
 
@@ -34,6 +34,12 @@ export const setUserDisabledAction = authedAction("setUserDisabled", z.object({ 
   return out;
 }, mayManagePrincipals);
 
+export const deleteUserAction = authedAction("deleteUser", z.object({ username }), async (input, { principal }) => {
+  const out = await deleteUser(principal, input.username);
+  revalidatePath("/", "layout");
+  return out;
+}, mayManagePrincipals);
+
 const spName = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, "Names are 1–64 characters: letters, digits, space, '.', '_' or '-'.");
 const clientId = z.string().trim().uuid("Not a client id.");
 
@@ -52,5 +58,11 @@ export const resetServicePrincipalSecretAction = authedAction("resetServicePrinc
 export const setServicePrincipalDisabledAction = authedAction("setServicePrincipalDisabled", z.object({ clientId, disabled: z.boolean() }), async (input, { principal }) => {
   const out = await setServicePrincipalDisabled(principal, input.clientId, input.disabled);
   revalidatePath("/service-principals");
+  return out;
+}, mayManagePrincipals);
+
+export const deleteServicePrincipalAction = authedAction("deleteServicePrincipal", z.object({ clientId }), async (input, { principal }) => {
+  const out = await deleteServicePrincipal(principal, input.clientId);
+  revalidatePath("/", "layout");
   return out;
 }, mayManagePrincipals);

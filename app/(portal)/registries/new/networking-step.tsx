@@ -47,6 +47,7 @@ export function NetworkingStep({ wizard, premium }: { wizard: RegistryWizard; pr
           rules={rules}
           onRules={(networkRules, i) => set({ networkRules }, i === undefined ? "networkRules" : `networkRules.${i}`)}
           errorOf={errorOf}
+          clientAddress={wizard.clientAddress}
         />
       ) : null}
     </div>

@@ -9,6 +9,7 @@ import { config } from "@wharf/lib/core/context";
 import { db } from "@wharf/lib/core/db";
 import { wizardContext } from "@wharf/lib/services/registry-fields";
 import { skuLimits, SKU_NAMES } from "@wharf/lib/core/skus";
+import { portalClientAddress } from "@/portal/client-address";
 import { requirePrincipal } from "@/portal/principal";
 import { CreateRegistryWizard } from "./create-registry-wizard";
 
@@ -50,6 +51,7 @@ export default async function NewRegistryPage() {
           context={wizardContext()}
           registryDomain={c.WHARF_REGISTRY_DOMAIN ?? null}
           host={host}
+          clientAddress={await portalClientAddress()}
         />
       )}
     </>

@@ -28,6 +28,8 @@ export type WizardProps = {
   /** Host-style domain, or null for path-style (login server = host, repositories prefixed with the registry name). */
   registryDomain: string | null;
   host: string;
+  /** The caller's address as the server sees it, for "Add my client IP" (null when unknown). */
+  clientAddress: string | null;
 };
 
 export type LoginServerPreview = { server: string; prefix: string };
@@ -62,7 +64,7 @@ function loginServerFor(name: string, domain: string | null, host: string): Logi
  * live name check, every problem (local rules, availability, the server's answer)
  * and the create action.
  */
-export function useRegistryWizard({ resourceGroups, context, registryDomain, host }: WizardProps) {
+export function useRegistryWizard({ resourceGroups, context, registryDomain, host, clientAddress }: WizardProps) {
   const router = useRouter();
   const [step, setStep] = useState<Step>("basics");
   const [input, setInput] = useState<WizardInput>({
@@ -77,6 +79,8 @@ export function useRegistryWizard({ resourceGroups, context, registryDomain, hos
   });
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
+  // Tabs the user has moved on from: their problems show even on fields never typed in (an empty name).
+  const [left, setLeft] = useState<Set<Step>>(new Set());
   const [serverProblems, setServerProblems] = useState<WizardProblem[]>([]);
   const set = (patch: Partial<WizardInput>, field?: string) => {
     setInput((i) => ({ ...i, ...patch }));
@@ -106,8 +110,9 @@ export function useRegistryWizard({ resourceGroups, context, registryDomain, hos
     for (const p of serverProblems) if (!all.some((q) => q.field === p.field && q.message === p.message)) all.push(p);
     return all;
   }, [localProblems, nameTaken, serverProblems]);
-  const errorOf = (field: string) => (showAll || touched.has(field) ? problems.find((p) => p.field === field)?.message : undefined);
-  const tabHasProblem = (tab: Step) => showAll && problems.some((p) => p.tab === tab);
+  const shown = (field: string) => showAll || touched.has(field) || left.has(tabOfField(field) ?? "review");
+  const errorOf = (field: string) => (shown(field) ? problems.find((p) => p.field === field)?.message : undefined);
+  const tabHasProblem = (tab: Step) => (showAll || left.has(tab)) && problems.some((p) => p.tab === tab);
 
   const create = useAction(createRegistryAction, {
     success: (d) => (
@@ -123,11 +128,13 @@ export function useRegistryWizard({ resourceGroups, context, registryDomain, hos
   });
 
   const go = (s: Step) => {
+    if (s !== step) setLeft((l) => new Set(l).add(step));
     setStep(s);
     if (s === "review") setShowAll(true);
   };
 
   return {
+    clientAddress,
     step,
     go,
     input,

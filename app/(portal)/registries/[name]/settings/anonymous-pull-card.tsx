@@ -2,6 +2,7 @@
 
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { useConfirm } from "@/components/ui/confirm-dialog";
 import { Switch } from "@/components/ui/switch";
 import { DisabledReason } from "@/components/ui/tooltip";
 import { useAction } from "@/components/use-action";
@@ -9,7 +10,8 @@ import { setAnonymousPullAction } from "@/portal/actions/set-anonymous-pull-acti
 import { SettingRow } from "./setting-row";
 import type { SettingsProps } from "./settings-props";
 
-export function AnonymousPullCard({ name, sku, skus, anonymousPullEnabled, cannotChange }: SettingsProps) {
+export function AnonymousPullCard({ name, sku, skus, anonymousPullEnabled, cannotChange, loginServer }: SettingsProps) {
+  const confirm = useConfirm();
   const skuAllows = skus.find((s) => s.name === sku)?.anonymousPull ?? false;
   const reason = cannotChange ?? (!skuAllows && !anonymousPullEnabled ? `Anonymous pull needs the Standard or Premium SKU; ${name} is ${sku}. Change the SKU below first.` : null);
   const m = useAction(setAnonymousPullAction, { success: (d) => (d.anonymousPullEnabled ? "Anonymous pull enabled." : "Anonymous pull disabled.") });
@@ -28,7 +30,16 @@ export function AnonymousPullCard({ name, sku, skus, anonymousPullEnabled, canno
                 checked={checked}
                 disabled={!!reason}
                 pending={m.pending}
-                onChange={(enabled) => m.run({ registry: name, enabled })}
+                onChange={(enabled) => {
+                  // Turning it off only narrows access; turning it on opens every repository, so it asks first.
+                  if (!enabled) return m.run({ registry: name, enabled });
+                  confirm.ask({
+                    title: "Allow anonymous pull?",
+                    body: <>Anyone who can reach <code className="font-mono">{loginServer}</code> can pull every repository of {name} without credentials.</>,
+                    confirmLabel: "Allow anonymous pull",
+                    onConfirm: () => m.run({ registry: name, enabled }),
+                  });
+                }}
                 aria-labelledby="anonymous-pull-label"
                 aria-describedby="anonymous-pull-desc anonymous-pull-warning"
               />
@@ -42,6 +53,7 @@ export function AnonymousPullCard({ name, sku, skus, anonymousPullEnabled, canno
           </Alert>
         </div>
       </CardBody>
+      {confirm.dialog}
     </Card>
   );
 }

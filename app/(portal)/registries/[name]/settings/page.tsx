@@ -3,6 +3,8 @@ import { notFound } from "next/navigation";
 import { findReadableRegistry, registryCapabilities } from "@wharf/lib/services/registries";
 import { publicAccessOf } from "@wharf/lib/services/registry-fields";
 import { skuLimits, SKU_NAMES } from "@wharf/lib/core/skus";
+import { portalClientAddress } from "@/portal/client-address";
+import { loginServerResolver } from "@/portal/login-server";
 import { requirePrincipal } from "@/portal/principal";
 import { RegistrySettings } from "./registry-settings";
 
@@ -15,6 +17,7 @@ export default async function RegistrySettingsPage({ params }: { params: Promise
   const reg = await findReadableRegistry(principal, decodeURIComponent((await params).name));
   if (!reg) notFound();
   const can = await registryCapabilities(principal, reg.name, reg.resourceGroupName);
+  const loginServer = (await loginServerResolver())(reg.name);
   // Only what the page needs crosses to the browser (never the password hashes).
   return (
     <RegistrySettings
@@ -30,6 +33,8 @@ export default async function RegistrySettingsPage({ params }: { params: Promise
       publicAccess={publicAccessOf(reg)}
       networkRules={reg.networkRuleList}
       tags={reg.tagList}
+      loginServer={loginServer}
+      clientAddress={await portalClientAddress()}
       cannotChange={can.changePolicies.allowed ? null : can.changePolicies.reason}
       cannotDelete={can.deleteRegistry.allowed ? null : can.deleteRegistry.reason}
     />

@@ -11,6 +11,10 @@ export type SettingsProps = {
   publicAccess: PublicAccess;
   networkRules: string[];
   tags: ResourceTag[];
+  /** What clients type to reach this registry, for confirmations that name who gains access. */
+  loginServer: string;
+  /** The caller's address as the server sees it (proxies only when trusted), for "Add my client IP". */
+  clientAddress: string | null;
   /** Why the user may not change settings / delete (null when allowed). */
   cannotChange: string | null;
   cannotDelete: string | null;

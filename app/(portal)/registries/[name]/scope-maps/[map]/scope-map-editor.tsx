@@ -11,9 +11,16 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { ScopeGrid, gridProblems, rulesFromActions, type GridRule } from "@/components/access/scope-grid";
+import { useConfirm } from "@/components/ui/confirm-dialog";
 import { useAction } from "@/components/use-action";
 
 type Initial = { name: string; description: string; actions: string[]; builtIn: boolean; tokens: string[] };
+
+function scopeMapNameProblem(name: string): string | null {
+  const n = name.trim();
+  if (!/^[A-Za-z0-9_-]{5,50}$/.test(n)) return "Scope map names are 5–50 characters: letters, digits, '-' or '_'.";
+  return n.startsWith("_") ? "Names starting with '_' are reserved for built-in scope maps." : null;
+}
 
 export function ScopeMapEditor({ registry, initial, isNew, canEdit }: { registry: string; initial: Initial; isNew?: boolean; canEdit: boolean }) {
   const router = useRouter();
@@ -27,13 +34,18 @@ export function ScopeMapEditor({ registry, initial, isNew, canEdit }: { registry
   const del = useAction(deleteScopeMapAction, { refresh: false, success: (_d, i) => `Deleted scope map ${i.name}.` });
   const a = isNew ? create : update;
   const base = `/registries/${registry}/scope-maps`;
+  // The whole form is checked at once, so every mistake shows beside its field on the first try.
+  const nameProblem = isNew ? scopeMapNameProblem(name) : null;
+  const noRules = rules.length === 0 ? "Add at least one repository." : null;
   function save(e: React.FormEvent) {
     e.preventDefault();
     setTried(true);
-    if (gridProblems(rules).size || !rules.length) return;
-    if (isNew) create.run({ registry, name, description, rules }, (d) => router.push(`${base}/${encodeURIComponent(d.name)}`));
-    else update.run({ registry, name, description, rules });
+    if (nameProblem || noRules || gridProblems(rules).size) return;
+    const kept = rules.filter((r) => r.repository.trim());
+    if (isNew) create.run({ registry, name, description, rules: kept }, (d) => router.push(`${base}/${encodeURIComponent(d.name)}`));
+    else update.run({ registry, name, description, rules: kept });
   }
+  const confirm = useConfirm();
   const readOnly = !canEdit;
   return (
     <form onSubmit={save} noValidate className="space-y-6">
@@ -50,9 +62,14 @@ export function ScopeMapEditor({ registry, initial, isNew, canEdit }: { registry
             variant="secondary"
             className="text-danger!"
             pending={del.pending}
-            onClick={() => {
-              if (window.confirm(`Delete scope map ${initial.name}?`)) del.run({ registry, name: initial.name }, () => router.push(base));
-            }}
+            onClick={() =>
+              confirm.ask({
+                title: `Delete scope map ${initial.name}?`,
+                body: `The repositories and actions it lists are gone from ${registry}. A scope map still used by a token cannot be deleted; this one is used by ${initial.tokens.length ? initial.tokens.join(", ") : "no token"}.`,
+                confirmLabel: "Delete scope map",
+                onConfirm: () => del.run({ registry, name: initial.name }, () => router.push(base)),
+              })
+            }
           >
             Delete scope map
           </Button>
@@ -62,8 +79,8 @@ export function ScopeMapEditor({ registry, initial, isNew, canEdit }: { registry
         <CardHeader title="Details" />
         <CardBody className="grid gap-4 md:grid-cols-2">
           {isNew ? (
-            <Field id="map-name" label="Name" hint="5–50 letters, digits, '-' or '_'." error={a.fieldError("name")}>
-              <Input id="map-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={!!a.fieldError("name") || undefined} />
+            <Field id="map-name" label="Name" hint="5–50 letters, digits, '-' or '_'." error={(tried && nameProblem) || a.fieldError("name")}>
+              <Input id="map-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={!!((tried && nameProblem) || a.fieldError("name")) || undefined} />
             </Field>
           ) : null}
           <Field id="map-description" label="Description" hint="Optional.">
@@ -83,9 +100,11 @@ export function ScopeMapEditor({ registry, initial, isNew, canEdit }: { registry
         <CardHeader title="Repositories and actions" description="An exact repository name, a prefix such as team/* (every repository under team/), or * for all." />
         <CardBody>
           <ScopeGrid registry={registry} rules={rules} onChange={setRules} readOnly={readOnly} showErrors={tried} />
+          {tried && noRules ? <p className="mt-2 text-[13px] text-danger">{noRules}</p> : null}
         </CardBody>
       </Card>
       {a.formError ? <Alert tone="danger">{a.formError}</Alert> : null}
+      {confirm.dialog}
       {canEdit ? (
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={() => router.push(base)}>Cancel</Button>

@@ -1,0 +1,58 @@
+import { before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { useTempDatabase } from "../../test/helpers/test-db";
+import { db } from "../core/db";
+import { WharfError } from "../core/errors";
+import type { Principal } from "../auth/principal";
+import { LOCAL_OPERATOR } from "../auth/actor";
+import { createServicePrincipal, deleteServicePrincipal } from "./service-principals";
+import { createUser, deleteUser } from "./users";
+
+/** Deleting principals against a real database: assignments go with them; nobody deletes themselves or the last Owner. */
+
+let owner: Extract<Principal, { kind: "user" }>;
+const code = (c: string) => (err: unknown) => err instanceof WharfError && err.code === c;
+const ownerOf = (principalType: string, principalId: string) =>
+  db().roleAssignment.create({ data: { principalType, principalId, role: "Owner", scope: "/" } });
+
+before(async () => {
+  await useTempDatabase();
+  const u = await createUser("lead", "lead-password");
+  await ownerOf("user", u.id);
+  owner = { kind: "user", id: u.id, name: "lead" };
+});
+
+describe("deleteUser", () => {
+  test("removes the user and its role assignments, and records who did it", async () => {
+    const u = await createUser("leaver", "leaver-password");
+    await db().roleAssignment.create({ data: { principalType: "user", principalId: u.id, role: "AcrPull", scope: "/registries/x" } });
+    assert.deepEqual(await deleteUser(owner, "leaver"), { username: "leaver", deleted: true });
+    assert.equal(await db().user.count({ where: { username: "leaver" } }), 0);
+    assert.equal(await db().roleAssignment.count({ where: { principalId: u.id } }), 0);
+    const entry = await db().activityLog.findFirstOrThrow({ where: { action: "user.delete", target: "leaver" } });
+    assert.equal(entry.actor, "lead");
+  });
+
+  test("refuses your own account, and the organisation's last Owner whoever asks; nothing is deleted", async () => {
+    await assert.rejects(deleteUser(owner, "lead"), (e) => code("INVALID")(e) && /another Owner/.test((e as Error).message));
+    // The local operator (the CLI on the server) may delete anyone, but not the only Owner.
+    await assert.rejects(deleteUser(LOCAL_OPERATOR, "lead"), (e) => code("CONFLICT")(e) && /last Owner/.test((e as Error).message));
+    assert.equal(await db().user.count({ where: { username: "lead" } }), 1);
+    assert.equal(await db().roleAssignment.count({ where: { principalId: owner.id, role: "Owner" } }), 1);
+  });
+
+  test("a service principal that is one of two Owners can be deleted; the last one cannot", async () => {
+    const sp = await createServicePrincipal(owner, { displayName: "ops-bot" });
+    const row = await db().servicePrincipal.findFirstOrThrow({ where: { clientId: sp.clientId } });
+    await ownerOf("servicePrincipal", row.id);
+    await deleteServicePrincipal(owner, sp.clientId);
+    assert.equal(await db().roleAssignment.count({ where: { principalId: row.id } }), 0);
+
+    const last = await createServicePrincipal(owner, { displayName: "last-bot" });
+    const lastRow = await db().servicePrincipal.findFirstOrThrow({ where: { clientId: last.clientId } });
+    await ownerOf("servicePrincipal", lastRow.id);
+    await db().roleAssignment.deleteMany({ where: { principalId: owner.id } });
+    await assert.rejects(deleteServicePrincipal(LOCAL_OPERATOR, last.clientId), (e) => code("CONFLICT")(e) && /last Owner/.test((e as Error).message));
+    assert.equal(await db().servicePrincipal.count({ where: { id: lastRow.id } }), 1, "still there");
+  });
+});
