@@ -3,6 +3,7 @@ import { config } from "../core/context";
 import { hashPassword, randomSecret } from "../auth/password";
 import type { UserInfo } from "../auth/credentials";
 import { recordActivity } from "./activity";
+import { forgetMemberships } from "./groups";
 import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 
@@ -133,6 +134,7 @@ export async function deleteUser(actor: Actor, username: string): Promise<{ user
   await db().$transaction(async (tx) => {
     await refuseLastOwner(tx, "user", user.id, user.username);
     const roles = await tx.roleAssignment.deleteMany({ where: { principalType: "user", principalId: user.id } });
+    await forgetMemberships(tx, "user", user.id);
     await tx.user.delete({ where: { id: user.id } });
     await recordActivity(tx, { actor: actorName(actor), action: "user.delete", target: user.username, before: { roleAssignments: roles.count } });
   });
