@@ -2,10 +2,9 @@ import { db } from "../core/db";
 import { invalid } from "../core/errors";
 import type { Actor } from "../auth/actor";
 import { isIndexType } from "../registry/media-types";
-import { blobDataPath } from "../registry/paths";
-import { storage } from "../registry/storage";
 import type { LockFlags } from "../registry/locks";
 import { loadRegistry } from "./load-registry";
+import { configPlatforms } from "./config-platforms";
 import { allPages, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, type Page } from "./paging";
 import { checkRepositoryName, LOCK_SELECT, loadRepository, locksOf, requireRepositoryRead } from "./repository-access";
 import { indexChildren } from "./tags";
@@ -44,9 +43,6 @@ export type ManifestQuery = { registry: string; repository: string; orderby?: Ma
 
 type Cursor = { t: number; d: string };
 const isCursor = (v: unknown): v is Cursor => !!v && typeof v === "object" && typeof (v as Cursor).t === "number" && typeof (v as Cursor).d === "string";
-
-// Image configs are a few KiB; anything larger is not worth reading for a list.
-const MAX_CONFIG_BYTES = 64 * 1024;
 
 /**
  * A page of manifests by last update time (newest first by default), keyset-paginated on
@@ -135,29 +131,4 @@ export async function listManifestPage(actor: Actor, input: ManifestQuery & { cu
 /** Every manifest (or the first `top`) in the order asked for (`wharf manifest list-metadata`). */
 export async function listManifests(actor: Actor, input: ManifestQuery & { top?: number }): Promise<ManifestRow[]> {
   return allPages((cursor) => listManifestPage(actor, { ...input, cursor, limit: Math.min(input.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE) }), input.top);
-}
-
-/**
- * `os/arch[/variant]` from image configs, read in parallel for one page only: small
- * files, skipped when large, missing or not an image config (artifacts' configs have no os).
- */
-async function configPlatforms(digests: (string | null)[]): Promise<Map<string, string | null>> {
-  const wanted = [...new Set(digests.filter((d): d is string => !!d))];
-  const out = new Map<string, string | null>();
-  if (!wanted.length) return out;
-  const blobs = await db().blob.findMany({ where: { digest: { in: wanted }, size: { lte: MAX_CONFIG_BYTES } }, select: { digest: true } });
-  await Promise.all(
-    blobs.map(async ({ digest }) => {
-      try {
-        const doc = JSON.parse((await storage().getContent(blobDataPath(digest))).toString("utf8")) as Record<string, unknown>;
-        const { os, architecture, variant } = doc ?? {};
-        if (typeof os === "string" && os && typeof architecture === "string" && architecture) {
-          out.set(digest, `${os}/${architecture}${typeof variant === "string" && variant ? `/${variant}` : ""}`);
-        }
-      } catch {
-        /* unreadable or not JSON: no platform, the list still shows */
-      }
-    }),
-  );
-  return out;
 }

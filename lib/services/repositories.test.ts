@@ -145,6 +145,14 @@ describe("tags and manifests", () => {
     assert.deepEqual(detail.manifests.map((m) => [m.platformText, m.present]), [["linux/amd64", true], ["linux/arm64", true]]);
   });
 
+  test("a single-platform tag shows its platform from the image config, as the manifest page does", async () => {
+    const r = await repo("single");
+    await image(r, "v1", "arm64");
+    await image(r, "v2", "amd64");
+    const page = await listTagPage(owner, { registry: "contoso", repository: "single", sort: "name" });
+    assert.deepEqual(page.items.map((t) => [t.name, t.platforms]), [["v1", ["linux/arm64"]], ["v2", ["linux/amd64"]]]);
+  });
+
   test("a manifest page: layers, config summary, tags, referrers by artifact type, raw JSON", async () => {
     const r = await repo("app");
     const subject = await getManifestDetail(puller, { registry: "contoso", repository: "app", reference: "v1" });
