@@ -5,6 +5,7 @@ import { isIndexType } from "../registry/media-types";
 import type { LockFlags } from "../registry/locks";
 import { loadRegistry } from "./load-registry";
 import { configPlatforms } from "./config-platforms";
+import { deleteBlockers, type TagLocks } from "./delete-blockers";
 import { allPages, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, type Page } from "./paging";
 import { checkRepositoryName, LOCK_SELECT, loadRepository, locksOf, requireRepositoryRead } from "./repository-access";
 import { indexChildren } from "./tags";
@@ -37,6 +38,8 @@ export type ManifestRow = {
   referencedByIndex: boolean;
   /** The manifest it refers to (a signature, SBOM…), or null. */
   subjectDigest: string | null;
+  /** Why deleting it would be refused (a lock on it, its repository or a tag; a write-once tag), or null. */
+  deleteBlocked: string | null;
 };
 
 export type ManifestQuery = { registry: string; repository: string; orderby?: ManifestOrder; filter?: ManifestFilter };
@@ -89,8 +92,8 @@ export async function listManifestPage(actor: Actor, input: ManifestQuery & { cu
   const pageRows = rows.slice(0, take);
   const ids = pageRows.map((m) => m.id);
   const images = pageRows.filter((m) => !isIndexType(m.mediaType));
-  const [tags, children, parents] = await Promise.all([
-    ids.length ? db().tag.findMany({ where: { manifestId: { in: ids } }, orderBy: { name: "asc" }, select: { manifestId: true, name: true } }) : [],
+  const [tags, children, parents, blockers] = await Promise.all([
+    ids.length ? db().tag.findMany({ where: { manifestId: { in: ids } }, orderBy: { name: "asc" }, select: { manifestId: true, name: true, writeEnabled: true, deleteEnabled: true } }) : [],
     indexChildren(repo.id, pageRows.filter((m) => isIndexType(m.mediaType)).map((m) => m.id)),
     pageRows.length
       ? db().manifestReference.findMany({
@@ -98,9 +101,10 @@ export async function listManifestPage(actor: Actor, input: ManifestQuery & { cu
           select: { digest: true, platform: true },
         })
       : [],
+    deleteBlockers(reg.id, repo),
   ]);
-  const tagsOf = new Map<string, string[]>();
-  for (const t of tags) tagsOf.set(t.manifestId, [...(tagsOf.get(t.manifestId) ?? []), t.name]);
+  const tagsOf = new Map<string, TagLocks[]>();
+  for (const t of tags) tagsOf.set(t.manifestId, [...(tagsOf.get(t.manifestId) ?? []), t]);
   const parentPlatform = new Map<string, string | null>();
   for (const p of parents) if (!parentPlatform.get(p.digest)) parentPlatform.set(p.digest, p.platform);
   const configPlatform = await configPlatforms(images.filter((m) => !parentPlatform.get(m.digest)).map((m) => m.configDigest));
@@ -113,7 +117,7 @@ export async function listManifestPage(actor: Actor, input: ManifestQuery & { cu
       digest: m.digest,
       mediaType: m.mediaType,
       artifactType: m.artifactType,
-      tags: tagsOf.get(m.id) ?? [],
+      tags: (tagsOf.get(m.id) ?? []).map((t) => t.name),
       size: kids ? own + kids.reduce((s, k) => s + k.size, BigInt(0)) : own + m.contentSize,
       platforms: isIndexType(m.mediaType) ? (kids ?? []).map((k) => k.platform).filter((p): p is string => !!p) : platform ? [platform] : null,
       createdTime: m.createdAt,
@@ -122,6 +126,7 @@ export async function listManifestPage(actor: Actor, input: ManifestQuery & { cu
       locks: locksOf(m),
       referencedByIndex: parentPlatform.has(m.digest),
       subjectDigest: m.subjectDigest,
+      deleteBlocked: blockers.manifest(m, tagsOf.get(m.id) ?? []),
     };
   });
   const last = pageRows[pageRows.length - 1];

@@ -6,6 +6,7 @@ import { manifestService } from "../registry/manifest-service";
 import { isIndexType } from "../registry/media-types";
 import type { LockFlags } from "../registry/locks";
 import { configPlatforms } from "./config-platforms";
+import { deleteBlockers } from "./delete-blockers";
 import { loadRegistry } from "./load-registry";
 import { allPages, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, type Page } from "./paging";
 import { checkRepositoryName, LOCK_SELECT, loadRepository, locksOf, repoRef, requireRepositoryRead } from "./repository-access";
@@ -25,6 +26,8 @@ export type TagRow = {
   createdTime: Date;
   lastUpdateTime: Date;
   locks: LockFlags;
+  /** Why deleting it would be refused (a lock on it or its repository, a write-once rule), or null. */
+  deleteBlocked: string | null;
 };
 
 export type TagQuery = { registry: string; repository: string; sort?: TagSort; direction?: "asc" | "desc"; filter?: string };
@@ -80,9 +83,10 @@ export async function listTagPage(actor: Actor, input: TagQuery & { cursor?: str
   ]);
   const pageRows = rows.slice(0, take);
   // Platforms for this page's rows only: an index's from its children, an image's from its (small) config blob.
-  const [children, configPlatform] = await Promise.all([
+  const [children, configPlatform, blockers] = await Promise.all([
     indexChildren(repo.id, pageRows.filter((r) => isIndexType(r.manifest.mediaType)).map((r) => r.manifest.id)),
     configPlatforms(pageRows.filter((r) => !isIndexType(r.manifest.mediaType)).map((r) => r.manifest.configDigest)),
+    deleteBlockers(reg.id, repo),
   ]);
   const items = pageRows.map((t): TagRow => {
     const kids = children.get(t.manifest.id);
@@ -97,6 +101,7 @@ export async function listTagPage(actor: Actor, input: TagQuery & { cursor?: str
       createdTime: t.createdAt,
       lastUpdateTime: t.updatedAt,
       locks: locksOf(t),
+      deleteBlocked: blockers.tag(t),
     };
   });
   const last = pageRows[pageRows.length - 1];
