@@ -30,7 +30,15 @@ export type TagRow = {
   deleteBlocked: string | null;
 };
 
-export type TagQuery = { registry: string; repository: string; sort?: TagSort; direction?: "asc" | "desc"; filter?: string };
+export type TagQuery = {
+  registry: string;
+  repository: string;
+  sort?: TagSort;
+  direction?: "asc" | "desc";
+  filter?: string;
+  /** false: skip reading image configs (a caller that prints no platforms); images' platforms are then []. */
+  platforms?: boolean;
+};
 
 type TagCursor = { v: string | number; n: string };
 const isTagCursor = (v: unknown): v is TagCursor =>
@@ -85,7 +93,7 @@ export async function listTagPage(actor: Actor, input: TagQuery & { cursor?: str
   // Platforms for this page's rows only: an index's from its children, an image's from its (small) config blob.
   const [children, configPlatform, blockers] = await Promise.all([
     indexChildren(repo.id, pageRows.filter((r) => isIndexType(r.manifest.mediaType)).map((r) => r.manifest.id)),
-    configPlatforms(pageRows.filter((r) => !isIndexType(r.manifest.mediaType)).map((r) => r.manifest.configDigest)),
+    configPlatforms(input.platforms === false ? [] : pageRows.filter((r) => !isIndexType(r.manifest.mediaType)).map((r) => r.manifest.configDigest)),
     deleteBlockers(reg.id, repo),
   ]);
   const items = pageRows.map((t): TagRow => {
