@@ -20,6 +20,7 @@ import { countRequest } from "./lib/http/request-metrics";
 import { sendError } from "./lib/http/oci-errors";
 import { loadTls } from "./lib/http/tls";
 import { ensureBootstrapAdmin } from "./lib/services/users";
+import { recordLoginServer } from "./lib/services/login-server";
 
 /**
  * One process, one port: /v2 and /oauth2 go straight to the data-plane handler
@@ -94,6 +95,8 @@ async function main(): Promise<void> {
   const server = tls ? https.createServer({ ...serverOptions, cert: tls.cert, key: tls.key }, listener) : http.createServer(serverOptions, listener);
   applyConnectionPolicy(server, cfg);
   server.listen(cfg.PORT, cfg.HOST, () => {
+    // The CLI shares the data dir and has no PORT of its own: it reads the login server from here.
+    recordLoginServer();
     const shown = cfg.HOST === "0.0.0.0" || cfg.HOST === "::" ? "127.0.0.1" : cfg.HOST;
     const certificate = tls ? `, certificate ${tls.certFile}` : "";
     announce.info(`Wharf is ready on ${tls ? "https" : "http"}://${shown}:${cfg.PORT} (data in ${cfg.dataDir}${certificate})`);

@@ -2,25 +2,41 @@ import type { LoadedRegistry } from "../lib/services/load-registry";
 import { loginServerOf } from "../lib/services/login-server";
 import type { Column } from "./output";
 
-/** The registry as `az acr show` prints it: camelCase, sku as {name, tier}, networkRuleSet, tags as a map. */
+/**
+ * The registry as `az acr show` prints it, field for field where Wharf has the
+ * setting (keys in az's alphabetical order): camelCase, sku as {name, tier},
+ * networkRuleSet, policies, tags as a map. Wharf's own additions: repositoryPrefix,
+ * lastUpdateDate. Azure features Wharf lacks are reported off (data endpoints,
+ * zone redundancy) or left out.
+ */
 export function registryView(r: LoadedRegistry) {
   const { loginServer, repositoryPrefix } = loginServerOf(r.name);
+  const status = (on: boolean) => (on ? "enabled" : "disabled");
   return {
+    adminUserEnabled: r.adminUserEnabled,
+    anonymousPullEnabled: r.anonymousPullEnabled,
+    creationDate: r.createdAt,
+    dataEndpointEnabled: false,
+    encryption: { status: r.encryption === "customer-managed" ? "enabled" : "disabled", keySource: r.encryption },
     id: r.id,
-    name: r.name,
+    lastUpdateDate: r.updatedAt,
+    location: r.location,
     loginServer,
+    name: r.name,
+    networkRuleSet: networkRuleSetView(r),
+    policies: {
+      retentionPolicy: { days: r.retentionDays, status: status(r.retentionEnabled) },
+      softDeletePolicy: { retentionDays: r.softDeleteDays, status: status(r.softDeleteEnabled) },
+    },
+    // Wharf changes a registry in one transaction: a registry that can be read is fully provisioned.
+    provisioningState: "Succeeded",
+    publicNetworkAccess: r.publicNetworkAccess,
     repositoryPrefix,
     resourceGroup: r.resourceGroupName,
-    location: r.location,
     sku: { name: r.sku, tier: r.sku },
-    anonymousPullEnabled: r.anonymousPullEnabled,
-    adminUserEnabled: r.adminUserEnabled,
-    publicNetworkAccess: r.publicNetworkAccess,
-    networkRuleSet: networkRuleSetView(r),
-    encryption: { status: r.encryption === "customer-managed" ? "enabled" : "disabled", keySource: r.encryption },
     tags: Object.fromEntries(r.tagList.map((t) => [t.name, t.value])),
-    creationDate: r.createdAt,
-    lastUpdateDate: r.updatedAt,
+    type: "Microsoft.ContainerRegistry/registries",
+    zoneRedundancy: "Disabled",
   };
 }
 

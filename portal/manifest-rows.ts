@@ -24,6 +24,8 @@ export type ManifestItem = {
   /** Deleting it is refused while it is deletable only with its index (an index of this repository names it). */
   inIndex: boolean;
   subjectDigest: string | null;
+  /** Why deleting it would be refused (a lock, a write-once tag), or null: no tick box then. */
+  deleteBlocked: string | null;
 };
 
 export type ManifestItemPage = { items: ManifestItem[]; nextCursor: string | null; total: number };
@@ -44,6 +46,7 @@ export function manifestItem(m: ManifestRow, now = Date.now()): ManifestItem {
     locks: m.locks,
     inIndex: m.referencedByIndex,
     subjectDigest: m.subjectDigest,
+    deleteBlocked: m.deleteBlocked,
   };
 }
 

@@ -167,7 +167,7 @@ async function runSuites(suites, suffix, env) {
     record("migrations", r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1);
   }
   if (suites.includes("unit")) {
-    await nodeTests(label("unit"), [...findFiles("lib", ".test.ts"), ...findFiles("scripts", ".test.ts"), ...findFiles("cli", ".test.ts")], [], env);
+    await nodeTests(label("unit"), [...findFiles("lib", ".test.ts"), ...findFiles("scripts", ".test.ts"), ...findFiles("cli", ".test.ts"), ...findFiles("app", ".test.tsx"), ...findFiles("components", ".test.tsx")], [], env);
   }
   if (suites.includes("integration")) {
     // One file at a time: each starts real servers and pushes real bytes.

@@ -1,6 +1,6 @@
 import { LOCAL_OPERATOR as me } from "../../lib/auth/actor";
 import { SKU_NAMES } from "../../lib/core/skus";
-import { createRegistry, deleteRegistry, listRegistries, showRegistry } from "../../lib/services/registries";
+import { createRegistry, defaultResourceGroup, deleteRegistry, listRegistries, showRegistry } from "../../lib/services/registries";
 import { updateRegistry, updateRegistryTags, type RegistryUpdate } from "../../lib/services/registry-settings";
 import { optionalText, registryNameOption, requireYes, tagsOf, text, yesOption } from "../args";
 import { UsageError } from "../errors";
@@ -16,7 +16,10 @@ const create: CommandSpec = {
     { ...registryNameOption, help: "The name of the registry: 5–50 letters and digits, unique in this Wharf (stored lower case)." },
     { flags: "--sku <sku>", choices: SKU_NAMES, default: "Standard", help: "The SKU (service tier) of the registry." },
     { flags: "-l, --location <location>", help: "Where the registry is hosted: one of the server's WHARF_LOCATIONS. Default: the first of them." },
-    { flags: "-g, --resource-group <group>", help: "An existing resource group to put the registry in (create one with `wharf group create`)." },
+    {
+      flags: "-g, --resource-group <group>",
+      help: "An existing resource group to put the registry in (create one with `wharf group create`). Default: as the portal, the first group by name you may create registries in, else a new group 'default'.",
+    },
     { flags: "--public-network-enabled <bool>", bool: true, help: "false refuses every client (Premium)." },
     { flags: "--tags <tags>", words: true, help: "Space-separated tags: key[=value] [key[=value] ...]." },
   ],
@@ -31,7 +34,7 @@ const create: CommandSpec = {
       name: text(args.name),
       sku: text(args.sku),
       location: optionalText(args.location),
-      resourceGroup: group === undefined ? null : { mode: "existing", name: group },
+      resourceGroup: group === undefined ? await defaultResourceGroup(me) : { mode: "existing", name: group },
       publicAccess: args.publicNetworkEnabled === false ? "disabled" : "all",
       tags: tagsOf(args.tags),
     });
@@ -82,7 +85,7 @@ const update: CommandSpec = {
     { title: "Tag a registry.", command: "wharf registry update -n myregistry --tags team=payments env=prod" },
   ],
   table: REGISTRY_TABLE,
-  run: async (args, { warn }) => {
+  run: async (args, { warn, note }) => {
     const change: RegistryUpdate = {};
     if (args.sku !== undefined) change.sku = text(args.sku);
     if (typeof args.anonymousPullEnabled === "boolean") change.anonymousPullEnabled = args.anonymousPullEnabled;
@@ -94,13 +97,25 @@ const update: CommandSpec = {
     }
     const name = text(args.name);
     let registry = args.tags === undefined ? await showRegistry(me, name) : await updateRegistryTags(me, name, tagsOf(args.tags));
+    const adminWasEnabled = registry.adminUserEnabled;
     let passwords: { name: string; value: string }[] = [];
     if (Object.keys(change).length) ({ registry, passwords } = await updateRegistry(me, name, change));
+    if (change.adminUserEnabled && !passwords.length) note(adminPasswordsKept(registry.name, adminWasEnabled));
     if (!passwords.length) return registryView(registry);
     warn("Save the admin passwords now: they are shown only this once.");
     return { ...registryView(registry), adminUser: { username: registry.name, passwords } };
   },
 };
+
+/** Passwords are stored hashed and printed only when generated: say where they went instead of printing nothing. */
+function adminPasswordsKept(registry: string, wasEnabled: boolean): string {
+  return (
+    (wasEnabled ? `The admin user of '${registry}' was already enabled. ` : `Enabled the admin user of '${registry}' with the passwords it had before. `) +
+    `Its passwords were printed when they were generated and cannot be shown again: ` +
+    `\`wharf credential show --name ${registry}\` lists them with when each was made, ` +
+    `\`wharf credential renew --name ${registry} --password-name password\` (or password2) prints a new one.`
+  );
+}
 
 const remove: CommandSpec = {
   summary: "Delete a registry with all its repositories, tags, manifests, tokens and role assignments.",

@@ -52,6 +52,7 @@ const showTags: CommandSpec = {
       sort: "updated",
       direction: args.orderby === "time_asc" ? "asc" : "desc",
       top: args.top === undefined ? undefined : Number(args.top),
+      platforms: false, // not printed: no image config read per tag
     });
     if (args.detail !== true) return tags.map((t) => t.name);
     return tags.map((t) => ({ name: t.name, digest: t.digest, mediaType: t.mediaType, size: t.size, createdTime: t.createdTime, lastUpdateTime: t.lastUpdateTime }));

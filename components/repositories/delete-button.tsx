@@ -72,3 +72,17 @@ export function DeleteButton(props: Props) {
     </>
   );
 }
+
+/**
+ * Delete where it would be refused (a lock, a write-once rule): shown disabled with
+ * the reason as its tooltip and in its accessible name, instead of failing after the click.
+ */
+export function DeleteUnavailable({ what, reason, compact }: { what: string; reason: string; compact?: boolean }) {
+  return (
+    <span title={reason} className="inline-flex" data-delete-blocked="">
+      <Button variant={compact ? "ghost" : "secondary"} size="sm" disabled aria-label={`Delete ${what}: unavailable. ${reason}`}>
+        Delete{compact ? "" : ` ${what.split(" ")[0]}`}
+      </Button>
+    </span>
+  );
+}

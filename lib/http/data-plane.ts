@@ -4,6 +4,7 @@ import { config } from "../core/context";
 import { lazyPrincipal } from "../auth/data-plane-access";
 import { networkDenial } from "../auth/network";
 import { registryPolicy } from "../auth/registry-policy";
+import { insufficientScopeMessage } from "../auth/refusal";
 import { throttleAnonymous, throttleHeaders, throttleRegistry, type ThrottleResult } from "../auth/throttle";
 import { logger } from "../core/logging";
 import { requestRecord, trackRequest, type RequestRecord } from "./access-log";
@@ -140,7 +141,9 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
     if (ref || match.route.name === "catalog") {
       const [type, name] = ref ? ["repository", ref.fullName] : ["registry", "catalog"];
       const granted = grantedActions(claims, type, name);
-      if (!granted.has("*") && !needed.every((a) => granted.has(a))) return challenge(req, res, base, service, scope, "insufficient_scope");
+      if (!granted.has("*") && !needed.every((a) => granted.has(a))) {
+        return challenge(req, res, base, service, scope, "insufficient_scope", insufficientScopeMessage(ref, scope, needed, granted));
+      }
     }
     // Only requests the registry lets in (credentials, or anonymous pull) spend its operation limits.
     if (policy) {
@@ -193,14 +196,12 @@ async function authenticate(req: IncomingMessage, service: string): Promise<Acce
   return verifyAccessToken(h.slice(7).trim(), service);
 }
 
-function challenge(req: IncomingMessage, res: ServerResponse, base: string, service: string, scope: string | null, error: string | null): void {
+function challenge(req: IncomingMessage, res: ServerResponse, base: string, service: string, scope: string | null, error: string | null, refusal?: string): void {
   let value = `Bearer realm="${base}/oauth2/token",service="${service}"`;
   if (scope) value += `,scope="${scope}"`;
   if (error) value += `,error="${error}"`;
   res.setHeader("WWW-Authenticate", value);
   logger().debug({ reqId: requestRecord(res)?.id, scope, error: error ?? "no credentials" }, "challenged: the request needs a token with this scope");
-  const message = error
-    ? `Your token does not allow ${scope ?? "this"}. Ask for a token with that scope, or ask an owner for access.`
-    : `Authentication required: log in first (docker login ${service}).`;
+  const message = refusal ?? `Authentication required: log in first (docker login ${service}).`;
   sendOciError(req, res, "UNAUTHORIZED", message, scope ? [{ Type: scope.split(":")[0], Name: scope.split(":").slice(1, -1).join(":"), Action: scope.split(":").pop() }] : null);
 }

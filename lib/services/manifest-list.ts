@@ -2,10 +2,10 @@ import { db } from "../core/db";
 import { invalid } from "../core/errors";
 import type { Actor } from "../auth/actor";
 import { isIndexType } from "../registry/media-types";
-import { blobDataPath } from "../registry/paths";
-import { storage } from "../registry/storage";
 import type { LockFlags } from "../registry/locks";
 import { loadRegistry } from "./load-registry";
+import { configPlatforms } from "./config-platforms";
+import { deleteBlockers, type TagLocks } from "./delete-blockers";
 import { allPages, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, type Page } from "./paging";
 import { checkRepositoryName, LOCK_SELECT, loadRepository, locksOf, requireRepositoryRead } from "./repository-access";
 import { indexChildren } from "./tags";
@@ -38,15 +38,14 @@ export type ManifestRow = {
   referencedByIndex: boolean;
   /** The manifest it refers to (a signature, SBOM…), or null. */
   subjectDigest: string | null;
+  /** Why deleting it would be refused (a lock on it, its repository or a tag; a write-once tag), or null. */
+  deleteBlocked: string | null;
 };
 
 export type ManifestQuery = { registry: string; repository: string; orderby?: ManifestOrder; filter?: ManifestFilter };
 
 type Cursor = { t: number; d: string };
 const isCursor = (v: unknown): v is Cursor => !!v && typeof v === "object" && typeof (v as Cursor).t === "number" && typeof (v as Cursor).d === "string";
-
-// Image configs are a few KiB; anything larger is not worth reading for a list.
-const MAX_CONFIG_BYTES = 64 * 1024;
 
 /**
  * A page of manifests by last update time (newest first by default), keyset-paginated on
@@ -93,8 +92,8 @@ export async function listManifestPage(actor: Actor, input: ManifestQuery & { cu
   const pageRows = rows.slice(0, take);
   const ids = pageRows.map((m) => m.id);
   const images = pageRows.filter((m) => !isIndexType(m.mediaType));
-  const [tags, children, parents] = await Promise.all([
-    ids.length ? db().tag.findMany({ where: { manifestId: { in: ids } }, orderBy: { name: "asc" }, select: { manifestId: true, name: true } }) : [],
+  const [tags, children, parents, blockers] = await Promise.all([
+    ids.length ? db().tag.findMany({ where: { manifestId: { in: ids } }, orderBy: { name: "asc" }, select: { manifestId: true, name: true, writeEnabled: true, deleteEnabled: true } }) : [],
     indexChildren(repo.id, pageRows.filter((m) => isIndexType(m.mediaType)).map((m) => m.id)),
     pageRows.length
       ? db().manifestReference.findMany({
@@ -102,9 +101,10 @@ export async function listManifestPage(actor: Actor, input: ManifestQuery & { cu
           select: { digest: true, platform: true },
         })
       : [],
+    deleteBlockers(reg.id, repo),
   ]);
-  const tagsOf = new Map<string, string[]>();
-  for (const t of tags) tagsOf.set(t.manifestId, [...(tagsOf.get(t.manifestId) ?? []), t.name]);
+  const tagsOf = new Map<string, TagLocks[]>();
+  for (const t of tags) tagsOf.set(t.manifestId, [...(tagsOf.get(t.manifestId) ?? []), t]);
   const parentPlatform = new Map<string, string | null>();
   for (const p of parents) if (!parentPlatform.get(p.digest)) parentPlatform.set(p.digest, p.platform);
   const configPlatform = await configPlatforms(images.filter((m) => !parentPlatform.get(m.digest)).map((m) => m.configDigest));
@@ -117,7 +117,7 @@ export async function listManifestPage(actor: Actor, input: ManifestQuery & { cu
       digest: m.digest,
       mediaType: m.mediaType,
       artifactType: m.artifactType,
-      tags: tagsOf.get(m.id) ?? [],
+      tags: (tagsOf.get(m.id) ?? []).map((t) => t.name),
       size: kids ? own + kids.reduce((s, k) => s + k.size, BigInt(0)) : own + m.contentSize,
       platforms: isIndexType(m.mediaType) ? (kids ?? []).map((k) => k.platform).filter((p): p is string => !!p) : platform ? [platform] : null,
       createdTime: m.createdAt,
@@ -126,6 +126,7 @@ export async function listManifestPage(actor: Actor, input: ManifestQuery & { cu
       locks: locksOf(m),
       referencedByIndex: parentPlatform.has(m.digest),
       subjectDigest: m.subjectDigest,
+      deleteBlocked: blockers.manifest(m, tagsOf.get(m.id) ?? []),
     };
   });
   const last = pageRows[pageRows.length - 1];
@@ -135,29 +136,4 @@ export async function listManifestPage(actor: Actor, input: ManifestQuery & { cu
 /** Every manifest (or the first `top`) in the order asked for (`wharf manifest list-metadata`). */
 export async function listManifests(actor: Actor, input: ManifestQuery & { top?: number }): Promise<ManifestRow[]> {
   return allPages((cursor) => listManifestPage(actor, { ...input, cursor, limit: Math.min(input.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE) }), input.top);
-}
-
-/**
- * `os/arch[/variant]` from image configs, read in parallel for one page only: small
- * files, skipped when large, missing or not an image config (artifacts' configs have no os).
- */
-async function configPlatforms(digests: (string | null)[]): Promise<Map<string, string | null>> {
-  const wanted = [...new Set(digests.filter((d): d is string => !!d))];
-  const out = new Map<string, string | null>();
-  if (!wanted.length) return out;
-  const blobs = await db().blob.findMany({ where: { digest: { in: wanted }, size: { lte: MAX_CONFIG_BYTES } }, select: { digest: true } });
-  await Promise.all(
-    blobs.map(async ({ digest }) => {
-      try {
-        const doc = JSON.parse((await storage().getContent(blobDataPath(digest))).toString("utf8")) as Record<string, unknown>;
-        const { os, architecture, variant } = doc ?? {};
-        if (typeof os === "string" && os && typeof architecture === "string" && architecture) {
-          out.set(digest, `${os}/${architecture}${typeof variant === "string" && variant ? `/${variant}` : ""}`);
-        }
-      } catch {
-        /* unreadable or not JSON: no platform, the list still shows */
-      }
-    }),
-  );
-  return out;
 }

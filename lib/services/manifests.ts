@@ -9,6 +9,7 @@ import { blobDataPath } from "../registry/paths";
 import { storage } from "../registry/storage";
 import type { LockFlags } from "../registry/locks";
 import { loadRegistry } from "./load-registry";
+import { deleteBlockers } from "./delete-blockers";
 import { checkRepositoryName, LOCK_SELECT, loadRepository, locksOf, repoRef, requireRepositoryRead } from "./repository-access";
 import { indexChildren, type IndexChild } from "./tags";
 
@@ -51,6 +52,8 @@ export type ManifestDetail = {
   referrers: Descriptor[];
   raw: string;
   locks: LockFlags;
+  /** Why deleting it would be refused (a lock, a write-once tag), or null. */
+  deleteBlocked: string | null;
 };
 
 function asStrings(v: unknown): string[] | null {
@@ -124,6 +127,7 @@ export async function getManifestDetail(actor: Actor, input: { registry: string;
       ? (doc.manifests as Descriptor[]).map((m) => ({ ...m, platformText: platformText(m.platform), present: present.has(m.digest) }))
       : [];
   const kidsTotal = (kids.get(row.id) ?? []).reduce((s, k) => s + k.size, BigInt(0));
+  const blockers = await deleteBlockers(reg.id, repo);
   return {
     registry: reg.name,
     repository: name,
@@ -143,6 +147,7 @@ export async function getManifestDetail(actor: Actor, input: { registry: string;
     referrers,
     raw: JSON.stringify(doc, null, 2),
     locks: locksOf(row),
+    deleteBlocked: blockers.manifest(row, tags),
   };
 }
 

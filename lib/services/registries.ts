@@ -68,6 +68,24 @@ export async function checkRegistryName(actor: Actor, input: string): Promise<Na
     : { name, valid: true, available: true, message: null };
 }
 
+/** The new group a registry goes in when the caller names none and no existing group fits (the CLI cannot ask). */
+export const DEFAULT_RESOURCE_GROUP = "default";
+
+/**
+ * Where a registry goes when the caller names no resource group: as the portal
+ * wizard preselects, the first group (by name) the caller may create registries
+ * in; with none, a new group "default".
+ */
+export async function defaultResourceGroup(actor: Actor): Promise<{ mode: "existing" | "new"; name: string }> {
+  const groups = await db().resourceGroup.findMany({ orderBy: { name: "asc" }, select: { name: true } });
+  for (const g of groups) {
+    if (actor.kind === "system" || (await authorize(actor, "createRegistry", { type: "resourceGroup", resourceGroup: g.name })).allowed) {
+      return { mode: "existing", name: g.name };
+    }
+  }
+  return { mode: "new", name: DEFAULT_RESOURCE_GROUP };
+}
+
 /** A new registry: only the name is required; the rest defaults as the wizard's first screen does. */
 export type NewRegistry = { name: string } & Partial<Omit<RegistryInput, "name">>;
 

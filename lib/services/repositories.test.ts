@@ -14,6 +14,7 @@ import { setLocks } from "./locks";
 import { findRegistryForRepositoryViewer } from "./repository-access";
 import { getRepository, listRepositoryPage, suggestRepositories } from "./repositories";
 import { deleteTag, listTagPage } from "./tags";
+import { listManifestPage } from "./manifest-list";
 import { deleteManifest, getManifestDetail } from "./manifests";
 
 const code = (c: string) => (err: unknown) => err instanceof WharfError && err.code === c;
@@ -145,6 +146,14 @@ describe("tags and manifests", () => {
     assert.deepEqual(detail.manifests.map((m) => [m.platformText, m.present]), [["linux/amd64", true], ["linux/arm64", true]]);
   });
 
+  test("a single-platform tag shows its platform from the image config, as the manifest page does", async () => {
+    const r = await repo("single");
+    await image(r, "v1", "arm64");
+    await image(r, "v2", "amd64");
+    const page = await listTagPage(owner, { registry: "contoso", repository: "single", sort: "name" });
+    assert.deepEqual(page.items.map((t) => [t.name, t.platforms]), [["v1", ["linux/arm64"]], ["v2", ["linux/amd64"]]]);
+  });
+
   test("a manifest page: layers, config summary, tags, referrers by artifact type, raw JSON", async () => {
     const r = await repo("app");
     const subject = await getManifestDetail(puller, { registry: "contoso", repository: "app", reference: "v1" });
@@ -182,6 +191,31 @@ describe("deleting", () => {
     await assert.rejects(deleteTag(reader, { registry: "contoso", repository: "app", tag: "v2" }), code("DENIED"));
     await assert.rejects(deleteTag(owner, { registry: "contoso", repository: "app", tag: "bad tag" }), code("INVALID"));
     await assert.rejects(deleteManifest(owner, { registry: "contoso", repository: "app", digest: "sha256:short" }), code("INVALID"));
+  });
+
+  test("lists say why a locked or write-once tag, and a manifest carrying one, cannot be deleted", async () => {
+    const r = await repo("locked");
+    const locked = await image(r, "pinned");
+    const free = await image(r, "free");
+    await image(r, "release-1");
+    await db().tagRule.create({ data: { registryId, repositoryPattern: "locked", tagPattern: "release-*" } });
+    await setLocks(LOCAL_OPERATOR, { registry: "contoso", repository: "locked", tag: "pinned" }, { deleteEnabled: false });
+    const tags = await listTagPage(owner, { registry: "contoso", repository: "locked", sort: "name" });
+    const why = Object.fromEntries(tags.items.map((t) => [t.name, t.deleteBlocked]));
+    assert.equal(why.free, null);
+    assert.match(why.pinned ?? "", /Tag 'pinned' is delete-locked \(deleteEnabled=false\): unlock it under Locks/);
+    assert.match(why["release-1"] ?? "", /write-once \(rule: repositories 'locked', tags 'release-\*'\)/);
+    const manifests = await listManifestPage(owner, { registry: "contoso", repository: "locked" });
+    const byDigest = Object.fromEntries(manifests.items.map((m) => [m.digest, m.deleteBlocked]));
+    assert.equal(byDigest[free.digest], null);
+    assert.match(byDigest[locked.digest] ?? "", /Tag 'pinned' is delete-locked.*Deleting the manifest would delete its tags/);
+    // What the lists promise is what deleting does.
+    await assert.rejects(deleteTag(owner, { registry: "contoso", repository: "locked", tag: "pinned" }), code("DENIED"));
+    await assert.rejects(deleteTag(owner, { registry: "contoso", repository: "locked", tag: "release-1" }), code("DENIED"));
+    await setLocks(LOCAL_OPERATOR, { registry: "contoso", repository: "locked" }, { writeEnabled: false });
+    const all = await listTagPage(owner, { registry: "contoso", repository: "locked" });
+    for (const t of all.items) assert.match(t.deleteBlocked ?? "", /The repository is write-locked/, t.name);
+    await setLocks(LOCAL_OPERATOR, { registry: "contoso", repository: "locked" }, { writeEnabled: true });
   });
 
   test("a tag goes, the manifest stays; a locked tag is refused with DENIED naming the lock; a manifest takes its tags", async () => {

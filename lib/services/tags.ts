@@ -5,6 +5,8 @@ import { actorName, requireActor, type Actor } from "../auth/actor";
 import { manifestService } from "../registry/manifest-service";
 import { isIndexType } from "../registry/media-types";
 import type { LockFlags } from "../registry/locks";
+import { configPlatforms } from "./config-platforms";
+import { deleteBlockers } from "./delete-blockers";
 import { loadRegistry } from "./load-registry";
 import { allPages, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, type Page } from "./paging";
 import { checkRepositoryName, LOCK_SELECT, loadRepository, locksOf, repoRef, requireRepositoryRead } from "./repository-access";
@@ -19,14 +21,24 @@ export type TagRow = {
   artifactType: string | null;
   /** Bytes of the manifest and what it references (for an index: its platform images). */
   size: bigint;
-  /** `os/arch[/variant]` of each image of an index; empty for an image. */
+  /** `os/arch[/variant]` of each image of an index; an image's own (from its config); empty when unknown (artifacts). */
   platforms: string[];
   createdTime: Date;
   lastUpdateTime: Date;
   locks: LockFlags;
+  /** Why deleting it would be refused (a lock on it or its repository, a write-once rule), or null. */
+  deleteBlocked: string | null;
 };
 
-export type TagQuery = { registry: string; repository: string; sort?: TagSort; direction?: "asc" | "desc"; filter?: string };
+export type TagQuery = {
+  registry: string;
+  repository: string;
+  sort?: TagSort;
+  direction?: "asc" | "desc";
+  filter?: string;
+  /** false: skip reading image configs (a caller that prints no platforms); images' platforms are then []. */
+  platforms?: boolean;
+};
 
 type TagCursor = { v: string | number; n: string };
 const isTagCursor = (v: unknown): v is TagCursor =>
@@ -72,13 +84,18 @@ export async function listTagPage(actor: Actor, input: TagQuery & { cursor?: str
         createdAt: true,
         updatedAt: true,
         ...LOCK_SELECT,
-        manifest: { select: { id: true, digest: true, mediaType: true, artifactType: true, size: true, contentSize: true } },
+        manifest: { select: { id: true, digest: true, mediaType: true, artifactType: true, size: true, contentSize: true, configDigest: true } },
       },
     }),
     db().tag.count({ where: base }),
   ]);
   const pageRows = rows.slice(0, take);
-  const children = await indexChildren(repo.id, pageRows.filter((r) => isIndexType(r.manifest.mediaType)).map((r) => r.manifest.id));
+  // Platforms for this page's rows only: an index's from its children, an image's from its (small) config blob.
+  const [children, configPlatform, blockers] = await Promise.all([
+    indexChildren(repo.id, pageRows.filter((r) => isIndexType(r.manifest.mediaType)).map((r) => r.manifest.id)),
+    configPlatforms(input.platforms === false ? [] : pageRows.filter((r) => !isIndexType(r.manifest.mediaType)).map((r) => r.manifest.configDigest)),
+    deleteBlockers(reg.id, repo),
+  ]);
   const items = pageRows.map((t): TagRow => {
     const kids = children.get(t.manifest.id);
     const own = BigInt(t.manifest.size);
@@ -88,10 +105,11 @@ export async function listTagPage(actor: Actor, input: TagQuery & { cursor?: str
       mediaType: t.manifest.mediaType,
       artifactType: t.manifest.artifactType,
       size: kids ? own + kids.reduce((s, k) => s + k.size, BigInt(0)) : own + t.manifest.contentSize,
-      platforms: kids ? kids.map((k) => k.platform).filter((p): p is string => !!p) : [],
+      platforms: kids ? kids.map((k) => k.platform).filter((p): p is string => !!p) : ownPlatform(t.manifest.configDigest, configPlatform),
       createdTime: t.createdAt,
       lastUpdateTime: t.updatedAt,
       locks: locksOf(t),
+      deleteBlocked: blockers.tag(t),
     };
   });
   const last = pageRows[pageRows.length - 1];
@@ -105,6 +123,11 @@ export async function listTagPage(actor: Actor, input: TagQuery & { cursor?: str
 /** Every tag (or the first `top`) in the order asked for (`wharf repository show-tags`). */
 export async function listTags(actor: Actor, input: TagQuery & { top?: number }): Promise<TagRow[]> {
   return allPages((cursor) => listTagPage(actor, { ...input, cursor, limit: Math.min(input.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE) }), input.top);
+}
+
+function ownPlatform(configDigest: string | null, known: Map<string, string | null>): string[] {
+  const platform = configDigest ? known.get(configDigest) : null;
+  return platform ? [platform] : [];
 }
 
 export type IndexChild = { digest: string; platform: string | null; size: bigint; present: boolean };

@@ -142,6 +142,17 @@ describe("scope maps: exact repositories, prefix/* wildcards, built-ins", () => 
     assert.equal(del.status, 401, "no content/delete in the map");
   });
 
+  it("a refusal names the scope-map action that is missing: tags/list without metadata/read", async () => {
+    const t = await createToken(LOCAL_OPERATOR, { registry: "contoso", name: "contentonly", repositories: [{ repository: "other", actions: ["content/read"] }] });
+    const tk = await getToken(w, ["repository:contoso/other:pull"], { user: "contentonly", password: t.passwords[0].value });
+    const r = await bearer(tk.token!).fetch("/v2/contoso/other/tags/list");
+    assert.equal(r.status, 401);
+    const message = ((await r.json()) as { errors: { message: string }[] }).errors[0].message;
+    assert.match(message, /does not allow metadata\/read on 'contoso\/other'/);
+    assert.match(message, /repositories\/other\/metadata\/read/);
+    assert.doesNotMatch(message, /:pull/, "the token has pull; naming it as missing misleads");
+  });
+
   it("built-in scope maps: _repositories_pull, _repositories_push, _repositories_admin", async () => {
     const scopes = ["repository:contoso/other:pull,push,delete", "repository:contoso/team/b:pull,push,delete"];
     const expect: Record<string, string[]> = {

@@ -5,7 +5,7 @@ import type { WizardProps } from "./use-registry-wizard";
 
 const fmt = new Intl.NumberFormat("en");
 
-/** The SKUs as cards showing their configured limits and features. */
+/** The SKUs as cards showing their configured limits and the features Wharf implements (nothing it only names). */
 export function SkuPicker({ skus, value, onChange }: { skus: WizardProps["skus"]; value: string; onChange: (sku: string) => void }) {
   return (
     <fieldset>
@@ -16,9 +16,6 @@ export function SkuPicker({ skus, value, onChange }: { skus: WizardProps["skus"]
           const features = [
             limits.anonymousPull && "Anonymous pull",
             limits.networkRules && "Network rules",
-            limits.customerManagedKey && "Customer-managed key",
-            limits.replications && "Replications",
-            limits.contentTrust && "Content trust",
           ].filter(Boolean) as string[];
           return (
             <label

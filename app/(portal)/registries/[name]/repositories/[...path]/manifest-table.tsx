@@ -24,7 +24,9 @@ export function ManifestTable(props: {
 }) {
   const { rows, registry, repository, selectable, selected, onSelect, lastShift } = props;
   const base = `/registries/${registry}/repositories/${repository}`;
-  const tickable = rows.filter((r) => !r.inIndex);
+  // Only what deleting would accept gets a tick box: an index child goes with its index, a locked one not at all.
+  const blockedBy = (r: ManifestItem) => (r.inIndex ? IN_INDEX : r.deleteBlocked);
+  const tickable = rows.filter((r) => !blockedBy(r));
   const ticked = tickable.filter((r) => selected.has(r.digest)).length;
   const all = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -39,7 +41,7 @@ export function ManifestTable(props: {
     const to = shift && lastShift.current !== null ? Math.max(lastShift.current, i) : i;
     for (let k = from; k <= to; k++) {
       const r = rows[k];
-      if (!r || r.inIndex) continue;
+      if (!r || blockedBy(r)) continue;
       if (on) next.add(r.digest);
       else next.delete(r.digest);
     }
@@ -82,9 +84,9 @@ export function ManifestTable(props: {
                   type="checkbox"
                   className="size-4 accent-[var(--wh-accent)] disabled:opacity-40"
                   aria-label={`Select ${m.shortDigest}${m.tags.length ? ` (${m.tags.join(", ")})` : " (untagged)"}`}
-                  title={m.inIndex ? IN_INDEX : undefined}
+                  title={blockedBy(m) ?? undefined}
                   checked={selected.has(m.digest)}
-                  disabled={m.inIndex}
+                  disabled={!!blockedBy(m)}
                   onChange={(e) => tick(i, e)}
                 />
               </Td>

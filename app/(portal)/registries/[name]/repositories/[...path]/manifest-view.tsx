@@ -7,7 +7,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatBytes, formatDateTime, shortDigest } from "@/components/ui/format";
 import { LockIndicator } from "@/components/lock-indicator";
-import { DeleteButton } from "@/components/repositories/delete-button";
+import { DeleteButton, DeleteUnavailable } from "@/components/repositories/delete-button";
 import { LocksButton } from "@/components/repositories/locks-button";
 import type { ManifestDetail } from "@wharf/lib/services/manifests";
 
@@ -63,7 +63,11 @@ export function ManifestView({ m, image, canDelete, canLock }: { m: ManifestDeta
         </div>
         <div className="flex items-center gap-2">
           {canLock ? <LocksButton registry={m.registry} repository={m.repository} digest={m.digest} locks={m.locks} /> : null}
-          {canDelete ? <DeleteButton kind="manifest" registry={m.registry} repository={m.repository} digest={m.digest} tags={m.tags.map((t) => t.name)} redirectTo={repoBase} /> : null}
+          {!canDelete ? null : m.deleteBlocked ? (
+            <DeleteUnavailable what="manifest" reason={m.deleteBlocked} />
+          ) : (
+            <DeleteButton kind="manifest" registry={m.registry} repository={m.repository} digest={m.digest} tags={m.tags.map((t) => t.name)} redirectTo={repoBase} />
+          )}
         </div>
       </div>
 

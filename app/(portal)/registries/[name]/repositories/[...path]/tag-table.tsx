@@ -7,7 +7,7 @@ import type { TimeText } from "@/components/ui/format";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { LockIndicator } from "@/components/lock-indicator";
 import { Time } from "@/components/ui/time";
-import { DeleteButton } from "@/components/repositories/delete-button";
+import { DeleteButton, DeleteUnavailable } from "@/components/repositories/delete-button";
 import { LocksButton } from "@/components/repositories/locks-button";
 import type { LockFlags } from "@wharf/lib/services/locks";
 
@@ -22,6 +22,8 @@ export type TagTableRow = {
   created: TimeText;
   updated: TimeText;
   locks: LockFlags;
+  /** Why Delete would be refused (a lock, a write-once rule), or null. */
+  deleteBlocked: string | null;
 };
 
 export type TagTableHeader = { key: string; label: string; className?: string; href?: string; sort?: "ascending" | "descending"; arrow?: string };
@@ -100,7 +102,11 @@ export function TagTable(props: {
               <div className="flex items-center justify-end gap-1">
                 <CopyButton text={`docker pull ${image}:${t.name}`} label={`Copy pull command for ${t.name}`} className="size-7" />
                 {canLock ? <LocksButton registry={registry} repository={repository} tag={t.name} locks={t.locks} compact /> : null}
-                {canDelete ? <DeleteButton kind="tag" registry={registry} repository={repository} tag={t.name} compact /> : null}
+                {!canDelete ? null : t.deleteBlocked ? (
+                  <DeleteUnavailable what={`tag ${t.name}`} reason={t.deleteBlocked} compact />
+                ) : (
+                  <DeleteButton kind="tag" registry={registry} repository={repository} tag={t.name} compact />
+                )}
               </div>
             </Td>
           </Tr>

@@ -46,6 +46,7 @@ export function TagsCard({ registry, repository, base, tags, image, query, canDe
     created: timeText(t.createdTime, now),
     updated: timeText(t.lastUpdateTime, now),
     locks: t.locks,
+    deleteBlocked: t.deleteBlocked,
   }));
   return (
     <Card className="overflow-hidden">
