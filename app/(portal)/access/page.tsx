@@ -3,6 +3,7 @@ import Link from "next/link";
 import { AccessControl } from "@/components/access/access-control";
 import { loadOrPanel } from "@/components/error-panel";
 import { PageHeader } from "@/components/ui/page-header";
+import { ButtonLink } from "@/components/ui/button";
 import { requirePrincipal } from "@/portal/principal";
 import { roleGrid } from "@wharf/lib/services/role-grid";
 import { ROLE_DESCRIPTIONS } from "@wharf/lib/auth/roles";
@@ -18,7 +19,11 @@ export default async function OrgAccessPage({ searchParams }: { searchParams: Pr
   const label = group ? `resource group ${group}` : "the organisation";
   return (
     <>
-      <PageHeader title="Access control" description="Roles assigned here apply to every registry below. Assign narrower roles on a registry's or a repository's Access control tab." />
+      <PageHeader
+        title="Access control"
+        description="Roles assigned here apply to every registry below. Assign narrower roles on a registry's or a repository's Access control tab."
+        actions={<ButtonLink href="/access/review" variant="secondary">Access review</ButtonLink>}
+      />
       <nav aria-label="Scope" className="mb-4 flex flex-wrap items-center gap-1 text-sm">
         <Link href="/access" aria-current={!group ? "page" : undefined} className={`rounded-md px-3 py-1.5 font-medium ${!group ? "bg-accent-soft text-accent-soft-fg" : "text-muted hover:bg-hover hover:text-fg"}`}>Organisation</Link>
         {groups.map((g) => (

@@ -13,6 +13,7 @@ const SECTIONS = [
   { href: "/tokens", label: "Tokens" },
   { href: "/scope-maps", label: "Scope maps" },
   { href: "/access", label: "Access control" },
+  { href: "/access-review", label: "Access review" },
   { href: "/recycle-bin", label: "Recycle bin" },
   { href: "/activity", label: "Activity" },
   { href: "/settings", label: "Settings" },
