@@ -64,6 +64,10 @@ test("a group is created, given a member and a role, and the member reaches the 
     await context.close();
   }
 
+  // Changes made in the portal are in the activity log with the caller's address.
+  await page.goto(`${wharf.url}/activity?action=group.member.add`);
+  await expect(page.getByRole("row").filter({ hasText: "developers" }).first()).toContainText("127.0.0.1");
+
   await page.goto(`${wharf.url}/groups`);
   await group.getByRole("button", { name: "Delete group" }).click();
   const confirm = page.getByRole("dialog", { name: "Delete group developers?" });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { withOrigin } from "@wharf/lib/core/origin";
+import { portalClientAddress } from "./client-address";
 import type { Principal } from "@wharf/lib/auth/principal";
 import { ERRORS, WharfError } from "@wharf/lib/core/errors";
 import { WizardInvalid } from "@wharf/lib/services/registry-fields";
@@ -71,7 +73,8 @@ export async function runAction<S extends z.ZodType, T>(
     return { ok: false, code: "INVALID", message: first?.message ?? "Invalid input.", field: first?.path.join("."), fieldErrors };
   }
   try {
-    return { ok: true, data: await fn(principal, parsed.data) };
+    const origin = { address: await portalClientAddress() };
+    return { ok: true, data: await withOrigin(origin, () => fn(principal, parsed.data)) };
   } catch (err) {
     return toActionError(err, name);
   }

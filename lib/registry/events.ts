@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { context, slot } from "../core/context";
 import { db, type Tx } from "../core/db";
+import { currentOrigin } from "../core/origin";
 
 /**
  * The one path every event takes: an activity row and, for the actions webhooks carry, one outbox row per matching
@@ -118,7 +119,8 @@ function activityRow(e: RegistryEvent, at: Date) {
     registryId: e.registryId ?? null,
     before: e.before === undefined ? null : JSON.stringify(e.before),
     after: e.after === undefined ? null : JSON.stringify(e.after),
-    address: e.address ?? null,
+    // Changes made through the portal carry the caller's address from the request they came with.
+    address: e.address ?? currentOrigin()?.address ?? null,
     repository: e.repository ?? null,
     tag: e.tag ?? null,
     digest: e.digest ?? null,
