@@ -1,5 +1,4 @@
 import { db } from "../core/db";
-import type { Principal } from "./principal";
 
 /**
  * Whose role assignments apply to a person or service principal: their own, and those of every group they belong
@@ -7,7 +6,10 @@ import type { Principal } from "./principal";
  */
 export type Holders = { where: { OR: { principalType: string; principalId: string | { in: string[] } }[] }; groups: Map<string, string> };
 
-export async function assignmentHolders(principal: Principal & { kind: "user" | "servicePrincipal" }): Promise<Holders> {
+/** A person or service principal (principal.ts's shape, restated here: credential-state.ts, which principal.ts imports, needs this). */
+export type Holder = { kind: "user" | "servicePrincipal"; id: string };
+
+export async function assignmentHolders(principal: Holder): Promise<Holders> {
   const memberships = await db().groupMember.findMany({
     where: { memberType: principal.kind, memberId: principal.id },
     select: { group: { select: { id: true, name: true } } },

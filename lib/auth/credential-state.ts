@@ -43,7 +43,7 @@ const live = (expiry: Date | null | undefined, now: Date) => !expiry || expiry >
 
 /** What the principal's roles grant, its groups' included: a membership or group role change changes the stamp. */
 async function roleStamp(principalType: "user" | "servicePrincipal", principalId: string): Promise<string> {
-  const holders = await assignmentHolders({ kind: principalType, id: principalId, name: "" });
+  const holders = await assignmentHolders({ kind: principalType, id: principalId });
   const rows = await db().roleAssignment.findMany({ where: holders.where, select: { role: true, scope: true } });
   return rows.map((r) => `${r.role}@${r.scope}`).sort().join("\n");
 }
