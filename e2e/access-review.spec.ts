@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { expect, signIn, test } from "./fixtures";
-import { startWharf, type Wharf } from "../test/helpers/wharf";
+import { discardWharf, startWharf, type Wharf } from "../test/helpers/wharf";
 import { withServerDb } from "./seed";
 import { basicAuth } from "../test/helpers/wharf";
 import { LOCAL_OPERATOR } from "../lib/auth/actor";
@@ -48,8 +48,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await wharf?.stop();
-  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+  await discardWharf(wharf);
 });
 
 test("a lead reviews a registry's access: every flag, a fix one click away, and the CSV", async ({ page }) => {

@@ -1,6 +1,5 @@
-import fs from "node:fs";
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
-import { startWharf, type Wharf } from "../test/helpers/wharf";
+import { discardWharf, startWharf, type Wharf } from "../test/helpers/wharf";
 import { Skopeo } from "./skopeo-client";
 import { createRegistryRow, token } from "../test/helpers/registry-fixtures";
 
@@ -27,8 +26,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   skopeo?.cleanup();
-  await wharf?.stop();
-  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+  await discardWharf(wharf);
 });
 
 const pull = (host: string, repo: string, c: string) =>

@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import type { BrowserContext } from "@playwright/test";
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
 import { withServerDb } from "./seed";
 import { Skopeo } from "./skopeo-client";
-import { startWharf, type Wharf } from "../test/helpers/wharf";
+import { discardWharf, startWharf, type Wharf } from "../test/helpers/wharf";
 import { createRegistryRow } from "../test/helpers/registry-fixtures";
 import { LOCAL_OPERATOR } from "../lib/auth/actor";
 import { createRoleAssignment } from "../lib/services/role-assignments";
@@ -39,8 +38,7 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await context?.close();
   skopeo?.cleanup();
-  await wharf?.stop();
-  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+  await discardWharf(wharf);
 });
 
 test("the Activity page filtered to one principal's pushes, as a link; the registry's tab shows the same", async () => {

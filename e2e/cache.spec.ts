@@ -4,7 +4,7 @@ import type { BrowserContext, Locator, Page } from "@playwright/test";
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
 import { withServerDb } from "./seed";
 import { Skopeo } from "./skopeo-client";
-import { startWharf, type Wharf } from "../test/helpers/wharf";
+import { discardWharf, startWharf, type Wharf } from "../test/helpers/wharf";
 import { createRegistryRow, sha256 } from "../test/helpers/registry-fixtures";
 import { pushTestImage, startDockerRegistry, type DockerRegistry, type Pushed } from "../test/helpers/upstreams";
 import { LOCAL_OPERATOR } from "../lib/auth/actor";
@@ -41,8 +41,7 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await context?.close();
   skopeo?.cleanup();
-  await wharf?.stop();
-  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+  await discardWharf(wharf);
   await upstream?.stop();
   if (upstream) fs.rmSync(upstream.dataDir, { recursive: true, force: true });
 });

@@ -1,6 +1,5 @@
-import fs from "node:fs";
 import { expect, signIn, test } from "./fixtures";
-import { startWharf, type Wharf } from "../test/helpers/wharf";
+import { discardWharf, startWharf, type Wharf } from "../test/helpers/wharf";
 import { createRegistryRow } from "../test/helpers/registry-fixtures";
 import { withServerDb } from "./seed";
 import { createUserAs } from "../lib/services/users";
@@ -17,8 +16,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await wharf?.stop();
-  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+  await discardWharf(wharf);
 });
 
 test("a group is created, given a member and a role, and the member reaches the registry through it", async ({ page, browser }) => {

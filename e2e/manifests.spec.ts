@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import type { Page } from "@playwright/test";
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
 import { withServerDb } from "./seed";
 import { Skopeo } from "./skopeo-client";
-import { startWharf, type Wharf } from "../test/helpers/wharf";
+import { discardWharf, startWharf, type Wharf } from "../test/helpers/wharf";
 import { api, createRegistryRow, pushPull, token } from "../test/helpers/registry-fixtures";
 import { LOCAL_OPERATOR } from "../lib/auth/actor";
 import { setLocks } from "../lib/services/locks";
@@ -31,8 +30,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   skopeo?.cleanup();
-  await wharf?.stop();
-  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+  await discardWharf(wharf);
 });
 
 const image = (text: string) => skopeo.layout.image({ fileContent: `${text} ${Math.random()}\n` });

@@ -1,6 +1,5 @@
-import fs from "node:fs";
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
-import { startWharf, type Wharf } from "../test/helpers/wharf";
+import { discardWharf, startWharf, type Wharf } from "../test/helpers/wharf";
 import { createRegistryRow } from "../test/helpers/registry-fixtures";
 import { ageRows, withServerDb } from "../test/helpers/policy-fixtures";
 import { Skopeo } from "./skopeo-client";
@@ -31,8 +30,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   skopeo?.cleanup();
-  await wharf?.stop();
-  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+  await discardWharf(wharf);
 });
 
 test("preview shows exactly what goes, then Delete N items deletes it", async ({ page }) => {

@@ -1,6 +1,5 @@
-import fs from "node:fs";
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
-import { startWharf, type Wharf } from "../test/helpers/wharf";
+import { discardWharf, startWharf, type Wharf } from "../test/helpers/wharf";
 import { Skopeo } from "./skopeo-client";
 import { createRegistryRow } from "../test/helpers/registry-fixtures";
 import type { Desc } from "../test/helpers/oci-layout";
@@ -31,8 +30,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   skopeo?.cleanup();
-  await wharf?.stop();
-  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+  await discardWharf(wharf);
 });
 
 test("the bin says soft delete is off and where to turn it on; Settings turns it on", async ({ page }) => {

@@ -1,6 +1,5 @@
-import fs from "node:fs";
 import { ADMIN_PASSWORD, expect, signIn, test } from "./fixtures";
-import { startWharf, type Wharf } from "../test/helpers/wharf";
+import { discardWharf, startWharf, type Wharf } from "../test/helpers/wharf";
 import { Skopeo } from "./skopeo-client";
 import { api, createRegistryRow, pushPull, sha256, token } from "../test/helpers/registry-fixtures";
 import type { Desc } from "../test/helpers/oci-layout";
@@ -54,8 +53,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   skopeo?.cleanup();
-  await wharf?.stop();
-  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+  await discardWharf(wharf);
 });
 
 test("browse repositories, tags, an image with layers and referrers, and an index with platforms", async ({ page }) => {

@@ -1,8 +1,7 @@
-import fs from "node:fs";
 import http from "node:http";
 import type { BrowserContext } from "@playwright/test";
 import { expect, signIn, test } from "./fixtures";
-import { freePort, startWharf, type Wharf } from "../test/helpers/wharf";
+import { freePort, discardWharf, startWharf, type Wharf } from "../test/helpers/wharf";
 import { createRegistryRow } from "../test/helpers/registry-fixtures";
 
 /**
@@ -39,8 +38,7 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   await context?.close();
-  await wharf?.stop();
-  if (wharf) fs.rmSync(wharf.dataDir, { recursive: true, force: true });
+  await discardWharf(wharf);
   receiver?.closeAllConnections();
   await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
 });

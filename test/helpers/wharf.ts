@@ -103,6 +103,13 @@ export async function startWharf(opts: { env?: Record<string, string>; dataDir?:
   return wharf;
 }
 
+/** Stops a test's own server (if it started) and removes its data dir: every file's afterAll. */
+export async function discardWharf(w: Wharf | undefined): Promise<void> {
+  if (!w) return;
+  await w.stop();
+  fs.rmSync(w.dataDir, { recursive: true, force: true });
+}
+
 /** Runs the compiled `wharf` CLI against a server's data dir. */
 export async function runCli(w: Pick<Wharf, "env">, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
