@@ -96,15 +96,23 @@ async function deliver(id: string, w: Worker): Promise<void> {
   if (!d) return;
   const owned = { id, leaseOwner: w.nodeId };
   const hook = d.webhook;
-  const headers: Record<string, string> = {
-    ...(hook.headersSealed ? (JSON.parse(openSecret(hook.headersSealed)) as Record<string, string>) : {}),
-    "Content-Type": "application/json",
-    "User-Agent": "Wharf-Webhook/1",
-    "X-Wharf-Event": d.action,
-    "X-Wharf-Delivery": d.id,
-    "X-Wharf-Signature": signBody(openSecret(hook.secretSealed), d.payload),
-  };
-  const sent = await send(openSecret(hook.uriSealed), headers, d.payload, w.stop.signal);
+  let headers: Record<string, string> = { "Content-Type": "application/json", "X-Wharf-Event": d.action, "X-Wharf-Delivery": d.id };
+  let sent: Sent;
+  try {
+    headers = {
+      ...(hook.headersSealed ? (JSON.parse(openSecret(hook.headersSealed)) as Record<string, string>) : {}),
+      "Content-Type": "application/json",
+      "User-Agent": "Wharf-Webhook/1",
+      "X-Wharf-Event": d.action,
+      "X-Wharf-Delivery": d.id,
+      "X-Wharf-Signature": signBody(openSecret(hook.secretSealed), d.payload),
+    };
+    sent = await send(openSecret(hook.uriSealed), headers, d.payload, w.stop.signal);
+  } catch (err) {
+    // The sealed URI, headers or secret cannot be opened (the secrets key changed): an attempt that failed, retried
+    // and dead-lettered like any other, with the reason in the log, rather than a row retried unseen forever.
+    sent = { requestHeaders: headers, status: null, responseHeaders: null, body: null, ms: 0, error: `Wharf could not open this webhook's stored URI, headers or secret (${(err as Error).message}). Restore the secrets key it was made with (WHARF_SECRETS_KEY), or delete the webhook and create it again.` };
+  }
   if (w.stop.signal.aborted) {
     // Shutting down mid-request: not the receiver's failure; hand the row back for the next node (or this one restarted).
     await db().webhookDelivery.updateMany({ where: owned, data: { leaseOwner: null, leaseUntil: null } }).catch(() => undefined);

@@ -47,3 +47,17 @@ describe("who may do what with webhooks", () => {
     });
   });
 });
+
+describe("a webhook whose sealed secret cannot be opened", () => {
+  test("fails its attempt with the reason in the log, instead of being retried unseen", async () => {
+    const { deliverHere } = await import("./webhook-worker");
+    const registryId = (await db().registry.findUniqueOrThrow({ where: { name: "contoso" } })).id;
+    const hook = await db().webhook.update({ where: { registryId_name: { registryId, name: "cihook" } }, data: { secretSealed: "v1:not-sealed-with-this-key" } });
+    const d = await db().webhookDelivery.create({ data: { webhookId: hook.id, eventId: "e1", action: "push", payload: "{}" } });
+    assert.equal(await deliverHere(d.id), true);
+    const after = await db().webhookDelivery.findUniqueOrThrow({ where: { id: d.id }, include: { log: true } });
+    assert.equal(after.attempts, 1);
+    assert.equal(after.leaseOwner, null);
+    assert.match(after.log[0]?.error ?? "", /secrets key/);
+  });
+});
