@@ -100,7 +100,7 @@ test("users, service principals and role assignments", async () => {
   assert.ok(list.some((a) => a.assignee === "alice" && a.role === "AcrPull"));
   await ok(["role", "assignment", "delete", "--assignee", "alice", "--role", "AcrPull", "--scope", "/registries/contoso/repositories/app"]);
   assert.deepEqual(await granted("alice", "alice-password", "contoso/app"), []);
-  await fails(["role", "assignment", "create", "--assignee", "nobody", "--role", "AcrPull"], /No user or service principal named 'nobody'/);
+  await fails(["role", "assignment", "create", "--assignee", "nobody", "--role", "AcrPull"], /No user, service principal or group named 'nobody'/);
   await fails(["role", "assignment", "create", "--assignee", "alice", "--role", "Boss"], /invalid choice: 'Boss'/, 2);
   await fails(["role", "assignment", "delete", "--assignee", "admin", "--role", "Owner", "--scope", "/"], /last Owner/);
 
