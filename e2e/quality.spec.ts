@@ -122,8 +122,13 @@ async function overflow(page: Page, label: string): Promise<Found[]> {
     // The widest element sticking out of the viewport names what to fix.
     let culprit = "";
     let right = inner;
+    const clipped = (el: Element) => {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== "visible") return true;
+      return false;
+    };
     for (const el of Array.from(document.querySelectorAll("body *"))) {
       const r = el.getBoundingClientRect();
+      if (r.right <= right + 0.5 || clipped(el)) continue;
       if (r.right > right + 0.5) {
         right = r.right;
         culprit = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${String(el.getAttribute("class") ?? "").split(" ").slice(0, 4).join(".")}`;
