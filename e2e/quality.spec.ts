@@ -123,6 +123,8 @@ async function overflow(page: Page, label: string): Promise<Found[]> {
     let culprit = "";
     let right = inner;
     const clipped = (el: Element) => {
+      // Absolutely positioned content escapes a clipping ancestor that is not its containing block.
+      if (getComputedStyle(el).position === "absolute") return false;
       for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== "visible") return true;
       return false;
     };
