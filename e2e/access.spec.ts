@@ -86,7 +86,10 @@ test("a user given AcrPull on one repository in the portal pulls it, cannot push
   await page.getByRole("button", { name: "Add role assignment" }).click();
   const add = page.getByRole("dialog");
   await add.getByLabel("Assign to").fill("ali");
+  // The list first shows the empty query's matches, then narrows: click once it has, or the row moves under the click.
+  await expect(add.getByRole("option")).toHaveText([/alice/]);
   await add.getByRole("option").filter({ hasText: "alice" }).getByRole("button").click();
+  await expect(add.getByRole("button", { name: "Change" })).toBeVisible();
   await add.getByRole("radio", { name: /AcrPull/ }).check();
   await page.screenshot({ path: "test-results/portal3-add-assignment.png" });
   await add.getByRole("button", { name: "Assign role" }).click();

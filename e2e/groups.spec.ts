@@ -44,7 +44,10 @@ test("a group is created, given a member and a role, and the member reaches the 
   await page.getByRole("button", { name: "Add role assignment" }).click();
   const add = page.getByRole("dialog");
   await add.getByLabel("Assign to").fill("devel");
+  // The list first shows the empty query's matches, then narrows: click once it has, or the row moves under the click.
+  await expect(add.getByRole("option")).toHaveText([/developers/]);
   await add.getByRole("option").filter({ hasText: "developers" }).getByRole("button").click();
+  await expect(add.getByRole("button", { name: "Change" })).toBeVisible();
   await add.getByRole("radio", { name: /Reader/ }).check();
   await add.getByRole("button", { name: "Assign role" }).click();
   await expect(add).toBeHidden();
