@@ -66,7 +66,9 @@ test("a token made in the portal pulls with skopeo, may not push, and stops logg
   expect(await push(wharf.host, "fabrikam/app", `ci-puller:${secret}`)).toMatch(/denied|unauthorized|authentication required/i);
 
   await row.getByRole("button", { name: "Disable" }).click();
-  await expect(row.getByText("Disabled")).toBeVisible();
+  // The button turns into Enable only with the refreshed, committed state; the badge's text alone is matched early.
+  await expect(row.getByRole("button", { name: "Enable" })).toBeVisible();
+  await expect(row.getByText("Disabled", { exact: true })).toBeVisible();
   const err = await pull(wharf.host, "fabrikam/app", `ci-puller:${secret}`).then(() => "pulled", (e: Error) => e.message);
   expect(err).toMatch(/unauthorized|authentication required|invalid username\/password/i);
 });
@@ -182,7 +184,9 @@ test("service principals: created with a secret shown once, regenerated, disable
   expect((await fetch(`${wharf.url}/oauth2/token?service=${wharf.host}`, { headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}` } })).status).toBe(401);
 
   await row.getByRole("button", { name: "Disable" }).click();
-  await expect(row.getByText("Disabled")).toBeVisible();
+  // The button turns into Enable only with the refreshed, committed state; the badge's text alone is matched early.
+  await expect(row.getByRole("button", { name: "Enable" })).toBeVisible();
+  await expect(row.getByText("Disabled", { exact: true })).toBeVisible();
   expect((await fetch(`${wharf.url}/oauth2/token?service=${wharf.host}`, { headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${fresh}`).toString("base64")}` } })).status).toBe(401);
   await page.screenshot({ path: "test-results/portal3-service-principals.png", fullPage: true });
 });
