@@ -180,7 +180,7 @@ for (const [name, pages, signedIn] of [
   ["the sign-in page", SIGNED_OUT, false],
 ] as const) {
   test(`${name}: no serious axe violation, no sideways scroll, dark mode followed`, async ({ browser }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(600_000);
     const light = await sweep(browser, "light", pages, signedIn);
     const dark = await sweep(browser, "dark", pages, signedIn);
     const problems = [...light.problems, ...dark.problems];
