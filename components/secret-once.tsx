@@ -12,7 +12,7 @@ export function SecretOnce({ label, value, command }: { label: string; value: st
       <div>
         <p className="mb-1.5 text-sm font-medium text-fg">{label}</p>
         <div className="flex items-center gap-2 rounded-md border border-line bg-sunken py-1.5 pr-1.5 pl-3">
-          <code data-testid="secret-value" className="min-w-0 flex-1 overflow-x-auto font-mono text-[13px] whitespace-nowrap text-fg">{value}</code>
+          <code tabIndex={0} data-testid="secret-value" className="min-w-0 flex-1 overflow-x-auto font-mono text-[13px] whitespace-nowrap text-fg">{value}</code>
           <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
         </div>
       </div>

@@ -42,7 +42,7 @@ const steps = [
   },
   {
     name: "portal",
-    inputs: [...common, "next.config.ts", "postcss.config.mjs", "app", "components", "portal", "lib", "public", "auth.ts", "auth.config.ts", "proxy.ts"],
+    inputs: [...common, "next.config.js", "postcss.config.mjs", "app", "components", "portal", "lib", "public", "auth.ts", "auth.config.ts", "proxy.ts"],
     output: ".next/BUILD_ID",
     run: () =>
       must(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
@@ -53,7 +53,7 @@ const steps = [
 
 /**
  * The portal imports the backend as the package `@wharf/lib`: types from lib/'s
- * sources, code compiled by tsc. next.config.ts keeps the package out of Next's
+ * sources, code compiled by tsc. next.config.js keeps the package out of Next's
  * bundle, so Next requires it at run time. The compiled files live once, in the
  * package (Turbopack externalises only files under node_modules), and dist/lib
  * is a link to them: server.ts's `./lib/…` and Next's `@wharf/lib/…` resolve to

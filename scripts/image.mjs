@@ -10,7 +10,6 @@
 // assembled build context in place and prints where it is.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { must, root } from "./lib.mjs";
@@ -19,7 +18,7 @@ const APP = "app";
 const UID = 10001;
 /** Production packages that the server never loads: a compiler, an image library, type declarations. */
 const EXCLUDED_PACKAGES = [
-  /^node_modules\/@next\/swc-/, // Next's compiler: needed only to read next.config.ts, shipped compiled instead
+  /^node_modules\/@next\/swc-/, // Next's compiler: not needed at run time, next.config.js is plain JavaScript
   /^node_modules\/sharp$/, // image optimisation: the portal serves no next/image
   /^node_modules\/@img\//,
   /^node_modules\/@types\//, // type declarations some packages list as dependencies: never loaded
@@ -83,7 +82,7 @@ function assembleRootfs(rootfs) {
   for (const script of ["migrate.mjs", "migrate-postgres.mjs", "pg-schema.mjs"]) copy(`scripts/${script}`, app);
   if (fs.existsSync(path.join(root, "public"))) copy("public", app);
   for (const entry of fs.readdirSync(path.join(root, ".next"))) if (!NEXT_SKIP.has(entry)) copy(`.next/${entry}`, app);
-  fs.writeFileSync(path.join(app, "next.config.mjs"), compileNextConfig());
+  copy("next.config.js", app);
   for (const pkg of productionPackages()) copyPackage(pkg, app);
   copyPackage("node_modules/@wharf/lib", app, (rel) => rel === "package.json" || rel.startsWith("dist/"));
   for (const lib of sharedLibraries([path.join(rootfs, "usr/local/bin/node"), ...nativeAddons(app)])) copyLibrary(lib, rootfs);
@@ -123,13 +122,6 @@ function copy(rel, app) {
   const dest = path.join(app, rel);
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   fs.cpSync(path.join(root, rel), dest, { recursive: true, verbatimSymlinks: true });
-}
-
-/** next.config.ts as an ES module, by the build's TypeScript (not shipped), so Next needs no SWC at run time. */
-function compileNextConfig() {
-  const ts = createRequire(path.join(root, "package.json"))("typescript");
-  const source = fs.readFileSync(path.join(root, "next.config.ts"), "utf8");
-  return ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
 }
 
 /** The host's Node binary, as /usr/local/bin/node. */

@@ -38,7 +38,7 @@ export function AccessControl({ scope, scopeLabel, rows, canEdit, descriptions }
           description={canEdit ? "Tick a role to assign it here; untick to remove it. Inherited roles are changed where they are assigned." : "Only an Owner can change role assignments."}
           actions={canEdit ? <Button onClick={() => setAdding(true)}><PlusIcon className="-ml-0.5 size-4" />Add role assignment</Button> : null}
         />
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <thead className="bg-sunken/60 text-xs font-medium text-muted">
               <tr>

@@ -55,7 +55,7 @@ export function AccessReviewView({ review, base, flaggedOnly }: { review: Access
         </Card>
       ) : (
         <Card className="overflow-hidden">
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <Table>
               <THead>
                 <tr><Th>Principal</Th><Th>Rights and where they come from</Th><Th>Credential expires</Th><Th>Last used</Th><Th>Flags</Th></tr>

@@ -67,7 +67,7 @@ export function ScopeGrid({ registry, rules, onChange, readOnly, showErrors }: {
   const suggestions = suggested.data ?? [];
   const set = (i: number, r: GridRule) => onChange?.(rules.map((x, j) => (j === i ? r : x)));
   return (
-    <div className="overflow-x-auto rounded-md border border-line">
+    <div className="relative overflow-x-auto rounded-md border border-line">
       <datalist id={listId}>
         {suggestions.map((s) => <option key={s} value={s} />)}
         {suggestions.map((s) => (s.includes("/") ? <option key={`${s}-p`} value={`${s.slice(0, s.lastIndexOf("/"))}/*`} /> : null))}

@@ -90,7 +90,7 @@ export function ActivityView({ base, query, page, showRegistry }: { base: string
           {filtered ? "Widen the time or clear a filter." : "Changes, pushes, deletes, pulls, sign-ins and token requests appear here."}
         </EmptyState>
       ) : (
-        <Card className="overflow-x-auto">
+        <Card className="relative overflow-x-auto">
           <Table aria-label="Activity">
             <THead>
               <Tr>

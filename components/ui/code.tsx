@@ -5,7 +5,7 @@ export function CommandLine({ command, label = "Copy command" }: { command: stri
   return (
     <div className="flex w-full min-w-0 items-center gap-2 rounded-md border border-line bg-sunken py-1.5 pr-1.5 pl-3 font-mono text-[13px] text-fg">
       <span aria-hidden="true" className="select-none text-subtle">$</span>
-      <code className="min-w-0 flex-1 overflow-x-auto whitespace-nowrap py-1">{command}</code>
+      <code tabIndex={0} className="min-w-0 flex-1 overflow-x-auto whitespace-nowrap rounded-sm py-1 focus-visible:outline-2 focus-visible:outline-focus">{command}</code>
       <CopyButton text={command} label={label} />
     </div>
   );

@@ -2,9 +2,11 @@ import type { ComponentProps } from "react";
 import { cn } from "./cn";
 
 /** The list tables of the portal: a muted header row and hairline row dividers. */
+// `relative`: screen-reader-only text (absolutely positioned) in a wide table stays inside the scroll box
+// instead of widening the page at phone widths.
 export function Table({ className, ...props }: ComponentProps<"table">) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className={cn("w-full text-left text-sm", className)} {...props} />
     </div>
   );

@@ -16,7 +16,7 @@ export default async function OrgAccessReviewPage({ searchParams }: { searchPara
     <>
       <PageHeader
         title="Access review"
-        description={<>Everyone who can reach any registry, with what and since when unused. Roles are changed on <Link className="text-accent hover:underline" href="/access">Access control</Link>.</>}
+        description={<>Everyone who can reach any registry, with what and since when unused. Roles are changed on <Link className="text-accent underline" href="/access">Access control</Link>.</>}
       />
       {res.panel ?? <AccessReviewView review={res.data} base="/access/review" flaggedOnly={flagged} />}
     </>

@@ -29,7 +29,7 @@ export function RegistryTable({ rows }: { rows: RegistryRow[] }) {
           </div>
         }
       />
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
           <thead className="bg-sunken/60 text-xs font-medium tracking-wide text-muted uppercase">
             <tr>

@@ -1,6 +1,5 @@
-import type { NextConfig } from "next";
-
-const nextConfig: NextConfig = {
+/** @type {import('next').NextConfig} */
+const nextConfig = {
   // Native and WASM packages stay outside the bundle and load from node_modules.
   // @wharf/lib is the compiled backend (scripts/build.mjs links it): required at
   // run time, not bundled, so the portal shares server.ts's one instance of lib/.
@@ -10,4 +9,4 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: false },
 };
 
-export default nextConfig;
+module.exports = nextConfig;
