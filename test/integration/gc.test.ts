@@ -29,7 +29,9 @@ describe("garbage collection", () => {
   const cli = (...args: string[]) => runCli(wharf, args);
 
   before(async () => {
-    wharf = await startWharf({ env: { WHARF_GC_INTERVAL_SECONDS: "1", WHARF_GC_GRACE_SECONDS: "1", WHARF_UPLOAD_MAX_IDLE_SECONDS: "2" } });
+    // A 5 s grace: a link newer than that is never reviewed, so a loaded machine (S3, slow uploads) cannot lose a
+    // layer between its upload and the manifest that names it; deletions below still wait up to 30 s.
+    wharf = await startWharf({ env: { WHARF_GC_INTERVAL_SECONDS: "1", WHARF_GC_GRACE_SECONDS: "5", WHARF_UPLOAD_MAX_IDLE_SECONDS: "2" } });
     await createRegistryRow(wharf, "gcreg");
     a = api(wharf, await token(wharf, [pushPull("gcreg/app"), pushPull("gcreg/other"), pushPull("gcreg/gone"), pushPull("gcreg/again")]));
   });
