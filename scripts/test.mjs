@@ -90,11 +90,23 @@ function runCaptured(cmd, args, env = {}) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const report = [];
 
-function record(suite, passed, failed, skipped = 0, failures = []) {
+function record(suite, passed, failed, skipped = 0, failures = [], details = []) {
   totals.passed += passed;
   totals.failed += failed;
   totals.skipped += skipped;
-  report.push({ suite, passed, failed, skipped, failures });
+  report.push({ suite, passed, failed, skipped, failures, details });
+}
+
+/**
+ * The first lines of each failure's account (its message, the assertion's values), without stack frames: the
+ * summary repeats them, so a run whose log is cut to its tail still says why a test failed, not only which.
+ */
+function failureDetails(block, maxLines = 40) {
+  const lines = block
+    .split("\n")
+    .filter((l) => l.trim() && !/^\s+at /.test(l) && !/^\s*>?\s*\d+ \|/.test(l) && !/^\s*\|/.test(l) && !/^\s+(generatedMessage|code: 'ERR_|operator|\})/.test(l))
+    .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l));
+  return lines.length > maxLines ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more line(s) above in the log`] : lines;
 }
 
 /**
@@ -112,9 +124,11 @@ function nodeTestCounts(suite, { code, output }) {
   const num = (k) => Number((output.match(new RegExp(`^\\S* ?${k} (\\d+)$`, "m")) ?? [])[1] ?? NaN);
   const pass = num("pass"), fail = num("fail"), skipped = (num("skipped") || 0) + (num("todo") || 0);
   // node:test's spec reporter marks each failed test (and its suite) with ✖, then repeats them under "failing tests".
-  const failures = failedTitles(output.split("\n✖ failing tests:")[0], /^\s*✖ (.+?)(?: \(\d[\d.]*ms\))?$/gm);
-  if (Number.isNaN(pass)) return record(suite, 0, 1, 0, failures);
-  record(suite, pass, Number.isNaN(fail) ? (code ? 1 : 0) : fail || (code ? 1 : 0), skipped, failures);
+  const [run, failing = ""] = output.split("\n✖ failing tests:");
+  const failures = failedTitles(run, /^\s*✖ (.+?)(?: \(\d[\d.]*ms\))?$/gm);
+  const details = failureDetails(failing);
+  if (Number.isNaN(pass)) return record(suite, 0, 1, 0, failures, failureDetails(output.slice(-4000)));
+  record(suite, pass, Number.isNaN(fail) ? (code ? 1 : 0) : fail || (code ? 1 : 0), skipped, failures, details);
 }
 
 async function nodeTests(suite, files, extra = [], env = {}) {
@@ -184,8 +198,11 @@ async function runSuites(suites, suffix, env) {
       const passed = n("passed"), failed = n("failed") + n("flaky") + n("interrupted");
       // The list reporter marks a failed attempt "✘  3 e2e/x.spec.ts:12:1 › title (5.0s)", retries included.
       const failures = failedTitles(r.output, /^\s+✘\s+\d+ (.+?)(?: \(\d[\d.]*m?s\))?$/gm);
-      if (!passed && !failed && r.code) record(label("e2e"), 0, 1, 0, failures);
-      else record(label("e2e"), passed, failed || (r.code ? 1 : 0), n("skipped"), failures);
+      // The list reporter's accounts start at "  1) e2e/x.spec.ts:12:1 › title" and end before the closing counts.
+      const accounts = r.output.slice(Math.max(0, r.output.search(/^\s+1\) /m))).split(/^\s+\d+ (?:failed|flaky|passed)/m)[0];
+      const details = failures.length ? failureDetails(accounts) : [];
+      if (!passed && !failed && r.code) record(label("e2e"), 0, 1, 0, failures, failureDetails(r.output.slice(-4000)));
+      else record(label("e2e"), passed, failed || (r.code ? 1 : 0), n("skipped"), failures, details);
     }
   }
 }
@@ -242,6 +259,14 @@ async function main() {
     else await clusterPhase();
   }
 
+  const failed = report.filter((s) => s.details?.length);
+  if (failed.length) {
+    console.log("\n━━ why they failed (the first lines of each account; the whole of it is above)");
+    for (const s of failed) {
+      console.log(`── ${s.suite}`);
+      for (const line of s.details) console.log(`  ${line}`);
+    }
+  }
   console.log("\n━━ summary");
   const width = Math.max(12, ...report.map((s) => s.suite.length + 1));
   for (const s of report) {

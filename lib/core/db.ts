@@ -49,7 +49,9 @@ export function createDb(url: string): PrismaClient {
     // Waits as on SQLite: for a free pooled connection, and for row locks another node holds.
     return new PostgresClient({ adapter, transactionOptions: { maxWait: 30_000, timeout: 60_000 } }) as unknown as PrismaClient;
   }
-  const adapter = new ImmediateSqlite({ url, timeout: 10_000 });
+  // The busy timeout is how long a statement waits for another process's write lock; as long as maxWait, so a
+  // push queued behind the CLI's collection on a loaded 2-core machine waits instead of failing with SQLITE_BUSY.
+  const adapter = new ImmediateSqlite({ url, timeout: 30_000 });
   // A transaction waits for this process's earlier ones (one SQLite connection) and for another process's write
   // lock (the CLI collecting garbage, a migration): under a burst of pushes that can take seconds, and a push that
   // waits is better than one refused with "Unable to start a transaction in the given time".

@@ -85,6 +85,7 @@ describe("garbage collection while pushing and deleting", () => {
       await gcLoop;
     }
 
+    console.log(`${confirmed.length} pushes confirmed, ${refused} refused, ${deleted.size} deleted, ${gcRuns.length} CLI collections`);
     assert.ok(gcRuns.length >= 2, "the CLI collected more than once during the pushes");
     for (const run of gcRuns) assert.equal(run.code, 0, `a collection failed: ${run.stderr}`);
     assert.ok(confirmed.length > CLIENTS, `most pushes were confirmed (${confirmed.length} confirmed, ${refused} refused)`);
