@@ -22,6 +22,8 @@ export const PACKAGES = {
   ceph: { packages: ["ceph-mon", "ceph-osd", "radosgw"], binary: "/usr/bin/radosgw" },
   redis: { packages: ["redis-server"], binary: "/usr/bin/redis-server" },
   haproxy: { packages: ["haproxy"], binary: "/usr/sbin/haproxy" },
+  // libfaketime: the demo replays its week of history with the server's clock moved back (scripts/demo.mjs).
+  faketime: { packages: ["faketime"], binary: "/usr/bin/faketime" },
 };
 
 /**

@@ -6,6 +6,7 @@ import { checkHealth } from "./check-health";
 import { config } from "./config";
 import { credentialSet } from "./credential-set";
 import { credential } from "./credential";
+import { demo } from "./demo";
 import { gc } from "./gc";
 import { importGroup } from "./import";
 import { group, sp, user } from "./identity";
@@ -23,5 +24,5 @@ import { token } from "./token";
 /** The command tree. Verbs and argument names follow `az acr` (and `az role`, `az ad sp`, `az group`) so ACR users feel at home. */
 export const ROOT: GroupSpec = {
   summary: "Manage Wharf registries and their content from the command line.",
-  children: { registry, repository, manifest, credential, "scope-map": scopeMap, token, role, user, sp, group, ad, gc, purge, config, "tag-rule": tagRule, import: importGroup, "credential-set": credentialSet, cache, webhook, "check-health": checkHealth, activity, access },
+  children: { registry, repository, manifest, credential, "scope-map": scopeMap, token, role, user, sp, group, ad, gc, purge, config, "tag-rule": tagRule, import: importGroup, "credential-set": credentialSet, cache, webhook, "check-health": checkHealth, activity, access, demo },
 };
