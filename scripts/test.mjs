@@ -41,8 +41,8 @@ const phases =
         ...(selected.includes("cluster") ? [{ backend: "cluster", suites: ["cluster"] }] : []),
       ];
 
-/** Debian packages the tests drive: a real browser and real registry clients. */
-const DEBIAN = { chromium: "/usr/bin/chromium", skopeo: "/usr/bin/skopeo", podman: "/usr/bin/podman", buildah: "/usr/bin/buildah", umoci: "/usr/bin/umoci" };
+/** Debian packages the tests drive: a real browser, real registry clients, and libfaketime for the demo's history. */
+const DEBIAN = { chromium: "/usr/bin/chromium", skopeo: "/usr/bin/skopeo", podman: "/usr/bin/podman", buildah: "/usr/bin/buildah", umoci: "/usr/bin/umoci", faketime: "/usr/bin/faketime" };
 
 function ensureDebianPackages() {
   const missing = Object.entries(DEBIAN).filter(([, bin]) => !fs.existsSync(bin)).map(([pkg]) => pkg);

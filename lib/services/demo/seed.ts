@@ -9,11 +9,11 @@ import { createImport, getImport, listImports } from "../import";
 import { loginServerOf } from "../login-server";
 import { setLocks } from "../locks";
 import { deleteManifest } from "../manifests";
-import { listDeleted, updateSoftDelete } from "../recycle-bin";
+import { listDeleted, showSoftDelete, updateSoftDelete } from "../recycle-bin";
 import { createRegistry, listRegistries } from "../registries";
 import { createResourceGroup, listResourceGroups } from "../resource-groups";
 import { updateRegistry } from "../registry-settings";
-import { updateRetention } from "../retention";
+import { showRetention, updateRetention } from "../retention";
 import { createRoleAssignment } from "../role-assignments";
 import { createServicePrincipal, listServicePrincipals, resetServicePrincipalSecret } from "../service-principals";
 import { createTagRule, listTagRules } from "../tag-rules";
@@ -90,14 +90,18 @@ async function seedStructure(opts: SeedOptions): Promise<DemoSecrets> {
   }
 
   // Policies of the production registry: a week in the recycle bin, untagged manifests kept 30 days, releases once.
-  await updateSoftDelete(me, { registry: prod.name, status: "enabled", days: 7 });
-  await updateRetention(me, { registry: prod.name, status: "enabled", days: 30 });
+  // Only when they differ, so a second seed leaves no "changed" entries in the activity log.
+  const soft = await showSoftDelete(me, { registry: prod.name });
+  if (soft.status !== "enabled" || soft.days !== 7) await updateSoftDelete(me, { registry: prod.name, status: "enabled", days: 7 });
+  const retention = await showRetention(me, { registry: prod.name });
+  if (retention.status !== "enabled" || retention.days !== 30) await updateRetention(me, { registry: prod.name, status: "enabled", days: 30 });
   if (!(await listTagRules(me, { registry: prod.name })).length) {
     await createTagRule(me, { registry: prod.name, repositoryPattern: "release/*", tagPattern: "*.*.*" });
   }
 
   // People.
-  const users = new Set((await listUsers()).map((u) => u.username));
+  const people = await listUsers();
+  const users = new Set(people.map((u) => u.username));
   for (const u of [DEMO_USERS.lead, DEMO_USERS.developer, DEMO_RELEASE_MANAGER, DEMO_LEAVER]) {
     if (!users.has(u.username)) await createUserAs(me, { username: u.username, password: u.password });
   }
@@ -129,7 +133,7 @@ async function seedStructure(opts: SeedOptions): Promise<DemoSecrets> {
   await assign(secrets.scanner!.clientId, "AcrPull", `/registries/${prod.name}`);
   await assign(DEMO_USERS.developer.username, "AcrPush", `/registries/${dev.name}/repositories/team/api`);
   await assign(DEMO_LEAVER.username, "AcrPush", `/registries/${sandbox.name}`);
-  await setUserDisabled(me, DEMO_LEAVER.username, true);
+  if (!people.find((u) => u.username === DEMO_LEAVER.username)?.disabled) await setUserDisabled(me, DEMO_LEAVER.username, true);
 
   // Tokens of the production registry: the deploy job's (its password expires) and a legacy one nobody uses.
   const tokens = new Set((await listTokens(me, prod.name)).map((t) => t.name));
