@@ -99,7 +99,7 @@ test("the Owner sees every part of the story, page by page", async ({ page }) =>
   await shows(page, `/registries/${prod}/settings`, ["release/*"]);
   await shows(page, `/registries/${prod}/access`, [DEMO_SERVICE_PRINCIPALS.scanner]);
   await shows(page, `/registries/${prod}/activity`, [/manifest\.push|Push/]);
-  await shows(page, "/activity", ["manifest.push", "pull", "signin"]);
+  await shows(page, "/activity", ["manifest.push", "pull", "signin", DEMO_SERVICE_PRINCIPALS.pipeline]);
   if (banner.includes("The last six days were played")) {
     // The history is in the log: the pushes of six days ago are reached by paging back.
     await page.goto(`${url}/activity?action=manifest.push`);

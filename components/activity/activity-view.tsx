@@ -107,7 +107,10 @@ export function ActivityView({ base, query, page, showRegistry }: { base: string
               {page.items.map((r) => (
                 <Tr key={r.id}>
                   <Td className="whitespace-nowrap"><Time t={timeText(new Date(r.at), now)} /></Td>
-                  <Td>{r.actor}</Td>
+                  <Td>
+                    {r.actorName ?? r.actor}
+                    {r.actorName && <span className="block text-xs text-muted" title="The service principal's client id">{r.actor}</span>}
+                  </Td>
                   <Td><code className="text-xs">{r.action}</code></Td>
                   <Td className="max-w-sm break-all">
                     {r.target}

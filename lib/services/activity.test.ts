@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { useTempDatabase } from "../../test/helpers/test-db";
 import { db } from "../core/db";
 import { countPull, flushUsageStats } from "../registry/usage-stats";
-import { parseTime } from "./activity";
+import { LOCAL_OPERATOR } from "../auth/actor";
+import { listActivity, parseTime } from "./activity";
+import { createServicePrincipal } from "./service-principals";
 import { pruneActivity, RETENTION_BATCH } from "./activity-retention";
 
 let registryId: string;
@@ -48,4 +50,15 @@ test("retention deletes rows older than the configured days in batches and keeps
   assert.equal(await pruneActivity(), n);
   assert.equal(await db().activityLog.count({ where: { action: "test.old" } }), 0);
   assert.equal(await db().activityLog.count({ where: { action: "test.recent" } }), 1);
+});
+
+test("a service principal's entries carry its display name beside the client id its tokens use", async () => {
+  const sp = await createServicePrincipal(LOCAL_OPERATOR, { displayName: "ci-pipeline" });
+  await db().activityLog.create({ data: { actor: sp.clientId, action: "manifest.push", target: "contoso/app:v1", registryId } });
+  await db().activityLog.create({ data: { actor: "alice", action: "manifest.push", target: "contoso/app:v2", registryId } });
+  const page = await listActivity(LOCAL_OPERATOR, { registry: "contoso", action: "manifest.push" });
+  const byTarget = new Map(page.items.map((r) => [r.target, r]));
+  assert.equal(byTarget.get("contoso/app:v1")?.actorName, "ci-pipeline");
+  assert.equal(byTarget.get("contoso/app:v1")?.actor, sp.clientId);
+  assert.equal(byTarget.get("contoso/app:v2")?.actorName, null);
 });

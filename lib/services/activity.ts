@@ -42,6 +42,8 @@ export type ActivityRow = {
   id: string;
   at: Date;
   actor: string;
+  /** A service principal's display name when `actor` is its client id (what its tokens carry): people read names. */
+  actorName: string | null;
   action: string;
   target: string;
   registry: string | null;
@@ -100,10 +102,12 @@ export async function listActivity(actor: Actor, f: ActivityFilter = {}): Promis
   if (newerPage) page.reverse();
 
   const names = await registryNames(page.map((r) => r.registryId));
+  const principals = await servicePrincipalNames(page.map((r) => r.actor));
   const items = page.map((r) => ({
     id: r.id,
     at: r.at,
     actor: r.actor,
+    actorName: principals.get(r.actor) ?? null,
     action: r.action,
     target: r.target,
     registry: r.registryId ? (names.get(r.registryId) ?? null) : null,
@@ -126,6 +130,15 @@ export async function listActivity(actor: Actor, f: ActivityFilter = {}): Promis
     older: hasOlder && last ? formatCursor(last) : null,
     newer: hasNewer && first ? formatCursor(first) : null,
   };
+}
+
+const CLIENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function servicePrincipalNames(actors: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(actors.filter((a) => CLIENT_ID.test(a)))];
+  if (!wanted.length) return new Map();
+  const rows = await db().servicePrincipal.findMany({ where: { clientId: { in: wanted } }, select: { clientId: true, displayName: true } });
+  return new Map(rows.map((r) => [r.clientId, r.displayName]));
 }
 
 async function registryNames(ids: (string | null)[]): Promise<Map<string, string>> {
