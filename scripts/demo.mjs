@@ -39,13 +39,13 @@ if (dataDir === path.resolve(root, "data")) {
   process.exit(2);
 }
 
-// The story's sign-ins, from the compiled story (one source with the seed and the tests).
 const HISTORY_DONE = path.join(dataDir, "demo-history-played");
 const url = `http://127.0.0.1:${port}`;
 const host = `127.0.0.1:${port}`;
 
+/** The embedded defaults whatever the caller's environment says: the demo never reaches another database or bucket. */
 function serverEnv(extra = {}) {
-  return {
+  const env = {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -55,19 +55,16 @@ function serverEnv(extra = {}) {
     WHARF_ADMIN_PASSWORD: STORY.DEMO_USERS.owner.password,
     // The cache rule's upstream is this same server's contosodev, over plain HTTP.
     WHARF_INSECURE_REGISTRIES: host,
-    WHARF_PUBLIC_URL: "",
-    WHARF_DATABASE_URL: "",
-    WHARF_STORAGE: "",
-    WHARF_REDIS_URL: "",
     ...extra,
   };
+  for (const k of ["WHARF_PUBLIC_URL", "WHARF_DATABASE_URL", "WHARF_STORAGE", "WHARF_REDIS_URL", "WHARF_REGISTRY_DOMAIN", "WHARF_TLS", "WHARF_TLS_CERT", "WHARF_TLS_KEY"]) delete env[k];
+  return env;
 }
 
 /** Starts dist/server.js and waits for /readyz; `clock` is libfaketime's environment for a day in the past. */
 async function startServer(clock = {}) {
   if (await portOpen(port)) throw new Error(`Port ${port} is in use: stop what runs there, or pick another with --port.`);
   const env = serverEnv(clock);
-  for (const k of ["WHARF_PUBLIC_URL", "WHARF_DATABASE_URL", "WHARF_STORAGE", "WHARF_REDIS_URL"]) delete env[k];
   const child = spawn(process.execPath, [path.join(root, "dist", "server.js")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
@@ -90,7 +87,6 @@ async function startServer(clock = {}) {
 /** `wharf demo seed` in its own process (the CLI talks to the services on this data dir, and to /v2 over HTTP). */
 function seed(day, clock = {}) {
   const env = serverEnv(clock);
-  for (const k of ["WHARF_PUBLIC_URL", "WHARF_DATABASE_URL", "WHARF_STORAGE", "WHARF_REDIS_URL"]) delete env[k];
   const r = spawnSync(process.execPath, [path.join(root, "bin", "wharf.js"), "demo", "seed", "--url", url, "--day", String(day), "--webhook-url", receiverUrl, "-o", "json"], { cwd: root, env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`wharf demo seed --day ${day} failed (exit ${r.status}):\n${r.stderr}${r.stdout}`);
   for (const line of r.stderr.split("\n").filter(Boolean)) console.log(`  ${line}`);
@@ -123,6 +119,7 @@ const receiver = http.createServer((req, res) => {
 });
 const receiverUrl = `http://127.0.0.1:${port + 1}/hooks/deploybot`;
 
+/** The story's sign-ins and sizes, from the compiled story: one source with the seed and the tests. */
 let STORY;
 async function main() {
   ensureDependencies();
@@ -142,8 +139,9 @@ async function main() {
   if (!fs.existsSync(HISTORY_DONE)) {
     const lib = faketimeLibrary();
     if (lib) {
-      for (let day = -STORY.DEMO_HISTORY_DAYS; day < 0; day++) {
-        console.log(`→ Playing ${-day} day(s) ago`);
+      const days = [STORY.DEMO_SETUP_DAY, ...Array.from({ length: STORY.DEMO_HISTORY_DAYS }, (_, i) => i - STORY.DEMO_HISTORY_DAYS)];
+      for (const day of days) {
+        console.log(`→ Playing ${-day} day(s) ago${day === STORY.DEMO_SETUP_DAY ? " (the setup day)" : ""}`);
         const clock = { LD_PRELOAD: lib, FAKETIME: `${day}d`, FAKETIME_DONT_RESET: "1" };
         const server = await startServer(clock);
         try {
@@ -200,7 +198,7 @@ function printBanner(credentials, seconds) {
     "",
     `The pipeline's service principal (AcrPush everywhere): ${pipeline.username} / ${pipeline.password}`,
     fs.existsSync(HISTORY_DONE)
-      ? "The last six days were played by the server with its clock moved back (libfaketime): the activity log and charts have a week."
+      ? "The last six days (and a setup day 120 days ago) were played by the server with its clock moved back (libfaketime): the activity log and charts have a week."
       : "Only today was played (libfaketime is missing): the activity log and charts show today.",
     `Rebuild it from scratch: npm run demo -- --reset${port !== 3100 ? ` --port ${port}` : ""}. Stop it with Ctrl-C.`,
     "",

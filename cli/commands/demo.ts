@@ -1,5 +1,5 @@
-import { DEMO_HISTORY_DAYS } from "../../lib/services/demo/story";
-import { recordedServerUrl, seedDemo } from "../../lib/services/demo/seed";
+import { DEMO_HISTORY_DAYS, DEMO_SETUP_DAY } from "../../lib/services/demo/story";
+import { isDemoDay, recordedServerUrl, seedDemo } from "../../lib/services/demo/seed";
 import { optionalText } from "../args";
 import { UsageError } from "../errors";
 import type { GroupSpec } from "../command";
@@ -12,7 +12,7 @@ export const demo: GroupSpec = {
       summary: "Seed the demo through the services and the running server's /v2; safe to run again.",
       options: [
         { flags: "--url <url>", help: "The running server (default: the address it recorded in this data dir)." },
-        { flags: "--day <n>", help: `Play the day this many days before today (-${DEMO_HISTORY_DAYS}…0); npm run demo plays each with the clock moved back.`, default: "0" },
+        { flags: "--day <n>", help: `Play the day this many days before today (${DEMO_SETUP_DAY}, the setup day, or -${DEMO_HISTORY_DAYS}…0); npm run demo plays each with the clock moved back.`, default: "0" },
         { flags: "--webhook-url <url>", help: "A receiver for the demo's deploybot webhook (npm run demo runs one)." },
       ],
       examples: [
@@ -26,7 +26,7 @@ export const demo: GroupSpec = {
       ],
       run: async (args, { note }) => {
         const day = Number(optionalText(args.day) ?? "0");
-        if (!Number.isInteger(day) || day > 0 || day < -DEMO_HISTORY_DAYS) throw new UsageError(`argument --day: give a whole number from -${DEMO_HISTORY_DAYS} to 0.`);
+        if (!isDemoDay(day)) throw new UsageError(`argument --day: give ${DEMO_SETUP_DAY} (the setup day) or a whole number from -${DEMO_HISTORY_DAYS} to 0.`);
         const url = optionalText(args.url) ?? recordedServerUrl();
         const secrets = await seedDemo({ url, day, webhookUrl: optionalText(args.webhookUrl) ?? null, log: note });
         return [

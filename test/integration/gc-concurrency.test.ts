@@ -68,18 +68,21 @@ describe("garbage collection while pushing and deleting", () => {
     const pushers = Array.from({ length: CLIENTS }, async (_, client) => {
       for (let i = 0; i < IMAGES_PER_CLIENT; i++) await pushOne(client, i);
     });
+    let pushersDone = false;
+    // Each deleter deletes up to 25 confirmed pushes while the pushes go on (on a slow machine the first may come late).
     const deleters = Array.from({ length: 3 }, async () => {
-      for (let n = 0; n < 25; n++) {
+      for (let n = 0; n < 25 && !pushersDone; ) {
         await new Promise((r) => setTimeout(r, 50));
         const victim = confirmed[Math.floor(Math.random() * confirmed.length)];
         if (!victim || deleted.has(`${victim.repo}@${victim.digest}`)) continue;
+        n++;
         deleted.add(`${victim.repo}@${victim.digest}`);
         const r = await a.fetch(`/v2/${victim.repo}/manifests/${victim.digest}`, { method: "DELETE" });
         assert.ok([202, 404].includes(r.status), `delete answered ${r.status}`);
       }
     });
     try {
-      await Promise.all([...pushers, ...deleters]);
+      await Promise.all([Promise.all(pushers).finally(() => (pushersDone = true)), ...deleters]);
     } finally {
       pushing = false;
       await gcLoop;

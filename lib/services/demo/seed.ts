@@ -23,7 +23,7 @@ import { createWebhook, listWebhooks } from "../webhooks";
 import { helmChart, image, multiArch, sbom, signature } from "./content";
 import {
   DEMO_CACHE_RULE, DEMO_GROUP, DEMO_HISTORY_DAYS, DEMO_LEAVER, DEMO_REGISTRIES, DEMO_RELEASE_MANAGER, DEMO_RESOURCE_GROUPS,
-  DEMO_SECRETS_FILE, DEMO_SERVICE_PRINCIPALS, DEMO_TOKENS, DEMO_USERS,
+  DEMO_SECRETS_FILE, DEMO_SERVICE_PRINCIPALS, DEMO_SETUP_DAY, DEMO_TOKENS, DEMO_USERS,
 } from "./story";
 import { DemoClient } from "./v2-client";
 
@@ -35,7 +35,8 @@ import { DemoClient } from "./v2-client";
  */
 
 export type SeedOptions = { url: string; day: number; webhookUrl?: string | null; log?: (line: string) => void };
-export type DemoSecrets = { pipeline: { clientId: string; secret: string }; scanner: { clientId: string; secret: string }; deployToken: { username: string; password: string } };
+type Login = { username: string; password: string };
+export type DemoSecrets = { pipeline: { clientId: string; secret: string }; scanner: { clientId: string; secret: string }; deployToken: Login; staleToken?: Login };
 
 const { prod, dev, sandbox } = DEMO_REGISTRIES;
 
@@ -140,7 +141,7 @@ async function seedStructure(opts: SeedOptions): Promise<DemoSecrets> {
   if (!tokens.has(DEMO_TOKENS.legacy)) await createToken(me, { registry: prod.name, name: DEMO_TOKENS.legacy, scopeMap: "_repositories_push" });
   if (!tokens.has(DEMO_TOKENS.deploy) || !secrets.deployToken) {
     if (!tokens.has(DEMO_TOKENS.deploy)) await createToken(me, { registry: prod.name, name: DEMO_TOKENS.deploy, repositories: [{ repository: "shop/api", actions: ["content/read", "metadata/read"] }, { repository: "shop/frontend", actions: ["content/read", "metadata/read"] }], generatePasswords: false });
-    const pw = await generateTokenPassword(me, { registry: prod.name, name: DEMO_TOKENS.deploy, password: 1, expiry: new Date(Date.now() + 90 * 86_400_000) });
+    const pw = await generateTokenPassword(me, { registry: prod.name, name: DEMO_TOKENS.deploy, password: 1, expiry: new Date(Date.now() + 365 * 86_400_000) });
     secrets.deployToken = { username: pw.username, password: pw.passwords[0].value };
     writeSecrets(secrets);
   }
@@ -231,13 +232,33 @@ async function seedToday(url: string, secrets: DemoSecrets, log: (line: string) 
   }
 }
 
+/**
+ * The setup day, months back: the registries' first content, and the one night the export token ran (so the access
+ * review has a credential unused for longer than its threshold).
+ */
+async function seedSetupDay(url: string, secrets: DemoSecrets, log: (line: string) => void): Promise<void> {
+  await seedFirstContent(new DemoClient(url, { username: secrets.pipeline.clientId, password: secrets.pipeline.secret }));
+  if ((await listTokens(me, prod.name)).some((t) => t.name === DEMO_TOKENS.stale)) return log("setup day: already played");
+  log(`setup day: the ${DEMO_TOKENS.stale} token's one run`);
+  await createToken(me, { registry: prod.name, name: DEMO_TOKENS.stale, scopeMap: "_repositories_pull", generatePasswords: false });
+  const pw = await generateTokenPassword(me, { registry: prod.name, name: DEMO_TOKENS.stale, password: 1, expiry: new Date(Date.now() + 365 * 86_400_000) });
+  secrets.staleToken = { username: pw.username, password: pw.passwords[0].value };
+  writeSecrets(secrets);
+  await new DemoClient(url, secrets.staleToken).pull(`${prod.name}/shop/frontend`, "1.0.0");
+}
+
+/** The days `--day` accepts: the setup day, then the week before today. */
+export const isDemoDay = (day: number) => day === DEMO_SETUP_DAY || (Number.isInteger(day) && day <= 0 && day >= -DEMO_HISTORY_DAYS);
+
 /** Runs the seed for one day; returns the secrets the printed commands use. */
 export async function seedDemo(opts: SeedOptions): Promise<DemoSecrets> {
   const log = opts.log ?? (() => {});
-  if (!Number.isInteger(opts.day) || opts.day > 0 || opts.day < -DEMO_HISTORY_DAYS) {
-    throw new Error(`--day must be a whole number from -${DEMO_HISTORY_DAYS} to 0 (days before today).`);
-  }
+  if (!isDemoDay(opts.day)) throw new Error(`--day must be ${DEMO_SETUP_DAY} or a whole number from -${DEMO_HISTORY_DAYS} to 0 (days before today).`);
   const secrets = await seedStructure(opts);
+  if (opts.day === DEMO_SETUP_DAY) {
+    await seedSetupDay(opts.url, secrets, log);
+    return secrets;
+  }
   await seedDay(opts.url, opts.day, secrets, log);
   if (opts.day === 0) await seedToday(opts.url, secrets, log);
   return secrets;

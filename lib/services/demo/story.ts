@@ -27,11 +27,16 @@ export const DEMO_REGISTRIES = {
 /** Service principals: the pipeline that pushes every day, and a scanner that only pulls. */
 export const DEMO_SERVICE_PRINCIPALS = { pipeline: "ci-pipeline", scanner: "image-scanner" } as const;
 
-/** Tokens of contosoprod: one used by the deploy job (expires), one legacy, never used, never expiring. */
-export const DEMO_TOKENS = { deploy: "deploy-pull", legacy: "legacy-push" } as const;
+/**
+ * Tokens of contosoprod: one used by the deploy job every day (it expires), one legacy that was never used and never
+ * expires, and one last used by a nightly export long ago (the access review calls it stale).
+ */
+export const DEMO_TOKENS = { deploy: "deploy-pull", legacy: "legacy-push", stale: "nightly-export" } as const;
 
 /** Days of history before today (each replayed with the server's clock moved back, when libfaketime is here). */
 export const DEMO_HISTORY_DAYS = 6;
+/** The day, long before the week, when the registries were set up and the nightly export last ran. */
+export const DEMO_SETUP_DAY = -120;
 
 /** Repositories with content, by registry. */
 export const DEMO_REPOSITORIES = {
