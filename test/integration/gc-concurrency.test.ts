@@ -65,8 +65,10 @@ describe("garbage collection while pushing and deleting", () => {
         refused++;
       }
     };
+    // Pushing goes on until the CLI has finished collecting at least twice: a CLI run takes seconds on a loaded
+    // machine, and a fixed number of pushes could all land inside one run (CI failed that way).
     const pushers = Array.from({ length: CLIENTS }, async (_, client) => {
-      for (let i = 0; i < IMAGES_PER_CLIENT; i++) await pushOne(client, i);
+      for (let i = 0; (i < IMAGES_PER_CLIENT || gcRuns.length < 2) && i < 100; i++) await pushOne(client, i);
     });
     let pushersDone = false;
     // Each deleter deletes up to 25 confirmed pushes while the pushes go on (on a slow machine the first may come late).
