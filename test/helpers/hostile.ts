@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, it } from "node:test";
 import { describeDiff, diffSnapshots, isUnchanged, snapshot, type SnapshotDiff } from "./storage-snapshot";
-import { startWharf, type Wharf } from "./wharf";
+import { startWharf, UNLIMITED_SKUS_ENV, type Wharf } from "./wharf";
 
 /**
  * The hostile-input harness. Each area file is a table of cases; each case is
@@ -16,12 +16,11 @@ import { startWharf, type Wharf } from "./wharf";
  */
 
 /** Limits high enough that hundreds of refused logins and requests are judged on their merits, not throttled. */
-const HIGH = { readOpsPerMinute: 1_000_000, writeOpsPerMinute: 1_000_000 };
 export const HOSTILE_ENV: Record<string, string> = {
   WHARF_TOKEN_MAX_FAILURES: "1000000",
   WHARF_LOGIN_MAX_FAILURES: "1000000",
   WHARF_ANONYMOUS_RATE_PER_MINUTE: "1000000",
-  WHARF_SKU_LIMITS: JSON.stringify({ Basic: HIGH, Standard: HIGH, Premium: HIGH }),
+  ...UNLIMITED_SKUS_ENV,
 };
 
 export function startHostileWharf(env: Record<string, string> = {}): Promise<Wharf> {

@@ -8,6 +8,12 @@ import { backendEnv } from "./backends";
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const ADMIN_PASSWORD = "s3cret-Pass";
 
+/** SKU operation limits lifted: for suites that write hundreds of times a minute and test something else than throttling. */
+const UNLIMITED = { readOpsPerMinute: 1_000_000, writeOpsPerMinute: 1_000_000 };
+export const UNLIMITED_SKUS_ENV: Record<string, string> = {
+  WHARF_SKU_LIMITS: JSON.stringify({ Basic: UNLIMITED, Standard: UNLIMITED, Premium: UNLIMITED }),
+};
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();

@@ -9,7 +9,7 @@ import { queryPostgres } from "../helpers/test-postgres";
 import { rawHttp } from "../helpers/raw-http";
 import { createRegistryRow, token } from "../helpers/registry-fixtures";
 import { storageOf } from "../helpers/stored-blobs";
-import { startWharf, type Wharf } from "../helpers/wharf";
+import { startWharf, UNLIMITED_SKUS_ENV, type Wharf } from "../helpers/wharf";
 
 /**
  * Fault test (issue 11): 20 pushes at once of distinct images, several layers
@@ -59,8 +59,7 @@ describe("SIGKILL during 20 concurrent pushes, three rounds", () => {
 
   before(async () => {
     // Hundreds of writes a minute: lift the SKU write limit so only the kill interrupts pushes.
-    const high = { readOpsPerMinute: 1_000_000, writeOpsPerMinute: 1_000_000 };
-    w = await startWharf({ env: { WHARF_SKU_LIMITS: JSON.stringify({ Basic: high, Standard: high, Premium: high }) } });
+    w = await startWharf({ env: UNLIMITED_SKUS_ENV });
     await createRegistryRow(w, "contoso");
   });
   after(async () => {
