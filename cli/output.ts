@@ -10,7 +10,8 @@ import { toCsv } from "../lib/core/csv";
 
 export const OUTPUT_FORMATS = ["json", "jsonc", "table", "tsv", "csv", "none"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-export type Column = { header: string; field: string };
+/** A table column: `field`, or `or` where that field is empty (a service principal's name, else its client id). */
+export type Column = { header: string; field: string; or?: string };
 
 type Plain = null | boolean | number | string | Plain[] | { [k: string]: Plain };
 
@@ -146,7 +147,7 @@ function columnsOf(value: Plain, columns?: Column[]): { header: string[]; body: 
         .filter((k) => objs[0][k] === null || typeof objs[0][k] !== "object")
         .map((field) => ({ header: headerOf(field), field }));
     header = cols.map((c) => c.header);
-    body = objs.map((o) => cols.map((c) => cell(fieldOf(o, c.field))));
+    body = objs.map((o) => cols.map((c) => cell(fieldOf(o, c.field) ?? (c.or ? fieldOf(o, c.or) : null))));
   }
   return { header, body };
 }

@@ -159,6 +159,8 @@ describe("output", () => {
     assert.equal(render(registries, "table", { table: columns }).stdout, ["NAME      SKU", "--------  -------", "contoso1  Premium", "basic1    Basic", "contoso2  Premium", ""].join("\n"));
     assert.equal(render(registries, "table", { table: columns, query: "[].{Name: name, Size: size}" }).stdout, ["Name      Size", "--------  ----", "contoso1  5", "basic1    7", "contoso2  9", ""].join("\n"));
     assert.equal(render(["v2", "v1"], "table").stdout, "Result\n------\nv2\nv1\n");
+    const actors = [{ actorName: "ci-pipeline", actor: "6f1c" }, { actorName: null, actor: "admin" }];
+    assert.equal(render(actors, "table", { table: [{ header: "ACTOR", field: "actorName", or: "actor" }] }).stdout, "ACTOR\n-----------\nci-pipeline\nadmin\n");
   });
 
   test("jsonc is coloured JSON; none prints nothing; a query matching nothing prints nothing and says which fields exist", () => {

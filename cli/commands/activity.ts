@@ -22,7 +22,7 @@ const list: CommandSpec = {
   ],
   table: [
     { header: "TIME", field: "at" },
-    { header: "ACTOR", field: "actor" },
+    { header: "ACTOR", field: "actorName", or: "actor" },
     { header: "ACTION", field: "action" },
     { header: "TARGET", field: "target" },
     { header: "REGISTRY", field: "registry" },
