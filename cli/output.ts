@@ -141,7 +141,7 @@ function columnsOf(value: Plain, columns?: Column[]): { header: string[]; body: 
     body = rows.map((r) => [cell(r)]);
   } else {
     const objs = rows as Record<string, Plain>[];
-    const cols =
+    const cols: Column[] =
       columns ??
       Object.keys(objs[0])
         .filter((k) => objs[0][k] === null || typeof objs[0][k] !== "object")

@@ -19,7 +19,8 @@ import { createServicePrincipal, listServicePrincipals, resetServicePrincipalSec
 import { createTagRule, listTagRules } from "../tag-rules";
 import { createToken, generateTokenPassword, listTokens } from "../tokens";
 import { createUserAs, listUsers, setUserDisabled } from "../users";
-import { createWebhook, listWebhooks } from "../webhooks";
+import { checkWebhookUri } from "../webhook-rules";
+import { createWebhook, listWebhooks, updateWebhook } from "../webhooks";
 import { helmChart, image, multiArch, sbom, signature } from "./content";
 import {
   DEMO_CACHE_RULE, DEMO_GROUP, DEMO_HISTORY_DAYS, DEMO_LEAVER, DEMO_REGISTRIES, DEMO_RELEASE_MANAGER, DEMO_RESOURCE_GROUPS,
@@ -147,15 +148,24 @@ async function seedStructure(opts: SeedOptions): Promise<DemoSecrets> {
   }
 
   // Webhooks: one to the receiver the demo script runs (when there is one), one to an address nobody answers.
-  const hooks = new Set((await listWebhooks(me, { registry: prod.name })).map((w) => w.name));
-  if (opts.webhookUrl && !hooks.has("deploybot")) {
+  const hooks = new Map((await listWebhooks(me, { registry: prod.name })).map((w) => [w.name, w]));
+  const deploybot = hooks.get("deploybot");
+  if (opts.webhookUrl && !deploybot) {
     await createWebhook(me, { registry: prod.name, name: "deploybot", uri: opts.webhookUrl, actions: ["push", "delete"], scope: "shop/*", headers: { "X-Team": "platform" } });
+  } else if (opts.webhookUrl && deploybot && deploybot.uri !== checkWebhookUri(opts.webhookUrl).display) {
+    // The demo restarted on another port: its receiver moved with it.
+    await updateWebhook(me, { registry: prod.name, name: "deploybot", uri: opts.webhookUrl });
   }
   if (!hooks.has("chatops")) await createWebhook(me, { registry: prod.name, name: "chatops", uri: "http://127.0.0.1:9/notify", actions: ["push"], scope: "release/*" });
 
   // The cache rule: misses under mirror/* come from contosodev's base images, through this server, anonymously.
-  if (!(await listCacheRules(me, { registry: prod.name })).some((r) => r.name === DEMO_CACHE_RULE.name)) {
-    await createCacheRule(me, { registry: prod.name, name: DEMO_CACHE_RULE.name, sourceRepo: `${new URL(opts.url).host}/${dev.name}/base/*`, targetRepo: DEMO_CACHE_RULE.targetRepo, ttlSeconds: 3600 });
+  const sourceRepo = `${new URL(opts.url).host}/${dev.name}/base/*`;
+  const rule = (await listCacheRules(me, { registry: prod.name })).find((r) => r.name === DEMO_CACHE_RULE.name);
+  if (!rule) {
+    await createCacheRule(me, { registry: prod.name, name: DEMO_CACHE_RULE.name, sourceRepo, targetRepo: DEMO_CACHE_RULE.targetRepo, ttlSeconds: 3600 });
+  } else if (rule.sourceRepo !== sourceRepo) {
+    // A rule's source cannot change (as in ACR), and a new rule may not cover what the old one cached.
+    log(`The cache rule '${rule.name}' still fetches from ${rule.sourceRepo} (the demo ran on another port before): it serves what it cached, marked stale. --reset rebuilds it for this port.`);
   }
   return secrets as DemoSecrets;
 }
