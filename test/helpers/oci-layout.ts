@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
+import { tarFiles } from "../../lib/services/demo/content";
 
 /** Builds OCI image layouts on disk for real clients (skopeo) to push. */
 
@@ -9,23 +10,9 @@ function sha256Hex(b: Buffer): string {
   return crypto.createHash("sha256").update(b).digest("hex");
 }
 
-/** A one-file ustar archive, built by hand so the bytes are deterministic. */
+/** A one-file ustar archive with file time 0, so the bytes (and digests) are the same on every run. */
 export function tarOneFile(name: string, content: Buffer): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 100, "utf8");
-  header.write("0000644\0", 100);
-  header.write("0000000\0", 108);
-  header.write("0000000\0", 116);
-  header.write(content.length.toString(8).padStart(11, "0") + "\0", 124);
-  header.write("00000000000\0", 136);
-  header.write("        ", 148);
-  header.write("0", 156);
-  header.write("ustar\0" + "00", 257);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(sum.toString(8).padStart(6, "0") + "\0 ", 148);
-  const pad = Buffer.alloc((512 - (content.length % 512)) % 512);
-  return Buffer.concat([header, content, pad, Buffer.alloc(1024)]);
+  return tarFiles([{ name, content }], 0);
 }
 
 export type Desc = { mediaType: string; digest: string; size: number; platform?: { os: string; architecture: string } };

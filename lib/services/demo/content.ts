@@ -15,8 +15,8 @@ const blobOf = (bytes: Buffer, mediaType: string): Blob => ({ mediaType, digest:
 const descriptor = (b: { mediaType: string; digest: string; size: number }) => ({ mediaType: b.mediaType, digest: b.digest, size: b.size });
 const EPOCH = 1_767_225_600; // 2026-01-01: the layers' file times, fixed so a second seed builds the same bytes
 
-/** A ustar archive of the given files, by hand: deterministic bytes and no dependency. */
-export function tarFiles(files: { name: string; content: Buffer }[]): Buffer {
+/** A ustar archive of the given files, by hand: deterministic bytes and no dependency. Tests build theirs with it too. */
+export function tarFiles(files: { name: string; content: Buffer }[], mtimeSeconds = EPOCH): Buffer {
   const parts: Buffer[] = [];
   for (const f of files) {
     const h = Buffer.alloc(512);
@@ -25,7 +25,7 @@ export function tarFiles(files: { name: string; content: Buffer }[]): Buffer {
     h.write("0000000\0", 108);
     h.write("0000000\0", 116);
     h.write(`${f.content.length.toString(8).padStart(11, "0")}\0`, 124);
-    h.write(`${EPOCH.toString(8).padStart(11, "0")}\0`, 136);
+    h.write(`${mtimeSeconds.toString(8).padStart(11, "0")}\0`, 136);
     h.write("        ", 148);
     h.write("0", 156);
     h.write("ustar\0" + "00", 257);
