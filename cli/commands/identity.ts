@@ -1,13 +1,22 @@
 import { LOCAL_OPERATOR as me } from "../../lib/auth/actor";
 import { createResourceGroup, listResourceGroups } from "../../lib/services/resource-groups";
-import { createServicePrincipal, deleteServicePrincipal, listServicePrincipals, resetServicePrincipalSecret } from "../../lib/services/service-principals";
-import { createUserAs, listUsers } from "../../lib/services/users";
+import { createServicePrincipal, deleteServicePrincipal, listServicePrincipals, resetServicePrincipalSecret, setServicePrincipalDisabled } from "../../lib/services/service-principals";
+import { createUserAs, deleteUser, listUsers, resetUserPassword, setUserDisabled } from "../../lib/services/users";
 import { optionalText, requireYes, text, yesOption } from "../args";
+import { UsageError } from "../errors";
 import type { GroupSpec, OptionSpec } from "../command";
 
 /** Who and where: `wharf user`, `wharf sp` (as `az ad sp`) and `wharf group` (as `az group`). */
 
 const idOption: OptionSpec = { flags: "--id <id>", required: true, help: "Client id or name." };
+const userNameOption: OptionSpec = { flags: "-n, --name <name>", required: true, help: "The username." };
+const accountEnabledOption: OptionSpec = { flags: "--account-enabled <bool>", bool: true, help: "false: it can no longer sign in or get tokens, and its roles stay for review; true: it can again." };
+
+/** `--account-enabled` is the one thing `update` changes (as `az ad user update`/`az ad sp update`): refuse an update without it. */
+function accountEnabled(v: unknown, command: string): boolean {
+  if (typeof v !== "boolean") throw new UsageError(`Nothing to update: give --account-enabled true or false. See \`${command} --help\`.`);
+  return v;
+}
 
 export const user: GroupSpec = {
   summary: "Manage portal users (people).",
@@ -33,6 +42,31 @@ export const user: GroupSpec = {
         { header: "CREATED", field: "createdAt" },
       ],
       run: async () => listUsers(),
+    },
+    update: {
+      summary: "Disable or enable a user: a disabled user cannot sign in, log in with docker or keep a portal session.",
+      options: [userNameOption, accountEnabledOption],
+      examples: [{ title: "Disable a user who left the team (their roles stay listed for review).", command: "wharf user update --name alice --account-enabled false" }],
+      run: async (args) => setUserDisabled(me, text(args.name), !accountEnabled(args.accountEnabled, "wharf user update")),
+    },
+    "reset-password": {
+      summary: "Replace a user's password with a generated one (printed once).",
+      options: [userNameOption],
+      examples: [{ title: "Reset a forgotten password.", command: "wharf user reset-password --name alice" }],
+      run: async (args, { warn }) => {
+        const out = await resetUserPassword(me, text(args.name));
+        warn("Save the password now: it is shown only this once.");
+        return out;
+      },
+    },
+    delete: {
+      summary: "Delete a user and their role assignments and group memberships (not the organisation's last Owner).",
+      options: [userNameOption, yesOption],
+      examples: [{ title: "Delete a user.", command: "wharf user delete --name alice --yes" }],
+      run: async (args) => {
+        requireYes(args, `user '${text(args.name)}'`, `wharf user delete --name ${text(args.name)}`);
+        return deleteUser(me, text(args.name));
+      },
     },
   },
 };
@@ -60,6 +94,12 @@ export const sp: GroupSpec = {
         { header: "DISABLED", field: "disabled" },
       ],
       run: async () => listServicePrincipals(me),
+    },
+    update: {
+      summary: "Disable or enable a service principal: a disabled one gets no tokens, and its roles stay for review.",
+      options: [idOption, accountEnabledOption],
+      examples: [{ title: "Stop a pipeline's access at once without losing its role assignments.", command: "wharf sp update --id ci-pipeline --account-enabled false" }],
+      run: async (args) => setServicePrincipalDisabled(me, text(args.id), !accountEnabled(args.accountEnabled, "wharf sp update")),
     },
     delete: {
       summary: "Delete a service principal and its role assignments.",

@@ -54,6 +54,7 @@ export async function setServicePrincipalDisabled(actor: Actor, idOrName: string
   await requireActor(actor, "assignRoles", ORG);
   const sp = await find(idOrName);
   await db().$transaction(async (tx) => {
+    if (disabled) await refuseLastOwner(tx, "servicePrincipal", sp.id, sp.displayName);
     await tx.servicePrincipal.update({ where: { id: sp.id }, data: { disabled } });
     await recordActivity(tx, { actor: actorName(actor), action: disabled ? "servicePrincipal.disable" : "servicePrincipal.enable", target: sp.displayName });
   });

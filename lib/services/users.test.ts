@@ -5,8 +5,8 @@ import { db } from "../core/db";
 import { WharfError } from "../core/errors";
 import type { Principal } from "../auth/principal";
 import { LOCAL_OPERATOR } from "../auth/actor";
-import { createServicePrincipal, deleteServicePrincipal } from "./service-principals";
-import { createUser, deleteUser } from "./users";
+import { createServicePrincipal, deleteServicePrincipal, setServicePrincipalDisabled } from "./service-principals";
+import { createUser, deleteUser, setUserDisabled } from "./users";
 
 /** Deleting principals against a real database: assignments go with them; nobody deletes themselves or the last Owner. */
 
@@ -54,5 +54,24 @@ describe("deleteUser", () => {
     await db().roleAssignment.deleteMany({ where: { principalId: owner.id } });
     await assert.rejects(deleteServicePrincipal(LOCAL_OPERATOR, last.clientId), (e) => code("CONFLICT")(e) && /last Owner/.test((e as Error).message));
     assert.equal(await db().servicePrincipal.count({ where: { id: lastRow.id } }), 1, "still there");
+  });
+});
+
+describe("disabling", () => {
+  test("the organisation's only Owner cannot be disabled either (nobody could assign roles after); another Owner can", async () => {
+    const solo = await createUser("solo-owner", "solo-password");
+    const bot = await createServicePrincipal(LOCAL_OPERATOR, { displayName: "solo-bot" });
+    const botRow = await db().servicePrincipal.findFirstOrThrow({ where: { clientId: bot.clientId } });
+    await db().roleAssignment.deleteMany({ where: { role: "Owner", scope: "/" } });
+    await ownerOf("user", solo.id);
+    await assert.rejects(setUserDisabled(LOCAL_OPERATOR, "solo-owner", true), (e) => code("CONFLICT")(e) && /last Owner/.test((e as Error).message));
+    assert.equal((await db().user.findUniqueOrThrow({ where: { id: solo.id } })).disabled, false, "still enabled");
+
+    await ownerOf("servicePrincipal", botRow.id);
+    assert.deepEqual(await setUserDisabled(LOCAL_OPERATOR, "solo-owner", true), { username: "solo-owner", disabled: true });
+    await db().roleAssignment.deleteMany({ where: { principalId: solo.id } });
+    await assert.rejects(setServicePrincipalDisabled(LOCAL_OPERATOR, bot.clientId, true), (e) => code("CONFLICT")(e) && /last Owner/.test((e as Error).message));
+    // Enabling is never refused.
+    assert.equal((await setUserDisabled(LOCAL_OPERATOR, "solo-owner", false)).disabled, false);
   });
 });

@@ -109,6 +109,7 @@ export async function setUserDisabled(actor: Actor, username: string, disabled: 
   const user = await findUserOrThrow(username);
   if (disabled && actor.kind === "user" && actor.id === user.id) throw invalid("You cannot disable your own account; ask another Owner.", "username");
   await db().$transaction(async (tx) => {
+    if (disabled) await refuseLastOwner(tx, "user", user.id, user.username);
     await tx.user.update({ where: { id: user.id }, data: { disabled } });
     await recordActivity(tx, { actor: actorName(actor), action: disabled ? "user.disable" : "user.enable", target: user.username });
   });

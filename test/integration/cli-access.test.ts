@@ -108,6 +108,28 @@ test("users, service principals and role assignments", async () => {
   await ok(["role", "assignment", "create", "--assignee", sp.clientId, "--role", "AcrPush", "--scope", "/registries/contoso"]);
   assert.deepEqual(await granted(sp.clientId, sp.secret, "contoso/app"), ["metadata_read", "metadata_write", "pull", "push"]);
   assert.equal(await granted(sp.clientId, "wrong-secret", "contoso/app"), null);
+
+  // Disabling keeps the roles (for review) but stops every token at once; enabling brings them back.
+  await ok(["sp", "update", "--id", "ci-pipeline", "--account-enabled", "false"]);
+  assert.equal(await granted(sp.clientId, sp.secret, "contoso/app"), null);
+  await ok(["sp", "update", "--id", sp.clientId, "--account-enabled", "true"]);
+  assert.deepEqual(await granted(sp.clientId, sp.secret, "contoso/app"), ["metadata_read", "metadata_write", "pull", "push"]);
+  await fails(["sp", "update", "--id", "ci-pipeline"], /Nothing to update: give --account-enabled/, 2);
+
+  await ok(["role", "assignment", "create", "--assignee", "alice", "--role", "AcrPull", "--scope", "/registries/contoso"]);
+  await ok(["user", "update", "--name", "alice", "--account-enabled", "false"]);
+  assert.equal(await granted("alice", "alice-password", "contoso/app"), null);
+  await ok(["user", "update", "--name", "alice", "--account-enabled", "true"]);
+  const reset = (await ok(["user", "reset-password", "--name", "alice"])) as { password: string };
+  assert.equal(await granted("alice", "alice-password", "contoso/app"), null, "the old password is gone");
+  assert.deepEqual(await granted("alice", reset.password, "contoso/app"), ["metadata_read", "pull"]);
+  await fails(["user", "delete", "--name", "alice"], /cannot be undone.*--yes/);
+  await fails(["user", "update", "--name", "admin", "--account-enabled", "false"], /last Owner/);
+  await ok(["user", "delete", "--name", "alice", "--yes"]);
+  assert.equal(await granted("alice", reset.password, "contoso/app"), null);
+  const users = (await ok(["user", "list"])) as { username: string }[];
+  assert.ok(!users.some((u) => u.username === "alice"));
+  assert.ok(!((await ok(["role", "assignment", "list", "--scope", "/registries/contoso"])) as { assignee: string }[]).some((a) => a.assignee === "alice"));
 });
 
 test("admin user: enabling prints its passwords once; renew retires the old one", async () => {
