@@ -3,6 +3,7 @@ import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 import { describeScope } from "../auth/scope";
 import { recordActivity } from "./activity";
+import { keepAnOwner } from "./owner-guard";
 
 /**
  * Groups of people and service principals (as Entra ID groups for ACR, `az ad group`): a role assigned to a group
@@ -95,8 +96,11 @@ export async function deleteGroup(actor: Actor, name: string) {
   await requireActor(actor, "assignRoles", ORG);
   const g = await findGroup(name);
   await db().$transaction(async (tx) => {
-    const roles = await tx.roleAssignment.deleteMany({ where: { principalType: "group", principalId: g.id } });
-    await tx.group.delete({ where: { id: g.id } });
+    const roles = await keepAnOwner(tx, `Group ${g.name}`, async () => {
+      const removed = await tx.roleAssignment.deleteMany({ where: { principalType: "group", principalId: g.id } });
+      await tx.group.delete({ where: { id: g.id } });
+      return removed;
+    });
     await recordActivity(tx, { actor: actorName(actor), action: "group.delete", target: g.name, before: { roleAssignments: roles.count } });
   });
   return { deleted: true, name: g.name };
@@ -123,7 +127,7 @@ export async function removeGroupMember(actor: Actor, input: { group: string; me
   const g = await findGroup(input.group);
   const m = await findMember(input.member);
   const removed = await db().$transaction(async (tx) => {
-    const r = await tx.groupMember.deleteMany({ where: { groupId: g.id, memberType: m.type, memberId: m.id } });
+    const r = await keepAnOwner(tx, `${m.name}, through group ${g.name},`, () => tx.groupMember.deleteMany({ where: { groupId: g.id, memberType: m.type, memberId: m.id } }));
     if (r.count) await recordActivity(tx, { actor: actorName(actor), action: "group.member.remove", target: g.name, before: { member: m.name, type: m.type } });
     return r.count;
   });

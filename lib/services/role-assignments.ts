@@ -1,5 +1,6 @@
 import { db } from "../core/db";
 import { recordActivity } from "./activity";
+import { keepAnOwner } from "./owner-guard";
 import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { parseRole, type Role } from "../auth/roles";
 import { formatScope, parseScope, type Scope } from "../auth/scope";
@@ -96,11 +97,8 @@ export async function deleteRoleAssignment(actor: Actor, input: { assignee: stri
       where: { principalType_principalId_role_scope: { principalType: who.principalType, principalId: who.principalId, role, scope: scopeText } },
     });
     if (!row) throw notFound(`${who.name} has no ${role} assignment at ${scopeText}. Inherited roles are removed where they are assigned.`);
-    if (role === "Owner" && scopeText === "/") {
-      const owners = await tx.roleAssignment.count({ where: { role: "Owner", scope: "/" } });
-      if (owners <= 1) throw conflict("This is the last Owner of the organisation; assign another Owner first so nobody is locked out.");
-    }
-    await tx.roleAssignment.delete({ where: { id: row.id } });
+    const remove = () => tx.roleAssignment.delete({ where: { id: row.id } });
+    await (role === "Owner" && scopeText === "/" ? keepAnOwner(tx, who.name, remove) : remove());
     await recordActivity(tx, {
       actor: actorName(actor),
       action: "roleAssignment.delete",

@@ -5,7 +5,7 @@ import { forgetMemberships } from "./groups";
 import { invalid, notFound } from "../core/errors";
 import { randomSecret, sha256Hex } from "../auth/password";
 import { actorName, requireActor, type Actor } from "../auth/actor";
-import { refuseLastOwner } from "./users";
+import { keepAnOwner } from "./owner-guard";
 
 const ORG = { type: "organisation" } as const;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
@@ -54,8 +54,7 @@ export async function setServicePrincipalDisabled(actor: Actor, idOrName: string
   await requireActor(actor, "assignRoles", ORG);
   const sp = await find(idOrName);
   await db().$transaction(async (tx) => {
-    if (disabled) await refuseLastOwner(tx, "servicePrincipal", sp.id, sp.displayName);
-    await tx.servicePrincipal.update({ where: { id: sp.id }, data: { disabled } });
+    await keepAnOwner(tx, sp.displayName, () => tx.servicePrincipal.update({ where: { id: sp.id }, data: { disabled } }));
     await recordActivity(tx, { actor: actorName(actor), action: disabled ? "servicePrincipal.disable" : "servicePrincipal.enable", target: sp.displayName });
   });
   return { displayName: sp.displayName, clientId: sp.clientId, disabled };
@@ -66,10 +65,11 @@ export async function deleteServicePrincipal(actor: Actor, idOrName: string) {
   await requireActor(actor, "assignRoles", ORG);
   const sp = await find(idOrName);
   await db().$transaction(async (tx) => {
-    await refuseLastOwner(tx, "servicePrincipal", sp.id, sp.displayName);
-    await tx.roleAssignment.deleteMany({ where: { principalType: "servicePrincipal", principalId: sp.id } });
-    await forgetMemberships(tx, "servicePrincipal", sp.id);
-    await tx.servicePrincipal.delete({ where: { id: sp.id } });
+    await keepAnOwner(tx, sp.displayName, async () => {
+      await tx.roleAssignment.deleteMany({ where: { principalType: "servicePrincipal", principalId: sp.id } });
+      await forgetMemberships(tx, "servicePrincipal", sp.id);
+      await tx.servicePrincipal.delete({ where: { id: sp.id } });
+    });
     await recordActivity(tx, { actor: actorName(actor), action: "servicePrincipal.delete", target: sp.displayName, before: { clientId: sp.clientId } });
   });
   return { deleted: true, clientId: sp.clientId };

@@ -7,6 +7,8 @@ import type { Principal } from "../auth/principal";
 import { LOCAL_OPERATOR } from "../auth/actor";
 import { createServicePrincipal, deleteServicePrincipal, setServicePrincipalDisabled } from "./service-principals";
 import { createUser, deleteUser, setUserDisabled } from "./users";
+import { addGroupMember, createGroup, deleteGroup, removeGroupMember } from "./groups";
+import { createRoleAssignment, deleteRoleAssignment } from "./role-assignments";
 
 /** Deleting principals against a real database: assignments go with them; nobody deletes themselves or the last Owner. */
 
@@ -73,5 +75,37 @@ describe("disabling", () => {
     await assert.rejects(setServicePrincipalDisabled(LOCAL_OPERATOR, bot.clientId, true), (e) => code("CONFLICT")(e) && /last Owner/.test((e as Error).message));
     // Enabling is never refused.
     assert.equal((await setUserDisabled(LOCAL_OPERATOR, "solo-owner", false)).disabled, false);
+  });
+});
+
+describe("Owner through a group", () => {
+  const lastOwner = (e: unknown) => code("CONFLICT")(e) && /last Owner/.test((e as Error).message);
+
+  test("the group's last enabled member cannot leave it, be deleted or disabled, nor the group be deleted", async () => {
+    await db().roleAssignment.deleteMany({ where: { role: "Owner", scope: "/" } });
+    await createUser("grace", "grace-password");
+    await createUser("heidi", "heidi-password");
+    await createGroup(LOCAL_OPERATOR, { name: "platform-admins" });
+    await addGroupMember(LOCAL_OPERATOR, { group: "platform-admins", member: "grace" });
+    await createRoleAssignment(LOCAL_OPERATOR, { assignee: "group:platform-admins", role: "Owner", scope: "/" });
+
+    await assert.rejects(removeGroupMember(LOCAL_OPERATOR, { group: "platform-admins", member: "grace" }), lastOwner);
+    await assert.rejects(deleteGroup(LOCAL_OPERATOR, "platform-admins"), lastOwner);
+    await assert.rejects(deleteUser(LOCAL_OPERATOR, "grace"), lastOwner);
+    await assert.rejects(setUserDisabled(LOCAL_OPERATOR, "grace", true), lastOwner);
+    await assert.rejects(deleteRoleAssignment(LOCAL_OPERATOR, { assignee: "group:platform-admins", role: "Owner", scope: "/" }), lastOwner);
+    assert.equal(await db().groupMember.count(), 1, "nothing was removed");
+    assert.equal(await db().roleAssignment.count({ where: { role: "Owner", scope: "/" } }), 1);
+
+    // A second member makes the first free to go; a disabled one does not count.
+    await addGroupMember(LOCAL_OPERATOR, { group: "platform-admins", member: "heidi" });
+    await setUserDisabled(LOCAL_OPERATOR, "heidi", true);
+    await assert.rejects(removeGroupMember(LOCAL_OPERATOR, { group: "platform-admins", member: "grace" }), lastOwner);
+    await setUserDisabled(LOCAL_OPERATOR, "heidi", false);
+    await removeGroupMember(LOCAL_OPERATOR, { group: "platform-admins", member: "grace" });
+    // A direct Owner lets the group go.
+    await createRoleAssignment(LOCAL_OPERATOR, { assignee: "grace", role: "Owner", scope: "/" });
+    await deleteGroup(LOCAL_OPERATOR, "platform-admins");
+    assert.equal(await db().roleAssignment.count({ where: { role: "Owner", scope: "/" } }), 1);
   });
 });

@@ -4,6 +4,7 @@ import { hashPassword, randomSecret } from "../auth/password";
 import type { UserInfo } from "../auth/credentials";
 import { recordActivity } from "./activity";
 import { forgetMemberships } from "./groups";
+import { keepAnOwner } from "./owner-guard";
 import { conflict, invalid, isUniqueViolation, notFound } from "../core/errors";
 import { actorName, requireActor, type Actor } from "../auth/actor";
 
@@ -109,22 +110,10 @@ export async function setUserDisabled(actor: Actor, username: string, disabled: 
   const user = await findUserOrThrow(username);
   if (disabled && actor.kind === "user" && actor.id === user.id) throw invalid("You cannot disable your own account; ask another Owner.", "username");
   await db().$transaction(async (tx) => {
-    if (disabled) await refuseLastOwner(tx, "user", user.id, user.username);
-    await tx.user.update({ where: { id: user.id }, data: { disabled } });
+    await keepAnOwner(tx, user.username, () => tx.user.update({ where: { id: user.id }, data: { disabled } }));
     await recordActivity(tx, { actor: actorName(actor), action: disabled ? "user.disable" : "user.enable", target: user.username });
   });
   return { username: user.username, disabled };
-}
-
-/**
- * Refuses when this principal holds the organisation's only Owner assignment: removing
- * it would leave nobody able to assign roles (the same rule as removing the role itself).
- */
-export async function refuseLastOwner(tx: Pick<ReturnType<typeof db>, "roleAssignment">, principalType: "user" | "servicePrincipal", principalId: string, name: string): Promise<void> {
-  const own = await tx.roleAssignment.count({ where: { principalType, principalId, role: "Owner", scope: "/" } });
-  if (!own) return;
-  const owners = await tx.roleAssignment.count({ where: { role: "Owner", scope: "/" } });
-  if (owners <= own) throw conflict(`${name} is the last Owner of the organisation; assign Owner to someone else first so nobody is locked out.`);
 }
 
 /** Deletes the user and its role assignments; its sessions stop working with it. Not yourself, not the last Owner. */
@@ -133,10 +122,12 @@ export async function deleteUser(actor: Actor, username: string): Promise<{ user
   const user = await findUserOrThrow(username);
   if (actor.kind === "user" && actor.id === user.id) throw invalid("You cannot delete your own account; ask another Owner.", "username");
   await db().$transaction(async (tx) => {
-    await refuseLastOwner(tx, "user", user.id, user.username);
-    const roles = await tx.roleAssignment.deleteMany({ where: { principalType: "user", principalId: user.id } });
-    await forgetMemberships(tx, "user", user.id);
-    await tx.user.delete({ where: { id: user.id } });
+    const roles = await keepAnOwner(tx, user.username, async () => {
+      const removed = await tx.roleAssignment.deleteMany({ where: { principalType: "user", principalId: user.id } });
+      await forgetMemberships(tx, "user", user.id);
+      await tx.user.delete({ where: { id: user.id } });
+      return removed;
+    });
     await recordActivity(tx, { actor: actorName(actor), action: "user.delete", target: user.username, before: { roleAssignments: roles.count } });
   });
   return { username: user.username, deleted: true };
