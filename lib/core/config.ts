@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import proxyaddr from "proxy-addr";
 import { z } from "zod";
+import { parseEgressPolicy, type EgressPolicy } from "./egress";
 
 /**
  * Configuration is read and validated once, at start-up. A bad value stops the
@@ -128,6 +129,10 @@ const schema = z.object({
     .transform((s) => [...new Set(s.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))])
     .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$|^\[[0-9a-f:]+\](:\d+)?$/, "must be comma-separated host:port entries like 127.0.0.1:5000")))
     .default([]),
+  // Address ranges Wharf itself will not connect to (webhook receivers, import sources, cache upstreams): CIDRs or
+  // link-local, loopback, private; "none" for no limit. WHARF_EGRESS_ALLOW lists exceptions (lib/core/egress.ts).
+  WHARF_EGRESS_DENY: z.string().default("link-local"),
+  WHARF_EGRESS_ALLOW: z.string().default(""),
   // How long one upstream request (an import's or the cache's) may wait for an answer before it counts as down.
   WHARF_UPSTREAM_TIMEOUT_SECONDS: seconds(1).default(30),
   // How long a webhook delivery is retried (with backoff) after its first attempt before it is dead-lettered.
@@ -165,6 +170,8 @@ export type Config = z.infer<typeof schema> & {
   /** Which engine WHARF_DATABASE_URL names: SQLite (embedded default) or PostgreSQL (several nodes). */
   databaseKind: "sqlite" | "postgresql";
   blobsDir: string;
+  /** Where the server may connect on its own (webhooks, imports, the cache): WHARF_EGRESS_DENY less WHARF_EGRESS_ALLOW. */
+  egress: EgressPolicy;
   /** How the port speaks: plain HTTP, HTTPS with the operator's PEM files, or with a generated certificate. */
   tls: TlsSetting;
 };
@@ -199,10 +206,17 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   if (c.WHARF_S3_REDIRECT && c.WHARF_STORAGE !== "s3") {
     throw new ConfigError("Invalid configuration:\n  WHARF_S3_REDIRECT=true needs WHARF_STORAGE=s3: only object storage can hand clients a presigned URL");
   }
+  let egress: EgressPolicy;
+  try {
+    egress = parseEgressPolicy(c.WHARF_EGRESS_DENY, c.WHARF_EGRESS_ALLOW);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message} (e.g. WHARF_EGRESS_DENY=link-local,loopback,private WHARF_EGRESS_ALLOW=10.0.5.0/24)`);
+  }
   const tls = tlsSetting(c);
   const dataDir = path.resolve(c.WHARF_DATA_DIR);
   return {
     tls,
+    egress,
     ...c,
     skuOverrides: c.WHARF_SKU_LIMITS ?? {},
     dataDir,

@@ -1,6 +1,9 @@
 import crypto, { randomUUID } from "node:crypto";
 import { setDeliveryWaker } from "../registry/events";
+import http from "node:http";
+import https from "node:https";
 import os from "node:os";
+import { checkLiteralHost, EgressDenied, egressLookup } from "../core/egress";
 import { context, slot, config } from "../core/context";
 import { db } from "../core/db";
 import { logger } from "../core/logging";
@@ -61,32 +64,52 @@ type Sent = { requestHeaders: Record<string, string>; status: number | null; res
 async function send(uri: string, headers: Record<string, string>, body: string, stop: AbortSignal): Promise<Sent> {
   const started = performance.now();
   const out: Sent = { requestHeaders: headers, status: null, responseHeaders: null, body: null, error: null, ms: 0 };
+  const signal = AbortSignal.any([stop, AbortSignal.timeout(TIMEOUT_MS)]);
   try {
-    // No redirects: a receiver that moved says so in the log instead of Wharf posting the payload somewhere else.
-    const res = await fetch(uri, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.any([stop, AbortSignal.timeout(TIMEOUT_MS)]) });
-    out.status = res.status;
-    out.responseHeaders = Object.fromEntries(res.headers.entries());
+    const res = await post(new URL(uri), headers, body, signal);
+    out.status = res.statusCode ?? null;
+    out.responseHeaders = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : String(v ?? "")]));
     out.body = await readCapped(res);
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    out.error = e.name === "TimeoutError" ? `No answer within ${TIMEOUT_MS / 1000} s.` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    const e = err as NodeJS.ErrnoException;
+    out.error = (signal.reason as Error | undefined)?.name === "TimeoutError" ? `No answer within ${TIMEOUT_MS / 1000} s.` : e instanceof EgressDenied ? e.message : (e.code ?? e.message);
   }
   out.ms = Math.round(performance.now() - started);
   return out;
 }
 
-async function readCapped(res: Response): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+/**
+ * One POST over node:http, resolving the receiver's name through the outbound policy (WHARF_EGRESS_DENY). No
+ * redirects are followed: a receiver that moved says so in the log instead of Wharf posting the payload elsewhere.
+ */
+function post(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<http.IncomingMessage> {
+  checkLiteralHost(config().egress, url.hostname);
+  const bytes = Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === "https:" ? https : http).request(url, {
+      method: "POST",
+      headers: { ...headers, "Content-Length": String(bytes.length) },
+      signal,
+      lookup: receiverLookup,
+      agent: false,
+    });
+    req.once("response", resolve);
+    req.once("error", reject);
+    req.end(bytes);
+  });
+}
+
+const receiverLookup = egressLookup(() => config().egress);
+
+async function readCapped(res: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  while (size < BODY_LIMIT) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
+  for await (const chunk of res) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size >= BODY_LIMIT) break;
   }
-  await reader.cancel().catch(() => undefined);
+  res.destroy();
   return Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString("utf8");
 }
 

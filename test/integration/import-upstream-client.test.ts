@@ -113,3 +113,24 @@ describe("Bearer token auth (a second Wharf)", () => {
     await assert.rejects(new UpstreamClient({ host: wharf.host }).getManifest("upstreamone/multi", "v1"), (e: UpstreamError) => e.failure === "unauthorized");
   });
 });
+
+describe("the outbound policy (WHARF_EGRESS_DENY)", () => {
+  test("an upstream on a denied range is refused before a byte is sent, by literal address or by name; an exception lets it through", async () => {
+    const port = reg.host.split(":")[1];
+    const named = `localhost:${port}`;
+    const insecure = `${reg.host},${named}`;
+    const policy = (allow = "") => startContext(parseConfig({ WHARF_DATA_DIR: dataDir, WHARF_INSECURE_REGISTRIES: insecure, WHARF_EGRESS_DENY: "link-local,loopback", WHARF_EGRESS_ALLOW: allow }));
+    try {
+      policy();
+      for (const host of [reg.host, named]) {
+        await assert.rejects(new UpstreamClient({ host, credentials: USER }).ping(), (e: UpstreamError) =>
+          e.failure === "unreachable" && /outbound policy refuses .*WHARF_EGRESS_DENY=link-local,loopback.*WHARF_EGRESS_ALLOW=(127\.0\.0\.1|::1)/.test(e.message),
+        );
+      }
+      policy("127.0.0.1,::1");
+      assert.deepEqual(await new UpstreamClient({ host: reg.host, credentials: USER }).ping(), { auth: "basic" });
+    } finally {
+      startContext(parseConfig({ WHARF_DATA_DIR: dataDir, WHARF_INSECURE_REGISTRIES: `${reg.host},${wharf.host}`, WHARF_UPSTREAM_TIMEOUT_SECONDS: "10" }));
+    }
+  });
+});

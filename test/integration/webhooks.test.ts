@@ -205,4 +205,20 @@ describe("webhooks", () => {
     assert.ok(dead!.finishedAt);
     receiver.answer = 200;
   });
+
+  it("an operator's outbound policy keeps deliveries off denied addresses, saying which and how to allow it", async () => {
+    await w.stop();
+    w = await startWharf({ dataDir: w.dataDir, port: w.port, env: { WHARF_EGRESS_DENY: "link-local,loopback" } });
+    const before = receiver.got.length;
+    const ping = JSON.parse((await cli("webhook", "ping", "-r", "contoso", "-n", "cihook", "-o", "json")).stdout);
+    assert.equal(ping.status, "pending");
+    assert.equal(ping.log[0].responseStatus, null);
+    assert.match(ping.log[0].error, /^127\.0\.0\.1 resolves to 127\.0\.0\.1, an address Wharf's outbound policy refuses \(WHARF_EGRESS_DENY=link-local,loopback\)\. An operator can allow it with WHARF_EGRESS_ALLOW=127\.0\.0\.1\.$/);
+    assert.equal(receiver.got.length, before, "nothing reached the receiver");
+
+    await w.stop();
+    w = await startWharf({ dataDir: w.dataDir, port: w.port, env: { WHARF_EGRESS_DENY: "link-local,loopback", WHARF_EGRESS_ALLOW: "127.0.0.1" } });
+    const allowed = JSON.parse((await cli("webhook", "ping", "-r", "contoso", "-n", "cihook", "-o", "json")).stdout);
+    assert.equal(allowed.status, "delivered");
+  });
 });

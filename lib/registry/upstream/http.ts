@@ -4,6 +4,7 @@ import https from "node:https";
 import tls from "node:tls";
 import { config, context, slot } from "../../core/context";
 import { UpstreamError } from "./errors";
+import { checkLiteralHost, EgressDenied, egressLookup } from "../../core/egress";
 
 /**
  * One HTTP exchange with an upstream: HTTPS with the system's CAs (plain HTTP only for hosts listed in
@@ -35,6 +36,9 @@ const agents = slot(
   },
 );
 
+/** Every connection to an upstream (redirect targets too) resolves through the outbound policy. */
+const upstreamLookup = egressLookup(() => config().egress);
+
 export function isInsecureHost(host: string): boolean {
   return config().WHARF_INSECURE_REGISTRIES.includes(host.toLowerCase());
 }
@@ -44,6 +48,7 @@ export function baseUrl(host: string): string {
 }
 
 function failureOf(err: NodeJS.ErrnoException, host: string, url: URL): UpstreamError {
+  if (err instanceof EgressDenied) return new UpstreamError("unreachable", host, err.message);
   const code = err.code ?? "";
   if (/CERT|SSL|TLS|DEPTH_ZERO|SELF_SIGNED/.test(code) || /wrong version number|ssl/i.test(err.message)) {
     return new UpstreamError(
@@ -59,7 +64,12 @@ function once(url: URL, opts: SendOptions, host: string): Promise<UpstreamRespon
   const a = context().get(agents);
   const mod = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const req = mod.request(url, { method: opts.method ?? "GET", headers: opts.headers, agent: url.protocol === "https:" ? a.https : a.http, signal: opts.signal });
+    try {
+      checkLiteralHost(config().egress, url.hostname);
+    } catch (err) {
+      return reject(failureOf(err as NodeJS.ErrnoException, host, url));
+    }
+    const req = mod.request(url, { method: opts.method ?? "GET", headers: opts.headers, agent: url.protocol === "https:" ? a.https : a.http, signal: opts.signal, lookup: upstreamLookup });
     const timer = setTimeout(() => {
       req.destroy(new UpstreamError("timeout", host, `${host} did not answer within ${Math.round(opts.timeoutMs / 1000)} s; it may be down or overloaded. Try again later.`));
     }, opts.timeoutMs);
