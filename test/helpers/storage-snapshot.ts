@@ -33,7 +33,10 @@ export type SnapshotDiff = { added: string[]; removed: string[] };
 
 export async function snapshot(dataDir: string): Promise<Snapshot> {
   const out = new Set<string>();
-  const line = (table: string, row: unknown) => `${table} ${JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`;
+  // A manifest's lastPulledAt is written by the pull counters' flush every few seconds, for pulls made earlier
+  // (a case's own successful GET, or a previous case's): a record of use like the counters, not content.
+  const line = (table: string, row: unknown) =>
+    `${table} ${JSON.stringify(row, (k, v) => (k === "lastPulledAt" ? undefined : typeof v === "bigint" ? String(v) : v))}`;
   const url = databaseUrlOf(dataDir);
   if (url.startsWith("file:")) {
     const db = new Database(url.slice("file:".length), { readonly: true, fileMustExist: true });
