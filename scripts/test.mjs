@@ -41,8 +41,9 @@ const phases =
         ...(selected.includes("cluster") ? [{ backend: "cluster", suites: ["cluster"] }] : []),
       ];
 
-/** Debian packages the tests drive: a real browser, real registry clients, and libfaketime for the demo's history. */
-const DEBIAN = { chromium: "/usr/bin/chromium", skopeo: "/usr/bin/skopeo", podman: "/usr/bin/podman", buildah: "/usr/bin/buildah", umoci: "/usr/bin/umoci", faketime: "/usr/bin/faketime" };
+/** Debian packages the tests drive: a real browser, real registry clients, CNCF Distribution (the upstream in import
+ * and cache tests), and libfaketime for the demo's history. */
+const DEBIAN = { chromium: "/usr/bin/chromium", skopeo: "/usr/bin/skopeo", podman: "/usr/bin/podman", buildah: "/usr/bin/buildah", umoci: "/usr/bin/umoci", faketime: "/usr/bin/faketime", "docker-registry": "/usr/bin/docker-registry" };
 
 function ensureDebianPackages() {
   const missing = Object.entries(DEBIAN).filter(([, bin]) => !fs.existsSync(bin)).map(([pkg]) => pkg);
