@@ -1,12 +1,12 @@
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { db, type Tx } from "../core/db";
-import { blobUnknown } from "../core/errors";
+import { blobUnknown, blobUploadInvalid } from "../core/errors";
 import { blobDataPath } from "./paths";
 import { storage } from "./storage";
 import { PathNotFoundError } from "./storage/driver";
 import { digestLock } from "./keyed-lock";
-import { claimBlob, queueBlobReviews, queueLinkReviews, releaseFailedClaim, retryWhileCollected } from "./gc-queue";
+import { claimBlob, ClaimLapsed, queueBlobReviews, queueLinkReviews, releaseFailedClaim, renewClaimWhile, retryWhileCollected, settleClaim } from "./gc-queue";
 import { hotReads } from "./hot-reads";
 import { manifestBytes } from "./manifest-cache";
 
@@ -114,16 +114,24 @@ export const blobStore: BlobStore = {
   async commit({ repositoryId, digest, size, fromPath, extra }) {
     await digestLock().run(digest, async () => {
       // 1. Claim the blob first, so no collector deletes its bytes while ours move into place (or wait for one that is).
-      const claimedAt = (await retryWhileCollected(() => db().$transaction((tx) => claimBlob(tx, digest, size))))!;
+      await retryWhileCollected(() => db().$transaction((tx) => claimBlob(tx, digest, size)));
       const target = blobDataPath(digest);
-      const existing = await storage().stat(target);
-      // Same digest, same bytes: keep the stored copy (the new one is dropped once the rows are written).
-      const moved = !(existing && existing.size === size);
-      if (moved) await storage().move(fromPath, target);
+      let moved = false;
       try {
+        const existing = await storage().stat(target);
+        // Same digest, same bytes: keep the stored copy (the new one is dropped once the rows are written).
+        if (!(existing && existing.size === size)) {
+          const stopRenewing = renewClaimWhile(digest);
+          try {
+            await storage().move(fromPath, target);
+          } finally {
+            stopRenewing();
+          }
+          moved = true;
+        }
         await db().$transaction(async (tx) => {
-          // Claimed again (a claim outlived by a very slow move could have been collected in between), and released.
-          await claimBlob(tx, digest, size, false);
+          // The claim is given back with the rows written; refused when a collector voided it meanwhile.
+          await settleClaim(tx, digest);
           await tx.blobLink.upsert({
             where: { repositoryId_digest: { repositoryId, digest } },
             create: { repositoryId, digest },
@@ -134,13 +142,14 @@ export const blobStore: BlobStore = {
           if (extra) await extra(tx);
         });
       } catch (err) {
-        // Refused (a lock) or failed: the bytes go back where they came from, so nothing is visible and the
-        // upload can be finished later — unless a row now claims them for another push.
+        // Refused (a lock) or failed: the claim is given back and the bytes go back where they came from, so nothing
+        // is visible and the upload can be finished later — unless another push still relies on them.
         // When the database cannot say, the bytes stay: a row without its bytes is the worse state.
         const released = await db()
-          .$transaction((tx) => releaseFailedClaim(tx, digest, claimedAt))
+          .$transaction((tx) => releaseFailedClaim(tx, digest))
           .catch(() => false);
         if (moved && released) await storage().move(target, fromPath).catch(() => undefined);
+        if (err instanceof ClaimLapsed) throw blobUploadInvalid(err.message, { digest });
         throw err;
       }
       if (!moved) await storage().delete(fromPath);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { Readable } from "node:stream";
 import { db, type Tx } from "../core/db";
-import { claimBlob, queueBlobReviews, queueLinkReviews } from "./gc-queue";
+import { claimBlob, queueBlobReviews, queueLinkReviews, useBlob } from "./gc-queue";
 import { collectGarbage } from "./gc";
 import { blobDataPath } from "./paths";
 import { createRepositoryIn, type Repo } from "./repository-resolver";
@@ -76,9 +76,9 @@ describe("garbage collection against concurrent pushes on PostgreSQL", { skip: !
     await db().blobLink.delete({ where: { repositoryId_digest: { repositoryId: repo.id, digest: d } } });
     await db().linkReview.deleteMany({ where: { repositoryId: repo.id, digest: d } });
     await db().$transaction((tx) => queueBlobReviews(tx, [d], null));
-    // As blob-store's commit does: claim (writes the Blob row), link, queue the link's review.
+    // As a writer of bytes and rows in one transaction does: the Blob row first, link, queue the link's review.
     const report = await collectWhilePushing(async (tx) => {
-      await claimBlob(tx, d, bytes.length, false);
+      await useBlob(tx, d, bytes.length);
       await tx.blobLink.create({ data: { repositoryId: repo.id, digest: d } });
       await queueLinkReviews(tx, repo.id, [d], new Date(Date.now() + 3600_000));
     });
@@ -92,12 +92,13 @@ describe("garbage collection against concurrent pushes on PostgreSQL", { skip: !
     const d = sha(crypto.randomBytes(100));
     let first: Promise<unknown> | undefined;
     await db().$transaction(async (tx) => {
-      await claimBlob(tx, d, 100, false);
-      first = db().$transaction((other) => claimBlob(other, d, 100, false));
+      await claimBlob(tx, d, 100);
+      first = db().$transaction((other) => claimBlob(other, d, 100));
       await untilSomeoneWaitsOnALock();
     });
     await first;
     assert.equal(await db().blob.count({ where: { digest: d } }), 1);
+    assert.equal((await db().blob.findUniqueOrThrow({ where: { digest: d } })).claims, 2, "each push holds its own claim");
   });
 
   it("two pushes creating the same new repository at once both get it", async () => {

@@ -1,4 +1,4 @@
-import type { Tx } from "../core/db";
+import { db, type Tx } from "../core/db";
 import { createManyOnce, lockBlob, serializeBlobCreation } from "./row-locks";
 
 /**
@@ -54,48 +54,107 @@ export class BlobBeingCollected extends Error {
  */
 export const DELETE_MARK_MS = 60_000;
 
-/** How long a push's claim on a blob (Blob.claimedAt) keeps a collector off it while its bytes move into place. */
+/** How long the latest push claim on a blob (Blob.claims, claimedAt) keeps a collector off it while bytes move into place. */
 export const PUSH_CLAIM_MS = 60_000;
 
-/**
- * Claims a blob for a push, first statement of the pushing transaction: the Blob row's write lock orders it with a
- * collector's. Creates the row when missing; throws BlobBeingCollected while a collector deletes the bytes.
- * `hold`: keep collectors off for PUSH_CLAIM_MS (bytes still to move in, rows in a later transaction); without it,
- * the caller writes bytes and rows in this same transaction, and any earlier claim is released.
- */
-export async function claimBlob(tx: Tx, digest: string, size: number, hold = true): Promise<Date | null> {
-  await serializeBlobCreation(tx, digest);
-  const now = new Date();
-  const claimedAt = hold ? now : null;
-  const { count } = await tx.blob.updateMany({ where: { digest, deletingAt: null }, data: { claimedAt } });
-  if (count) return claimedAt;
-  const row = await tx.blob.findUnique({ where: { digest }, select: { deletingAt: true } });
-  if (!row) {
-    await tx.blob.create({ data: { digest, size: BigInt(size), claimedAt } });
-    // A push that dies before its rows are written leaves this row behind: reviewed once the claim has lapsed.
-    if (hold) await queueBlobReviews(tx, [digest], null);
-    return claimedAt;
-  }
-  if (row.deletingAt && now.getTime() - row.deletingAt.getTime() < DELETE_MARK_MS) throw new BlobBeingCollected(digest);
-  // A mark older than any collector may act on: that collector is gone. The caller stores its own bytes.
-  await tx.blob.update({ where: { digest }, data: { deletingAt: null, claimedAt } });
-  return claimedAt;
+/** A claim is in force while some push holds one and the latest was made within PUSH_CLAIM_MS. */
+export function claimInForce(row: { claims: number; claimedAt: Date | null }, now: Date): boolean {
+  return row.claims > 0 && !!row.claimedAt && now.getTime() - row.claimedAt.getTime() < PUSH_CLAIM_MS;
 }
 
 /**
- * A push that failed after claiming: its row goes when nothing else holds the blob and no later push claimed it
- * (then that push owns the bytes at the address). True when the caller may take its bytes back.
+ * A push's claim was voided while its bytes moved in (it outlasted PUSH_CLAIM_MS and a collector took the blob):
+ * its bytes may be gone, so its rows are not written. The client pushes the blob again.
  */
-export async function releaseFailedClaim(tx: Tx, digest: string, claimedAt: Date): Promise<boolean> {
+export class ClaimLapsed extends Error {
+  constructor(readonly digest: string) {
+    super(`the push of blob ${digest} took longer than ${PUSH_CLAIM_MS / 1000} s to store its bytes, and garbage collection took them back; push the blob again`);
+    this.name = "ClaimLapsed";
+  }
+}
+
+/**
+ * The Blob row for a writer that stores the bytes and its rows in this one transaction (a manifest, a restore):
+ * created when missing; throws BlobBeingCollected while a collector deletes the bytes; a stale mark is taken over.
+ * The first statement of the writing transaction: the Blob row's write lock orders it with a collector's.
+ */
+export async function useBlob(tx: Tx, digest: string, size: number): Promise<void> {
+  await ensureBlob(tx, digest, size, {});
+}
+
+/**
+ * Claims a blob for a push whose bytes move into place after this transaction, with its rows written in a later
+ * one (settleClaim). Each push adds one claim; collectors keep off while claimInForce.
+ */
+export async function claimBlob(tx: Tx, digest: string, size: number): Promise<void> {
+  const created = await ensureBlob(tx, digest, size, { claims: { increment: 1 }, claimedAt: new Date() });
+  // A push that dies before its rows are written leaves this row behind: reviewed once the claim has lapsed.
+  if (created) await queueBlobReviews(tx, [digest], null);
+}
+
+/**
+ * The push's bytes are in place: takes its claim back, in the transaction that writes its rows. Throws ClaimLapsed
+ * when a collector voided the claim meanwhile (the row is gone, marked, or holds no claim).
+ */
+export async function settleClaim(tx: Tx, digest: string): Promise<void> {
+  await serializeBlobCreation(tx, digest);
+  const { count } = await tx.blob.updateMany({ where: { digest, deletingAt: null, claims: { gt: 0 } }, data: { claims: { decrement: 1 } } });
+  if (!count) throw new ClaimLapsed(digest);
+  await tx.blob.updateMany({ where: { digest, claims: 0 }, data: { claimedAt: null } });
+}
+
+/**
+ * Renews a push's claim while its bytes move (a large blob on object storage may take longer than PUSH_CLAIM_MS),
+ * so the claim lapses only when the pushing process is gone. Returns the function that stops renewing.
+ */
+export function renewClaimWhile(digest: string): () => void {
+  const timer = setInterval(() => {
+    void db()
+      .blob.updateMany({ where: { digest, deletingAt: null, claims: { gt: 0 } }, data: { claimedAt: new Date() } })
+      .catch(() => undefined);
+  }, PUSH_CLAIM_MS / 3);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Creates the row, or applies `data` to it unless a collector's fresh mark is on it; true when created. */
+async function ensureBlob(tx: Tx, digest: string, size: number, data: { claims?: { increment: number }; claimedAt?: Date }): Promise<boolean> {
+  await serializeBlobCreation(tx, digest);
+  const now = new Date();
+  const { count } = await tx.blob.updateMany({ where: { digest, deletingAt: null }, data });
+  if (count) return false;
+  const row = await tx.blob.findUnique({ where: { digest }, select: { deletingAt: true } });
+  const claims = data.claims ? 1 : 0;
+  const claimedAt = claims ? now : null;
+  if (!row) {
+    await tx.blob.create({ data: { digest, size: BigInt(size), claims, claimedAt } });
+    return true;
+  }
+  if (row.deletingAt && now.getTime() - row.deletingAt.getTime() < DELETE_MARK_MS) throw new BlobBeingCollected(digest);
+  // A mark older than any collector may act on: that collector is gone. The caller stores its own bytes.
+  await tx.blob.update({ where: { digest }, data: { deletingAt: null, claims, claimedAt } });
+  return false;
+}
+
+/**
+ * A push that failed after claiming gives its claim back; the row goes when that was the last claim and nothing
+ * else holds the blob. True when the caller may take its bytes back (no one else relies on them).
+ */
+export async function releaseFailedClaim(tx: Tx, digest: string): Promise<boolean> {
   await lockBlob(tx, digest);
-  const row = await tx.blob.findUnique({ where: { digest }, select: { claimedAt: true } });
-  if (!row || row.claimedAt?.getTime() !== claimedAt.getTime()) return false;
+  const { count } = await tx.blob.updateMany({ where: { digest, deletingAt: null, claims: { gt: 0 } }, data: { claims: { decrement: 1 } } });
+  if (!count) return false;
+  const row = await tx.blob.findUnique({ where: { digest }, select: { claims: true } });
+  if (!row || row.claims > 0) return false;
   const [links, manifests, binned] = await Promise.all([
     tx.blobLink.count({ where: { digest } }),
     tx.manifest.count({ where: { digest } }),
     tx.recycledManifest.count({ where: { digest } }),
   ]);
-  if (links || manifests || binned) return false;
+  if (links || manifests || binned) {
+    await tx.blob.update({ where: { digest }, data: { claimedAt: null } });
+    return false;
+  }
   await tx.blob.delete({ where: { digest } });
   return true;
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { Readable } from "node:stream";
 import { db } from "../core/db";
-import { BlobBeingCollected, claimBlob, DELETE_MARK_MS, PUSH_CLAIM_MS, queueBlobReviews } from "./gc-queue";
+import { BlobBeingCollected, claimBlob, ClaimLapsed, DELETE_MARK_MS, PUSH_CLAIM_MS, queueBlobReviews, releaseFailedClaim, settleClaim } from "./gc-queue";
 import { collectGarbage } from "./gc";
 import { manifestService } from "./manifest-service";
 import { blobDataPath } from "./paths";
@@ -94,6 +94,60 @@ describe("garbage collection protocol", () => {
     await db().$transaction((tx) => queueBlobReviews(tx, [d], null));
     await run(0);
     assert.equal(await db().blob.count({ where: { digest: d } }), 0);
+  });
+
+  it("two pushes of one blob: the first to finish leaves the second's claim in force", async () => {
+    const bytes = crypto.randomBytes(320);
+    const d = sha(bytes);
+    // Both claim (bytes on their way); the first writes its rows, and its link goes (no manifest named it in time).
+    await db().$transaction((tx) => claimBlob(tx, d, bytes.length));
+    await db().$transaction((tx) => claimBlob(tx, d, bytes.length));
+    await db().$transaction((tx) => settleClaim(tx, d));
+    await db().$transaction((tx) => queueBlobReviews(tx, [d], null));
+    // Nothing links the blob, but the second push is still moving its bytes in: the collector keeps off.
+    assert.equal((await run(0)).blobsDeleted, 0);
+    assert.equal((await db().blob.findUniqueOrThrow({ where: { digest: d } })).deletingAt, null);
+    // A push that fails gives its claim back without taking the row from the other one.
+    await db().$transaction((tx) => claimBlob(tx, d, bytes.length));
+    assert.equal(await db().$transaction((tx) => releaseFailedClaim(tx, d)), false);
+    assert.equal(await db().blob.count({ where: { digest: d } }), 1);
+    // The second finishes: with no claim left and nothing linking it, the next run collects it.
+    await db().$transaction((tx) => settleClaim(tx, d));
+    await db().$transaction((tx) => queueBlobReviews(tx, [d], null));
+    assert.equal((await run(0)).blobsDeleted, 1);
+    assert.equal(await db().blob.count({ where: { digest: d } }), 0);
+  });
+
+  it("a push whose claim a collector voided (it outlasted PUSH_CLAIM_MS) is refused, never recorded without bytes", async () => {
+    const bytes = crypto.randomBytes(330);
+    const d = sha(bytes);
+    await db().$transaction((tx) => claimBlob(tx, d, bytes.length));
+    await db().blob.update({ where: { digest: d }, data: { claimedAt: new Date(Date.now() - PUSH_CLAIM_MS - 1000) } });
+    await db().$transaction((tx) => queueBlobReviews(tx, [d], null));
+    await run(0);
+    assert.equal(await db().blob.count({ where: { digest: d } }), 0, "a lapsed claim is collected");
+    await assert.rejects(db().$transaction((tx) => settleClaim(tx, d)), ClaimLapsed);
+    assert.equal(await db().blob.count({ where: { digest: d } }), 0);
+  });
+
+  it("storage refusing a deletion fails the run but leaves no mark on bytes still whole", async () => {
+    const d = await push(repo, crypto.randomBytes(410));
+    const driver = storage();
+    const realDelete = driver.delete.bind(driver);
+    // The store refuses once (a network error, a permission): the real driver otherwise.
+    driver.delete = async () => {
+      throw new Error("storage refused the deletion");
+    };
+    try {
+      await assert.rejects(run(0), /storage refused/);
+    } finally {
+      driver.delete = realDelete;
+    }
+    assert.equal((await db().blob.findUniqueOrThrow({ where: { digest: d } })).deletingAt, null, "no push waits out a mark");
+    assert.ok(await onDisk(d));
+    const r = await run(0);
+    assert.ok(r.items.some((i) => i.kind === "blob" && i.digest === d), "the next run deletes it");
+    assert.ok(!(await onDisk(d)));
   });
 
   it("a collector that died after marking leaves nothing stuck: the next run finishes the blob", async () => {

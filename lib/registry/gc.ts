@@ -1,10 +1,10 @@
 import { db, type Tx } from "../core/db";
 import { logger } from "../core/logging";
 import { Prisma } from "../generated/prisma/client";
-import { DELETE_MARK_MS, PUSH_CLAIM_MS, queueBlobReviews } from "./gc-queue";
+import { claimInForce, DELETE_MARK_MS, queueBlobReviews } from "./gc-queue";
 import { manifestBytes } from "./manifest-cache";
 import { createManyOnce, lockBlob, lockBlobLink, lockBlobReview, lockLinkReview } from "./row-locks";
-import { UPLOADS_DIR, blobDir, uploadDataPath, uploadDir } from "./paths";
+import { UPLOADS_DIR, blobDataPath, blobDir, uploadDataPath, uploadDir } from "./paths";
 import { storage } from "./storage";
 
 /**
@@ -85,15 +85,15 @@ async function markBlob(tx: Tx, digest: string, now: Date, dryRun: boolean): Pro
   await lockBlobReview(tx, digest);
   const q = await tx.blobReview.findUnique({ where: { digest }, select: { registryId: true } });
   if (!q) return null;
-  const row = await tx.blob.findUnique({ where: { digest }, select: { size: true, deletingAt: true, claimedAt: true } });
+  const row = await tx.blob.findUnique({ where: { digest }, select: { size: true, deletingAt: true, claims: true, claimedAt: true } });
   if (!row) {
     if (!dryRun) await tx.blobReview.delete({ where: { digest } });
     return null;
   }
-  // Another collector is on it, or a push claimed it a moment ago (its bytes may be on their way): look again later.
+  // Another collector is on it, or pushes hold claims on it (their bytes are on their way): look again later.
   // A mark older than DELETE_MARK_MS is a collector that died between its steps: no one acts on it, so look afresh.
   if (row.deletingAt && now.getTime() - row.deletingAt.getTime() < DELETE_MARK_MS) return null;
-  if (row.claimedAt && now.getTime() - row.claimedAt.getTime() < PUSH_CLAIM_MS) return null;
+  if (claimInForce(row, now)) return null;
   const [links, manifests, binned] = await Promise.all([
     tx.blobLink.count({ where: { digest } }),
     tx.manifest.count({ where: { digest } }),
@@ -103,11 +103,12 @@ async function markBlob(tx: Tx, digest: string, now: Date, dryRun: boolean): Pro
   if (dryRun) return dangling ? { size: Number(row.size), mark: now, registryId: q.registryId } : null;
   await tx.blobReview.delete({ where: { digest } });
   if (!dangling) return null;
-  await tx.blob.update({ where: { digest }, data: { deletingAt: now } });
+  // Claims that lapsed are void from here: a push that still settles one is refused (its bytes are going).
+  await tx.blob.update({ where: { digest }, data: { deletingAt: now, claims: 0, claimedAt: null } });
   return { size: Number(row.size), mark: now, registryId: q.registryId };
 }
 
-async function deleteMarkedBlob(digest: string, mark: Date): Promise<boolean> {
+async function deleteMarkedBlob(digest: string, mark: Date, size: number): Promise<boolean> {
   // Past half the mark's life a push may take the blob over soon: leave the bytes, lift the mark, try next time.
   if (Date.now() - mark.getTime() > DELETE_MARK_MS / 2) {
     await db().blob.updateMany({ where: { digest, deletingAt: mark }, data: { deletingAt: null } });
@@ -115,7 +116,19 @@ async function deleteMarkedBlob(digest: string, mark: Date): Promise<boolean> {
     return false;
   }
   // Row last: a collection interrupted here leaves a marked row, which the next push takes over or the next run finishes.
-  await storage().delete(blobDir(digest));
+  try {
+    await storage().delete(blobDir(digest));
+  } catch (err) {
+    // Storage refused. Bytes still whole: the row goes back under review unmarked, so no push waits out the mark.
+    // Partly gone: the mark stays (a mount would otherwise link missing bytes) until it is stale, when a push
+    // takes the row over with its own bytes or a later run finishes the deletion.
+    const left = await storage().stat(blobDataPath(digest)).catch(() => null);
+    if (left && left.size === size) {
+      await db().blob.updateMany({ where: { digest, deletingAt: mark }, data: { deletingAt: null } }).catch(() => undefined);
+      await createManyOnce(db().blobReview, [{ digest }]).catch(() => undefined);
+    }
+    throw err;
+  }
   manifestBytes().delete(digest);
   await db().blob.deleteMany({ where: { digest, deletingAt: mark } });
   return true;
@@ -173,7 +186,7 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
       if (opts.signal?.aborted) return report;
       const marked = await db().$transaction((tx) => markBlob(tx, digest, new Date(), dryRun), TX_OPTIONS);
       if (!marked) continue;
-      if (dryRun || (await deleteMarkedBlob(digest, marked.mark))) {
+      if (dryRun || (await deleteMarkedBlob(digest, marked.mark, marked.size))) {
         report.blobsDeleted++;
         report.bytesFreed += marked.size;
         report.items.push({ kind: "blob", digest, size: marked.size, registryId: marked.registryId });

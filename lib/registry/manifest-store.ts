@@ -4,7 +4,7 @@ import { digestOf, parseDigest, type Digest } from "../core/digest";
 import { digestInvalid, manifestBlobUnknown, manifestInvalid, manifestTooLarge } from "../core/errors";
 import { isValidTag } from "../core/names";
 import { digestLock } from "./keyed-lock";
-import { BlobBeingCollected, claimBlob, retryWhileCollected } from "./gc-queue";
+import { BlobBeingCollected, retryWhileCollected, useBlob } from "./gc-queue";
 import { refuseWriteOnce } from "./tag-rules";
 import { lockDenied } from "./locks";
 import { manifestBytes } from "./manifest-cache";
@@ -231,7 +231,7 @@ export async function putManifest(target: Repo | NewRepo, reference: string, byt
     retryWhileCollected(async () => {
       try {
         return await db().$transaction(async (tx) => {
-          await claimBlob(tx, digest, bytes.length, false);
+          await useBlob(tx, digest, bytes.length);
           const path = blobDataPath(digest);
           const st = await storage().stat(path);
           if (!st || st.size !== bytes.length) await storage().putContent(path, bytes);

@@ -1,6 +1,6 @@
 import { db, type Tx } from "../core/db";
 import { notFound, WharfError } from "../core/errors";
-import { claimBlob, queueBlobReviews, queueLinkReviews, retryWhileCollected } from "./gc-queue";
+import { queueBlobReviews, queueLinkReviews, retryWhileCollected, useBlob } from "./gc-queue";
 import { lockDenied } from "./locks";
 import { blobDataPath } from "./paths";
 import type { Repo } from "./repository-resolver";
@@ -95,7 +95,7 @@ async function restoreEntry(tx: Tx, repo: Repo, entry: Entry, force: boolean, ou
   }
   await requireBlobLinks(tx, repo, entry);
   // The manifest's bytes: claimed so a collector cannot delete them under us (it waits, then sees the manifest).
-  await claimBlob(tx, entry.digest, entry.size, false);
+  await useBlob(tx, entry.digest, entry.size);
   const st = await storage().stat(blobDataPath(entry.digest));
   if (!st) throw conflict(`The bytes of manifest ${entry.digest} are missing from storage, so it cannot be restored. Push it again instead.`, "digest", { digest: entry.digest });
 
