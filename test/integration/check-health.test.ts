@@ -26,6 +26,14 @@ describe("wharf check-health", () => {
     for (const c of ["data directory", "database", "database migrations", "storage", "token signing key", "secrets key", "registry", "registry endpoint", "token endpoint"]) assert.ok(names.includes(c), `${c} missing: ${names}`);
     assert.ok(checks.every((c) => c.status === "OK" && c.fix === null), r.stdout);
     assert.match(r.stderr, /^OK {5}token endpoint: /m);
+    assert.match(checks.find((c) => c.check === "outbound policy")!.detail, /^WHARF_EGRESS_DENY=link-local: .* refused those addresses/);
+  });
+
+  it("states an open outbound policy, and how to close it", async () => {
+    const r = await run(["-o", "json"], { WHARF_EGRESS_DENY: "none" });
+    assert.equal(r.code, 0, r.stderr);
+    const egress = (JSON.parse(r.stdout) as Check[]).find((c) => c.check === "outbound policy")!;
+    assert.match(egress.detail, /^WHARF_EGRESS_DENY=none: .*any address, cloud metadata \(169\.254\.169\.254\) included; set WHARF_EGRESS_DENY=link-local/);
   });
 
   it("exits 1 with a fix-it line when the database does not answer, and never prints its password", async () => {
