@@ -63,12 +63,12 @@ export function claimInForce(row: { claims: number; claimedAt: Date | null }, no
 }
 
 /**
- * A push's claim was voided while its bytes moved in (it outlasted PUSH_CLAIM_MS and a collector took the blob):
- * its bytes may be gone, so its rows are not written. The client pushes the blob again.
+ * A push's claim was voided while its bytes moved in (not renewed for PUSH_CLAIM_MS, its node stalled, and a
+ * collector took the blob): its bytes may be gone, so its rows are not written. The client pushes the blob again.
  */
 export class ClaimLapsed extends Error {
   constructor(readonly digest: string) {
-    super(`the push of blob ${digest} took longer than ${PUSH_CLAIM_MS / 1000} s to store its bytes, and garbage collection took them back; push the blob again`);
+    super(`the push of blob ${digest} lost its claim (not renewed for ${PUSH_CLAIM_MS / 1000} s while its bytes were stored), and garbage collection took the bytes back; push the blob again`);
     this.name = "ClaimLapsed";
   }
 }
