@@ -111,8 +111,7 @@ async function markBlob(tx: Tx, digest: string, now: Date, dryRun: boolean): Pro
 async function deleteMarkedBlob(digest: string, mark: Date, size: number): Promise<boolean> {
   // Past half the mark's life a push may take the blob over soon: leave the bytes, lift the mark, try next time.
   if (Date.now() - mark.getTime() > DELETE_MARK_MS / 2) {
-    await db().blob.updateMany({ where: { digest, deletingAt: mark }, data: { deletingAt: null } });
-    await createManyOnce(db().blobReview, [{ digest }]);
+    await liftMark(digest, mark);
     return false;
   }
   // Row last: a collection interrupted here leaves a marked row, which the next push takes over or the next run finishes.
@@ -123,15 +122,18 @@ async function deleteMarkedBlob(digest: string, mark: Date, size: number): Promi
     // Partly gone: the mark stays (a mount would otherwise link missing bytes) until it is stale, when a push
     // takes the row over with its own bytes or a later run finishes the deletion.
     const left = await storage().stat(blobDataPath(digest)).catch(() => null);
-    if (left && left.size === size) {
-      await db().blob.updateMany({ where: { digest, deletingAt: mark }, data: { deletingAt: null } }).catch(() => undefined);
-      await createManyOnce(db().blobReview, [{ digest }]).catch(() => undefined);
-    }
+    if (left && left.size === size) await liftMark(digest, mark).catch(() => undefined);
     throw err;
   }
   manifestBytes().delete(digest);
   await db().blob.deleteMany({ where: { digest, deletingAt: mark } });
   return true;
+}
+
+/** The blob stays: this collector's mark comes off, and the blob is queued for the next run to look at again. */
+async function liftMark(digest: string, mark: Date): Promise<void> {
+  await db().blob.updateMany({ where: { digest, deletingAt: mark }, data: { deletingAt: null } });
+  await createManyOnce(db().blobReview, [{ digest }]);
 }
 
 export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
