@@ -19,7 +19,8 @@ export const EGRESS_RANGE_NAMES: Record<string, string[]> = {
   private: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"],
 };
 
-export type EgressPolicy = { deny: net.BlockList; allow: net.BlockList; describe: string };
+/** `open`: WHARF_EGRESS_DENY lists nothing, so the server may connect anywhere. */
+export type EgressPolicy = { deny: net.BlockList; allow: net.BlockList; describe: string; open: boolean };
 
 /** One entry of the lists: a range name, an address, or an address/prefix. Throws with what to write instead. */
 function addEntry(list: net.BlockList, entry: string): void {
@@ -48,7 +49,7 @@ export function parseEgressPolicy(deny: string, allow: string): EgressPolicy {
   };
   const d = build("WHARF_EGRESS_DENY", deny);
   const a = build("WHARF_EGRESS_ALLOW", allow);
-  return { deny: d.list, allow: a.list, describe: `WHARF_EGRESS_DENY=${d.entries.join(",") || "none"}${a.entries.length ? ` WHARF_EGRESS_ALLOW=${a.entries.join(",")}` : ""}` };
+  return { deny: d.list, allow: a.list, open: !d.entries.length, describe: `WHARF_EGRESS_DENY=${d.entries.join(",") || "none"}${a.entries.length ? ` WHARF_EGRESS_ALLOW=${a.entries.join(",")}` : ""}` };
 }
 
 /** An IPv4 address written as IPv6 (::ffff:10.0.0.1) is checked as the IPv4 address it is. */

@@ -79,8 +79,7 @@ async function checkLocalSetup(cfg: Config, pendingMigrations: (url: string) => 
 
 /** Where webhooks, imports and the cache may connect: stated, so an operator sees what the server may reach. */
 function checkEgress(cfg: Config): HealthCheck {
-  const open = cfg.WHARF_EGRESS_DENY.split(",").every((e) => !e.trim() || e.trim().toLowerCase() === "none");
-  if (open) return ok("outbound policy", `${cfg.egress.describe}: webhooks, imports and cache upstreams may connect to any address, cloud metadata (169.254.169.254) included; set WHARF_EGRESS_DENY=link-local (the default) or wider to refuse them`);
+  if (cfg.egress.open) return ok("outbound policy", `${cfg.egress.describe}: webhooks, imports and cache upstreams may connect to any address, cloud metadata (169.254.169.254) included; set WHARF_EGRESS_DENY=link-local (the default) or wider to refuse them`);
   return ok("outbound policy", `${cfg.egress.describe}: webhooks, imports and cache upstreams are refused those addresses`);
 }
 
