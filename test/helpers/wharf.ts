@@ -131,3 +131,23 @@ export async function runCli(w: Pick<Wharf, "env">, args: string[]): Promise<{ c
 export function basicAuth(user: string, password: string): string {
   return "Basic " + Buffer.from(`${user}:${password}`).toString("base64");
 }
+
+/**
+ * The server's error and fatal log lines, each folded to one short line (message, request id, the error's type,
+ * code and message, and the first frames of its stack): a test that fails on a 500 puts them in its own error, so
+ * the account CI shows names the cause and not only the request id.
+ */
+export function serverErrors(w: Pick<Wharf, "output">, max = 8): string[] {
+  const lines: string[] = [];
+  for (const raw of w.output().split("\n")) {
+    if (!/"level":(50|60)/.test(raw)) continue;
+    try {
+      const e = JSON.parse(raw) as { msg?: string; reqId?: string; err?: { type?: string; code?: string; message?: string; stack?: string } };
+      const frames = (e.err?.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 4).map((l) => l.trim().replace(/^at /, ""));
+      lines.push(`server: ${e.msg ?? ""} [${e.reqId ?? "-"}] ${e.err?.type ?? ""}${e.err?.code ? ` ${e.err.code}` : ""}: ${e.err?.message ?? ""} @ ${frames.join(" < ")}`);
+    } catch {
+      lines.push(`server: ${raw}`);
+    }
+  }
+  return lines.slice(-max);
+}

@@ -7,7 +7,7 @@ import { createDb } from "../../lib/core/db";
 import { blobDataPath } from "../../lib/registry/paths";
 import { api, createRegistryRow, pushPull, sha256, token, type Api } from "../helpers/registry-fixtures";
 import { storageOf } from "../helpers/stored-blobs";
-import { runCli, startWharf, UNLIMITED_SKUS_ENV, type Wharf } from "../helpers/wharf";
+import { runCli, serverErrors, startWharf, UNLIMITED_SKUS_ENV, type Wharf } from "../helpers/wharf";
 
 /**
  * Garbage collection runs in a loop in a second process (the CLI, with no grace period at all: the harshest
@@ -29,13 +29,19 @@ describe("garbage collection while pushing and deleting", () => {
     await createRegistryRow(wharf, "racereg");
   });
   after(async () => wharf?.stop());
-  // On failure, the server's own account of it (request ids in 500s point here).
+  // On failure, the server's own account of it (request ids in 500s point here), in the error CI shows.
   const withServerLog = (fn: () => Promise<void>) => async () => {
     try {
       await fn();
     } catch (err) {
       await new Promise((r) => setTimeout(r, 1500)); // the server writes its log in batches
-      console.error(wharf.output().split("\n").filter((l) => /"level":(50|60)/.test(l)).slice(-10).join("\n"));
+      const log = serverErrors(wharf);
+      // The stack's first line was written from the message when the error was made: both carry the log.
+      if (log.length && err instanceof Error) {
+        const was = err.message;
+        err.message = `${was}\n${log.join("\n")}`;
+        if (err.stack) err.stack = err.stack.replace(was, err.message);
+      }
       throw err;
     }
   };
