@@ -8,6 +8,7 @@ import { PathNotFoundError } from "./storage/driver";
 import { digestLock } from "./keyed-lock";
 import { claimBlob, ClaimLapsed, queueBlobReviews, queueLinkReviews, releaseFailedClaim, renewClaimWhile, retryWhileCollected, settleClaim } from "./gc-queue";
 import { hotReads } from "./hot-reads";
+import { lockBlobLink } from "./row-locks";
 import { manifestBytes } from "./manifest-cache";
 
 // A row without bytes means the store was damaged; say so rather than serve nothing.
@@ -83,7 +84,7 @@ export const blobStore: BlobStore = {
         // A blob being collected counts as not stored: the client uploads it instead of mounting.
         const { count } = await tx.blob.updateMany({ where: { digest, deletingAt: null }, data: { deletingAt: null } });
         if (!count) return false;
-        await tx.blobLink.upsert({ where: { repositoryId_digest: { repositoryId, digest } }, create: { repositoryId, digest }, update: {} });
+        await writeLink(tx, repositoryId, digest);
         // Reviewed after the grace period: a mounted blob no manifest ever names is collected like an uploaded one.
         await queueLinkReviews(tx, repositoryId, [digest]);
         return true;
@@ -132,11 +133,7 @@ export const blobStore: BlobStore = {
         await db().$transaction(async (tx) => {
           // The claim is given back with the rows written; refused when a collector voided it meanwhile.
           await settleClaim(tx, digest);
-          await tx.blobLink.upsert({
-            where: { repositoryId_digest: { repositoryId, digest } },
-            create: { repositoryId, digest },
-            update: {},
-          });
+          await writeLink(tx, repositoryId, digest);
           // A blob no manifest names within the grace period is collected (a push that never finished).
           await queueLinkReviews(tx, repositoryId, [digest]);
           if (extra) await extra(tx);
@@ -156,6 +153,16 @@ export const blobStore: BlobStore = {
     });
   },
 };
+
+/**
+ * Links the blob into the repository, after the caller has written its Blob row. PostgreSQL: a collector may be
+ * removing this very link (reviewLink holds it locked). An upsert would read the old link, then fail on it (P2025) or
+ * leave none; locking it first waits for that collector, after which the upsert sees whether the link is still there.
+ */
+async function writeLink(tx: Tx, repositoryId: string, digest: string): Promise<void> {
+  await lockBlobLink(tx, repositoryId, digest);
+  await tx.blobLink.upsert({ where: { repositoryId_digest: { repositoryId, digest } }, create: { repositoryId, digest }, update: {} });
+}
 
 export function blobUnknownIn(digest: string) {
   return blobUnknown(`Blob ${digest} is not in this repository. Push it here, or mount it from a repository that has it.`, { digest });

@@ -88,6 +88,28 @@ describe("garbage collection against concurrent pushes on PostgreSQL", { skip: !
     assert.ok(row && row.deletingAt === null, "not marked for deletion");
   });
 
+  it("a push of a blob whose link a collector is removing waits for the removal, then links it afresh", async () => {
+    const bytes = crypto.randomBytes(200);
+    const d = await push(repo, bytes);
+    // As reviewLink does with a link no manifest names: lock it, drop it with its review, queue the blob. The push
+    // of the same blob (a CI client pushing a layer again) arrives while that transaction is still open.
+    let again: Promise<string> | undefined;
+    await db().$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "BlobLink" WHERE "repositoryId" = ${repo.id} AND "digest" = ${d} FOR UPDATE`;
+      await tx.$queryRaw`SELECT 1 FROM "LinkReview" WHERE "repositoryId" = ${repo.id} AND "digest" = ${d} FOR UPDATE`;
+      await tx.linkReview.deleteMany({ where: { repositoryId: repo.id, digest: d } });
+      await tx.blobLink.delete({ where: { repositoryId_digest: { repositoryId: repo.id, digest: d } } });
+      await queueBlobReviews(tx, [d], repo.registryId);
+      again = push(repo, bytes);
+      await untilSomeoneWaitsOnALock();
+    });
+    // It used to read the old link, then fail (P2025, a 500) or confirm a link that was gone.
+    assert.equal(await again, d);
+    assert.equal(await db().blobLink.count({ where: { repositoryId: repo.id, digest: d } }), 1, "the push's link is there");
+    assert.equal(await db().linkReview.count({ where: { repositoryId: repo.id, digest: d } }), 1, "and reviewed after the grace period");
+    assert.ok(await onDisk(d));
+  });
+
   it("two pushes creating the same new blob row at once both succeed", async () => {
     const d = sha(crypto.randomBytes(100));
     let first: Promise<unknown> | undefined;
