@@ -82,3 +82,28 @@ export async function retryOnUniqueViolation<T>(upsert: () => Promise<T>): Promi
     return upsert();
   }
 }
+
+/**
+ * Prisma's codes for a transaction that lost a race on PostgreSQL (READ COMMITTED, transactions side by side): P2025,
+ * a row it had read was deleted by another transaction before it wrote or deleted that row; P2003, a row it points a
+ * new row at was deleted meanwhile; P2034, a deadlock or write conflict PostgreSQL broke by failing this transaction.
+ */
+const LOST_RACE = new Set(["P2025", "P2003", "P2034"]);
+
+/**
+ * Runs a transaction again (up to 3 attempts) when it lost a race with another one. Each attempt reads afresh, so the
+ * next sees what the winner committed and answers from it: a manifest deleted twice at once is deleted once and the
+ * second caller is told it is gone, not answered 500. Only for transactions whose every effect is in the database
+ * or can be repeated (bytes written under their digest). On SQLite transactions queue and never meet these races;
+ * there an error of these codes is genuine and comes back after the last attempt like any other.
+ */
+export async function retryLostRace<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (err) {
+      if (attempt >= 3 || !LOST_RACE.has((err as { code?: string }).code ?? "")) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { db, type Tx } from "../core/db";
+import { db, retryLostRace, type Tx } from "../core/db";
 import { isDigest } from "../core/digest";
 import { conflict, denied, manifestUnknown } from "../core/errors";
 import { queueBlobReviews, queueLinkReviews } from "./gc-queue";
@@ -51,7 +51,9 @@ export async function deleteManifest(repo: Repo, reference: string, opts: Delete
 }
 
 async function deleteInTransaction(repo: Repo, reference: string, opts: DeleteConditions): Promise<DeletedManifest[]> {
-  return db().$transaction(async (tx) => {
+  // Two deletes of one manifest (or a delete and a push moving its tag) at once on PostgreSQL: the loser runs again
+  // and finds it gone (MANIFEST_UNKNOWN) instead of failing on the row the winner removed.
+  return retryLostRace(() => db().$transaction(async (tx) => {
     // Locks are read in the deleting transaction, so a lock set just before wins.
     const r = await tx.repository.findUnique({ where: { id: repo.id }, select: FLAGS });
     const repoBlock = r && deleteBlockedBy(r);
@@ -107,7 +109,7 @@ async function deleteInTransaction(repo: Repo, reference: string, opts: DeleteCo
       hook: { action: "delete", target: { mediaType: m.mediaType, digest: m.digest, repository: repo.name }, tags: removed.flatMap((x) => x.tags) },
     });
     return removed;
-  });
+  }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { db, type Tx } from "../core/db";
+import { db, retryLostRace, type Tx } from "../core/db";
 import { serializeKey } from "./row-locks";
 import { digestOf, parseDigest, type Digest } from "../core/digest";
 import { digestInvalid, manifestBlobUnknown, manifestInvalid, manifestTooLarge } from "../core/errors";
@@ -230,7 +230,8 @@ export async function putManifest(target: Repo | NewRepo, reference: string, byt
   const repo = await digestLock().run(digest, () =>
     retryWhileCollected(async () => {
       try {
-        return await db().$transaction(async (tx) => {
+        // A push that moves a tag off a manifest being deleted, or names one, runs again on what the delete left.
+        return await retryLostRace(() => db().$transaction(async (tx) => {
           await useBlob(tx, digest, bytes.length);
           const path = blobDataPath(digest);
           const st = await storage().stat(path);
@@ -239,7 +240,7 @@ export async function putManifest(target: Repo | NewRepo, reference: string, byt
           await record(tx, into, reference, want !== null, digest, bytes.length, parsed);
           if (by) await emitPush(tx, into, want ? null : reference, digest, bytes.length, parsed.mediaType, by);
           return into;
-        });
+        }));
       } catch (err) {
         if (!(err instanceof BlobBeingCollected)) await dropUnclaimedBytes(digest);
         throw err;
