@@ -8,7 +8,7 @@ import { collectGarbage } from "./gc";
 import { blobDataPath } from "./paths";
 import { createRepositoryIn, type Repo } from "./repository-resolver";
 import { storage } from "./storage";
-import { closeTempDatabase, useEngineRepositories } from "../../test/helpers/test-db";
+import { closeTempDatabase, untilSomeoneWaitsOnALock, useEngineRepositories } from "../../test/helpers/test-db";
 import { uploadSessions } from "./upload-session";
 
 /**
@@ -24,16 +24,6 @@ const onDisk = async (digest: string) => (await storage().stat(blobDataPath(dige
 async function push(repo: Repo, bytes: Buffer): Promise<string> {
   const s = await uploadSessions.start(repo);
   return (await uploadSessions.finish(repo, s.id, sha(bytes), Readable.from([bytes]))).digest;
-}
-
-/** Waits until some session of this database waits for a row lock (the collector behind the open push). */
-async function untilSomeoneWaitsOnALock(): Promise<void> {
-  for (;;) {
-    const rows = await db().$queryRaw<{ n: bigint }[]>`
-      SELECT COUNT(*) AS "n" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-    if (Number(rows[0].n) > 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Runs `write` in a transaction that commits only once a collector started meanwhile waits on it; returns the run. */

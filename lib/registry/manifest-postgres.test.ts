@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import { Readable } from "node:stream";
 import { db } from "../core/db";
 import { WharfError } from "../core/errors";
-import { closeTempDatabase, useEngineRepositories } from "../../test/helpers/test-db";
+import { closeTempDatabase, untilSomeoneWaitsOnALock, useEngineRepositories } from "../../test/helpers/test-db";
 import { manifestService } from "./manifest-service";
 import type { Repo } from "./repository-resolver";
 import { uploadSessions } from "./upload-session";
@@ -18,14 +18,6 @@ const onPostgres = !!process.env.WHARF_TEST_POSTGRES_URL;
 const sha = (b: Buffer | string) => "sha256:" + crypto.createHash("sha256").update(b).digest("hex");
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
-async function untilSomeoneWaitsOnALock(): Promise<void> {
-  for (;;) {
-    const rows = await db().$queryRaw<{ n: bigint }[]>`
-      SELECT COUNT(*) AS "n" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-    if (Number(rows[0].n) > 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("manifest deletes and pushes racing on PostgreSQL", { skip: !onPostgres && "needs WHARF_TEST_POSTGRES_URL" }, () => {
   let dir: string;

@@ -33,3 +33,16 @@ export async function closeTempDatabase(dataDir: string): Promise<void> {
   await dropBackends(dataDir);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
+
+/**
+ * PostgreSQL: waits until some session of this database waits for a lock. A race test holds one transaction open,
+ * starts the other side, and commits only once that side is queued behind it.
+ */
+export async function untilSomeoneWaitsOnALock(): Promise<void> {
+  for (;;) {
+    const rows = await db().$queryRaw<{ n: bigint }[]>`
+      SELECT COUNT(*) AS "n" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    if (Number(rows[0].n) > 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
