@@ -18,7 +18,6 @@ const onPostgres = !!process.env.WHARF_TEST_POSTGRES_URL;
 const sha = (b: Buffer | string) => "sha256:" + crypto.createHash("sha256").update(b).digest("hex");
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
-
 describe("manifest deletes and pushes racing on PostgreSQL", { skip: !onPostgres && "needs WHARF_TEST_POSTGRES_URL" }, () => {
   let dir: string;
   let repo: Repo;
