@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type pg from "pg";
 import { judgeEntry, settleEntry, type AttemptBudgetStore, type BudgetRule, type BudgetVerdict, type Entry } from "./attempt-budget";
-import { SHARED_SCHEMA } from "../core/pg-pool";
+import { SHARED_SCHEMA, sharedTable } from "../core/pg-pool";
 
 /**
  * Failure budgets in PostgreSQL, one for all nodes: guessing a password through three nodes gets no more tries than
@@ -15,8 +15,6 @@ import { SHARED_SCHEMA } from "../core/pg-pool";
 const TABLE = `${SHARED_SCHEMA}.attempt_budgets`;
 
 export class PgAttemptBudgets implements AttemptBudgetStore {
-  private ready: Promise<void> | null = null;
-
   constructor(
     private readonly pool: pg.Pool,
     private readonly now: () => number = Date.now,
@@ -43,20 +41,7 @@ export class PgAttemptBudgets implements AttemptBudgetStore {
 
   private table(): Promise<void> {
     // UNLOGGED as the rate limits: a crash forgets at most one block time of failures.
-    this.ready ??= (async () => {
-      for (const sql of [
-        `CREATE SCHEMA IF NOT EXISTS ${SHARED_SCHEMA}`,
-        `CREATE UNLOGGED TABLE IF NOT EXISTS ${TABLE} (id text PRIMARY KEY, window_ends bigint NOT NULL, failures integer NOT NULL, in_flight integer NOT NULL, blocked_until bigint NOT NULL)`,
-      ]) {
-        await this.pool.query(sql).catch((err: { code?: string }) => {
-          if (err.code !== "23505") throw err; // another node created it at the same moment
-        });
-      }
-    })().catch((err) => {
-      this.ready = null;
-      throw err;
-    });
-    return this.ready;
+    return sharedTable(this.pool, "attempt_budgets", "id text PRIMARY KEY, window_ends bigint NOT NULL, failures integer NOT NULL, in_flight integer NOT NULL, blocked_until bigint NOT NULL", { unlogged: true });
   }
 
   private async update<T>(rule: BudgetRule, key: string, change: (e: Entry, now: number) => T): Promise<T> {

@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { config, context, slot } from "../core/context";
-import { pgPool, SHARED_SCHEMA } from "../core/pg-pool";
+import { pgPool, SHARED_SCHEMA, sharedTable } from "../core/pg-pool";
 import { redis, redisKey, redisStarted } from "../core/redis";
 import { skuLimits } from "../core/skus";
 
@@ -26,7 +26,7 @@ export type ThrottleResult = {
   resetSeconds: number;
 };
 
-type Limiters = { byId: Map<string, { limiter: RateLimiterAbstract; ready: Promise<void> }>; schema?: Promise<void> };
+type Limiters = { byId: Map<string, { limiter: RateLimiterAbstract; ready: Promise<void> }> };
 const limiters = slot<Limiters>("throttle", () => ({ byId: new Map() }));
 
 function createLimiter(id: string, points: number): { limiter: RateLimiterAbstract; ready: Promise<void> } {
@@ -40,23 +40,16 @@ function createLimiter(id: string, points: number): { limiter: RateLimiterAbstra
   }
   const pool = pgPool();
   if (pool) {
-    const state = context().get(limiters);
     // UNLOGGED: a count is not worth a WAL flush per request (see above); a crash
-    // or a failover only resets the current minute's budgets. Same columns as the limiter's own CREATE TABLE.
-    const create = async (sql: string) =>
-      pool.query(sql).catch((err: { code?: string }) => {
-        if (err.code !== "23505") throw err; // another node created it at the same moment
-      });
-    state.schema ??= (async () => {
-      await create(`CREATE SCHEMA IF NOT EXISTS ${SHARED_SCHEMA}`);
-      await create(`CREATE UNLOGGED TABLE IF NOT EXISTS ${SHARED_SCHEMA}.rate_limits (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`);
-    })();
+    // or a failover only resets the current minute's budgets. Same columns as the limiter's own CREATE TABLE, which
+    // is skipped (tableCreated): sharedTable makes it without racing other nodes.
+    const table = sharedTable(pool, "rate_limits", "key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint", { unlogged: true });
     let limiter!: RateLimiterPostgres;
-    const ready = state.schema.then(
+    const ready = table.then(
       () =>
         new Promise<void>((resolve, reject) => {
           limiter = new RateLimiterPostgres(
-            { storeClient: pool, schemaName: SHARED_SCHEMA, tableName: "rate_limits", keyPrefix: id, points, duration: 60, insuranceLimiter, clearExpiredByTimeout: true },
+            { storeClient: pool, schemaName: SHARED_SCHEMA, tableName: "rate_limits", keyPrefix: id, points, duration: 60, insuranceLimiter, clearExpiredByTimeout: true, tableCreated: true },
             (err?: Error) => (err ? reject(err) : resolve()),
           );
         }),

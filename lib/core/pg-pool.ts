@@ -33,3 +33,41 @@ export function unrefConnection(client: pg.ClientBase, unref = true): void {
 export function pgPool(ctx: Context = context()): pg.Pool | null {
   return ctx.get(poolSlot);
 }
+
+const sharedTables = new WeakMap<pg.Pool, Map<string, Promise<void>>>();
+
+/**
+ * Creates `SHARED_SCHEMA.name` with `columns` if it is missing, once per pool. Nodes start together, and
+ * PostgreSQL's CREATE ... IF NOT EXISTS is not safe against itself: two at the same moment can fail on the catalog
+ * ("type already exists", 42710, or a duplicate key, 23505) — every request waiting on it then failed with a 500. A
+ * transaction-scoped advisory lock puts the creations one after another, so the second finds the table made. A
+ * failure is not remembered: the next call tries again.
+ */
+export function sharedTable(pool: pg.Pool, name: string, columns: string, options: { unlogged?: boolean } = {}): Promise<void> {
+  let made = sharedTables.get(pool);
+  if (!made) sharedTables.set(pool, (made = new Map()));
+  const byPool = made;
+  let ready = byPool.get(name);
+  if (!ready) {
+    ready = createSharedTable(pool, name, columns, options.unlogged ?? false);
+    ready.catch(() => byPool.get(name) === ready && byPool.delete(name));
+    byPool.set(name, ready);
+  }
+  return ready;
+}
+
+async function createSharedTable(pool: pg.Pool, name: string, columns: string, unlogged: boolean): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    await c.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`wharf:ddl:${SHARED_SCHEMA}`]);
+    await c.query(`CREATE SCHEMA IF NOT EXISTS ${SHARED_SCHEMA}`);
+    await c.query(`CREATE ${unlogged ? "UNLOGGED " : ""}TABLE IF NOT EXISTS ${SHARED_SCHEMA}.${name} (${columns})`);
+    await c.query("COMMIT");
+  } catch (err) {
+    await c.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    c.release();
+  }
+}
