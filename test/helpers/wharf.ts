@@ -151,3 +151,25 @@ export function serverErrors(w: Pick<Wharf, "output">, max = 8): string[] {
   }
   return lines.slice(-max);
 }
+
+/**
+ * Wraps a test so that, when it fails, the error lines of these servers' logs are appended to its message: request
+ * ids in 500s point there, and CI's account of the failure then names the cause.
+ */
+export function withServerLog(servers: () => Pick<Wharf, "output">[], fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await fn();
+    } catch (err) {
+      await new Promise((r) => setTimeout(r, 1500)); // the server writes its log in batches
+      const log = servers().flatMap((w) => serverErrors(w));
+      // The stack's first line was written from the message when the error was made: both carry the log.
+      if (log.length && err instanceof Error) {
+        const was = err.message;
+        err.message = `${was}\n${log.join("\n")}`;
+        if (err.stack) err.stack = err.stack.replace(was, err.message);
+      }
+      throw err;
+    }
+  };
+}

@@ -7,7 +7,7 @@ import { createDb } from "../../lib/core/db";
 import { blobDataPath } from "../../lib/registry/paths";
 import { api, createRegistryRow, pushPull, sha256, token, type Api } from "../helpers/registry-fixtures";
 import { storageOf } from "../helpers/stored-blobs";
-import { runCli, serverErrors, startWharf, UNLIMITED_SKUS_ENV, type Wharf } from "../helpers/wharf";
+import { runCli, startWharf, withServerLog, UNLIMITED_SKUS_ENV, type Wharf } from "../helpers/wharf";
 
 /**
  * Garbage collection runs in a loop in a second process (the CLI, with no grace period at all: the harshest
@@ -29,24 +29,7 @@ describe("garbage collection while pushing and deleting", () => {
     await createRegistryRow(wharf, "racereg");
   });
   after(async () => wharf?.stop());
-  // On failure, the server's own account of it (request ids in 500s point here), in the error CI shows.
-  const withServerLog = (fn: () => Promise<void>) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      await new Promise((r) => setTimeout(r, 1500)); // the server writes its log in batches
-      const log = serverErrors(wharf);
-      // The stack's first line was written from the message when the error was made: both carry the log.
-      if (log.length && err instanceof Error) {
-        const was = err.message;
-        err.message = `${was}\n${log.join("\n")}`;
-        if (err.stack) err.stack = err.stack.replace(was, err.message);
-      }
-      throw err;
-    }
-  };
-
-  it("keeps every confirmed push whole", { timeout: 600_000 }, withServerLog(async () => {
+  it("keeps every confirmed push whole", { timeout: 600_000 }, withServerLog(() => [wharf], async () => {
     const a: Api = api(wharf, await token(wharf, REPOS.map(pushPull)));
     const shared = Array.from({ length: 6 }, () => crypto.randomBytes(64 * 1024));
     type Pushed = { repo: string; tag: string; digest: string; blobs: string[] };
