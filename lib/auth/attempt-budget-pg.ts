@@ -12,7 +12,8 @@ import { SHARED_SCHEMA, sharedTable } from "../core/pg-pool";
  * Unlike memory, attempts still in flight are forgotten when the window rolls over: a node that died mid-check
  * cannot leave a point taken for ever.
  */
-const TABLE = `${SHARED_SCHEMA}.attempt_budgets`;
+const NAME = "attempt_budgets";
+const TABLE = `${SHARED_SCHEMA}.${NAME}`;
 
 export class PgAttemptBudgets implements AttemptBudgetStore {
   constructor(
@@ -41,7 +42,7 @@ export class PgAttemptBudgets implements AttemptBudgetStore {
 
   private table(): Promise<void> {
     // UNLOGGED as the rate limits: a crash forgets at most one block time of failures.
-    return sharedTable(this.pool, "attempt_budgets", "id text PRIMARY KEY, window_ends bigint NOT NULL, failures integer NOT NULL, in_flight integer NOT NULL, blocked_until bigint NOT NULL", { unlogged: true });
+    return sharedTable(this.pool, NAME, "id text PRIMARY KEY, window_ends bigint NOT NULL, failures integer NOT NULL, in_flight integer NOT NULL, blocked_until bigint NOT NULL", { unlogged: true });
   }
 
   private async update<T>(rule: BudgetRule, key: string, change: (e: Entry, now: number) => T): Promise<T> {

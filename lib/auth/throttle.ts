@@ -43,13 +43,14 @@ function createLimiter(id: string, points: number): { limiter: RateLimiterAbstra
     // UNLOGGED: a count is not worth a WAL flush per request (see above); a crash
     // or a failover only resets the current minute's budgets. Same columns as the limiter's own CREATE TABLE, which
     // is skipped (tableCreated): sharedTable makes it without racing other nodes.
-    const table = sharedTable(pool, "rate_limits", "key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint", { unlogged: true });
+    const tableName = "rate_limits";
+    const table = sharedTable(pool, tableName, "key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint", { unlogged: true });
     let limiter!: RateLimiterPostgres;
     const ready = table.then(
       () =>
         new Promise<void>((resolve, reject) => {
           limiter = new RateLimiterPostgres(
-            { storeClient: pool, schemaName: SHARED_SCHEMA, tableName: "rate_limits", keyPrefix: id, points, duration: 60, insuranceLimiter, clearExpiredByTimeout: true, tableCreated: true },
+            { storeClient: pool, schemaName: SHARED_SCHEMA, tableName, keyPrefix: id, points, duration: 60, insuranceLimiter, clearExpiredByTimeout: true, tableCreated: true },
             (err?: Error) => (err ? reject(err) : resolve()),
           );
         }),
